@@ -1,0 +1,123 @@
+package io.tunebook.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parsed arguments of one subcommand: positionals, {@code --name value} options and boolean
+ * {@code --switch}es. Only the names a command declares are accepted.
+ */
+final class Args {
+    private final List<String> positionals = new ArrayList<>();
+    private final Map<String, String> options = new HashMap<>();
+
+    private Args() {
+    }
+
+    /**
+     * @param valued options that take a value
+     * @param switches options that stand alone
+     */
+    static Args parse(String command, String[] argv, Set<String> valued, Set<String> switches) {
+        Args a = new Args();
+        for (int i = 0; i < argv.length; i++) {
+            String s = argv[i];
+            if (s.startsWith("--")) {
+                String name = s.substring(2);
+                String value = null;
+                int eq = name.indexOf('=');
+                if (eq >= 0) {
+                    value = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                }
+                if (switches.contains(name) && value == null) {
+                    a.options.put(name, "true");
+                } else if (valued.contains(name)) {
+                    if (value == null) {
+                        if (i + 1 >= argv.length) {
+                            throw new UsageException(command + ": --" + name + " needs a value");
+                        }
+                        value = argv[++i];
+                    }
+                    a.options.put(name, value);
+                } else {
+                    throw new UsageException(command + ": unknown option --" + name + " (see tunebook " + command
+                            + " --help)");
+                }
+            } else {
+                a.positionals.add(s);
+            }
+        }
+        return a;
+    }
+
+    List<String> positionals() {
+        return positionals;
+    }
+
+    String positional(String command, int index, String what) {
+        if (index >= positionals.size()) {
+            throw new UsageException(command + ": missing " + what + " (see tunebook " + command + " --help)");
+        }
+        return positionals.get(index);
+    }
+
+    void expectPositionals(String command, int n) {
+        if (positionals.size() > n) {
+            throw new UsageException(command + ": unexpected argument '" + positionals.get(n) + "'");
+        }
+    }
+
+    boolean has(String name) {
+        return options.containsKey(name);
+    }
+
+    String get(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    int getInt(String name, int fallback) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    double getDouble(String name, double fallback) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+
+    static Path existingDirectory(String command, String value) {
+        Path p = Path.of(value);
+        if (!Files.isDirectory(p)) {
+            throw new UsageException(command + ": model directory '" + value + "' does not exist");
+        }
+        return p;
+    }
+
+    static Path existingFile(String command, String value) {
+        Path p = Path.of(value);
+        if (!Files.isRegularFile(p)) {
+            throw new UsageException(command + ": file '" + value + "' does not exist");
+        }
+        return p;
+    }
+}

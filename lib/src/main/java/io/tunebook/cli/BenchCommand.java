@@ -1,0 +1,233 @@
+package io.tunebook.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.tunebook.model.CausalLM;
+import io.tunebook.model.GenerationSettings;
+import io.tunebook.model.Generator;
+import io.tunebook.model.ModelConfig;
+import io.tunebook.model.Tensors;
+import io.tunebook.train.Batch;
+import io.tunebook.train.TokenWindows;
+import io.tunebook.train.Trainer;
+import io.tunebook.train.TrainerCallback;
+import io.tunebook.train.TrainingArguments;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * {@code tunebook bench}: training, forward and generation throughput of a model on this machine,
+ * with model FLOP utilisation against the matmul peak measured here, and resident memory.
+ */
+final class BenchCommand implements Command {
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "measure training/forward/generation tokens per second, MFU and memory";
+    }
+
+    @Override
+    public String help() {
+        return "usage: tunebook bench DIR [--batch 4] [--seq 256] [--steps 10] [--gen-tokens 64]\n"
+                + "                       [--memory-steps N] [--json]\n"
+                + "Full fine-tuning steps on random tokens (AdamW, no accumulation), forward passes, and greedy\n"
+                + "generation with the KV cache. MFU = model FLOP/s / float32 matmul peak measured on this machine\n"
+                + "(FLOPs per token: 2 x matmul weights + 4 x layers x seq x attention width, x3 for training).\n"
+                + "--memory-steps N trains N steps and reports resident memory every 100 steps (flat = no leak).";
+    }
+
+    @Override
+    public int run(String[] argv) throws IOException {
+        Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps"), Set.of("json"));
+        Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
+        a.expectPositionals(name(), 1);
+        int batch = a.getInt("batch", 4);
+        int seq = a.getInt("seq", 256);
+        int steps = a.getInt("steps", 10);
+        int genTokens = a.getInt("gen-tokens", 64);
+        int memorySteps = a.getInt("memory-steps", 0);
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (CausalLM model = CausalLM.load(dir)) {
+            ModelConfig c = model.config();
+            double peak = matmulPeakGflops(model.manager());
+            double forwardFlopsPerToken = 2.0 * matmulWeights(c)
+                    + 4.0 * c.numHiddenLayers() * seq * c.numAttentionHeads() * c.headDim();
+            out.put("model", dir.toString());
+            out.put("parameters", model.parameterCount());
+            out.put("device", model.manager().getDevice().toString());
+            out.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+            out.put("threads", Runtime.getRuntime().availableProcessors());
+            out.put("batch", batch);
+            out.put("seq", seq);
+            out.put("matmul_peak_gflops", round(peak));
+
+            int[] tokens = randomTokens(c.vocabSize(), 1 << 16);
+            TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, batch, seq, 1);
+            out.put("forward", forward(model, windows.next(), steps, forwardFlopsPerToken, peak));
+            out.put("train", train(model, windows, steps, 3 * forwardFlopsPerToken, peak));
+            out.put("generate", generate(model, genTokens));
+            if (memorySteps > 0) {
+                out.put("rss_mb_by_step", memory(model, windows, memorySteps));
+            }
+        }
+        out.put("peak_rss_mb", round(procStatusMb("VmHWM")));
+        System.out.println(a.has("json") ? Json.GSON.toJson(out) : Json.PRETTY.toJson(out));
+        return 0;
+    }
+
+    private static long matmulWeights(ModelConfig c) {
+        long d = c.hiddenSize();
+        long attention = d * c.headDim() * (2L * c.numAttentionHeads() + 2L * c.numKeyValueHeads());
+        long mlp = 3L * d * c.intermediateSize();
+        return c.numHiddenLayers() * (attention + mlp) + (long) c.vocabSize() * d;
+    }
+
+    private static Map<String, Object> forward(CausalLM model, Batch b, int steps, double flopsPerToken, double peak) {
+        Shape shape = new Shape(b.rows(), b.length());
+        long[] flat = new long[b.rows() * b.length()];
+        for (int i = 0; i < b.rows(); i++) {
+            System.arraycopy(b.inputIds()[i], 0, flat, i * b.length(), b.length());
+        }
+        double seconds = 0;
+        for (int i = 0; i <= steps; i++) {
+            try (NDManager m = model.manager().newSubManager()) {
+                long t0 = System.nanoTime();
+                model.transformer().forward(Tensors.of(m, flat, shape), null, null, null).toFloatArray();
+                if (i > 0) { // the first pass warms up the engine
+                    seconds += (System.nanoTime() - t0) / 1e9;
+                }
+            }
+        }
+        double tps = (double) steps * flat.length / seconds;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tokens_per_second", round(tps));
+        r.put("mfu", round4(tps * flopsPerToken / (peak * 1e9)));
+        return r;
+    }
+
+    private static Map<String, Object> train(CausalLM model, TokenWindows windows, int steps, double flopsPerToken,
+            double peak) {
+        TrainingArguments args = TrainingArguments.builder().maxSteps(steps + 1).gradientAccumulationSteps(1)
+                .learningRate(1e-5).loggingSteps(1).build();
+        Batch sample = windows.next();
+        double tokensPerStep = (double) sample.rows() * sample.length();
+        double[] seconds = {0};
+        int[] measured = {0};
+        try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args)) {
+            trainer.fit(windows, List.of(), new TrainerCallback() {
+                @Override
+                public void onStep(io.tunebook.train.StepMetrics m) {
+                    if (m.step() > 1) { // the first step warms up the engine
+                        seconds[0] += tokensPerStep / m.tokensPerSecond();
+                        measured[0]++;
+                    }
+                }
+            });
+        }
+        double tps = measured[0] * tokensPerStep / seconds[0];
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tokens_per_second", round(tps));
+        r.put("step_seconds", round4(seconds[0] / measured[0]));
+        r.put("mfu", round4(tps * flopsPerToken / (peak * 1e9)));
+        return r;
+    }
+
+    private static Map<String, Object> generate(CausalLM model, int newTokens) {
+        long[] prompt = new long[16];
+        Random random = new Random(3);
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = random.nextInt(model.config().vocabSize());
+        }
+        GenerationSettings settings = GenerationSettings.builder().maxNewTokens(newTokens).eosTokenIds(List.of()).build();
+        Generator generator = Generator.of(model);
+        generator.generateIds(List.of(prompt), GenerationSettings.builder().maxNewTokens(4).eosTokenIds(List.of()).build(),
+                null);
+        long t0 = System.nanoTime();
+        int produced = generator.generateIds(List.of(prompt), settings, null).get(0).ids().length;
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tokens_per_second", round(produced / seconds));
+        r.put("prompt_tokens", prompt.length);
+        r.put("new_tokens", produced);
+        return r;
+    }
+
+    private static Map<String, Object> memory(CausalLM model, TokenWindows windows, int steps) {
+        TrainingArguments args = TrainingArguments.builder().maxSteps(steps).gradientAccumulationSteps(1)
+                .learningRate(1e-5).loggingSteps(1).build();
+        Map<String, Object> rss = new LinkedHashMap<>();
+        try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args)) {
+            trainer.fit(windows, List.of(), new TrainerCallback() {
+                @Override
+                public void onStep(io.tunebook.train.StepMetrics m) {
+                    if (m.step() == 1 || m.step() % 100 == 0) {
+                        rss.put(Integer.toString(m.step()), round(procStatusMb("VmRSS")));
+                    }
+                }
+            });
+        }
+        return rss;
+    }
+
+    /** Best float32 GFLOP/s over square matmuls of a few sizes: the peak MFU is measured against. */
+    static double matmulPeakGflops(NDManager parent) {
+        double best = 0;
+        try (NDManager m = parent.newSubManager()) {
+            for (int n : new int[] {512, 1024, 2048}) {
+                NDArray x = m.randomNormal(new Shape(n, n));
+                NDArray y = m.randomNormal(new Shape(n, n));
+                x.matMul(y).close();
+                int reps = Math.max(2, (int) (4e9 / (2.0 * n * n * n)));
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    x.matMul(y).close();
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                best = Math.max(best, 2.0 * n * n * n * reps / s / 1e9);
+            }
+        }
+        return best;
+    }
+
+    private static int[] randomTokens(int vocab, int n) {
+        Random random = new Random(7);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = random.nextInt(vocab);
+        }
+        return t;
+    }
+
+    static double procStatusMb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round4(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}

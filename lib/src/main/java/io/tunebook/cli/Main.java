@@ -1,0 +1,57 @@
+package io.tunebook.cli;
+
+import io.tunebook.model.ModelException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+
+/** The {@code tunebook} command line: {@code tunebook COMMAND [ARGS] [--help]}. */
+public final class Main {
+    private static final List<Command> COMMANDS = List.of(
+            new InfoCommand(), new ScoreCommand(), new GenerateCommand(), new TrainCommand(), new BenchCommand());
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        System.setProperty("ai.djl.offline", "true");
+        System.exit(run(argv));
+    }
+
+    static int run(String[] argv) {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+            System.out.println(usage());
+            return argv.length == 0 ? 2 : 0;
+        }
+        Command command = COMMANDS.stream().filter(c -> c.name().equals(argv[0])).findFirst().orElse(null);
+        if (command == null) {
+            System.err.println("tunebook: unknown command '" + argv[0] + "' (try tunebook --help)");
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            System.out.println(command.help());
+            return 0;
+        }
+        try {
+            return command.run(rest);
+        } catch (UsageException e) {
+            System.err.println("tunebook " + e.getMessage());
+            return 2;
+        } catch (ModelException | UncheckedIOException | IllegalArgumentException e) {
+            System.err.println("tunebook " + command.name() + ": " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            System.err.println("tunebook " + command.name() + ": " + e);
+            return 1;
+        }
+    }
+
+    private static String usage() {
+        StringBuilder b = new StringBuilder("usage: tunebook COMMAND [ARGS]  (tunebook COMMAND --help for details)\n\n");
+        for (Command c : COMMANDS) {
+            b.append(String.format("  %-9s %s%n", c.name(), c.summary()));
+        }
+        return b.toString().stripTrailing();
+    }
+}

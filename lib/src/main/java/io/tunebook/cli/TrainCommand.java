@@ -1,0 +1,234 @@
+package io.tunebook.cli;
+
+import io.tunebook.model.CausalLM;
+import io.tunebook.model.ModelConfig;
+import io.tunebook.model.Tokenizer;
+import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.train.Batch;
+import io.tunebook.train.SchedulerType;
+import io.tunebook.train.StepMetrics;
+import io.tunebook.train.TextCorpus;
+import io.tunebook.train.TokenWindows;
+import io.tunebook.train.Trainer;
+import io.tunebook.train.TrainerCallback;
+import io.tunebook.train.TrainingArguments;
+import io.tunebook.train.TrainingResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * {@code tunebook train CONFIG.yaml}: full-parameter training of a causal LM on a text corpus, from
+ * a model directory or from scratch. The run directory receives {@code model/} (a Hugging Face
+ * directory), {@code metrics.jsonl} and {@code config.yaml} (the resolved settings).
+ */
+final class TrainCommand implements Command {
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train a model from a YAML run config";
+    }
+
+    @Override
+    public String help() {
+        return "usage: tunebook train CONFIG.yaml [--max-steps N] [--output DIR]\n"
+                + "Runs the training described by CONFIG.yaml (see examples/). --max-steps and --output override\n"
+                + "training.max_steps and output.dir. Unknown keys in the file are errors; relative paths in it are\n"
+                + "relative to the file's directory.\n"
+                + "Sections: model (path | init_config + tokenizer), data (text, validation_fraction, eval_batches),\n"
+                + "training (method: full, max_steps, micro_batch_size, gradient_accumulation_steps, sequence_len,\n"
+                + "learning_rate, lr_scheduler, warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1,\n"
+                + "adam_beta2, adam_epsilon, logging_steps, eval_steps, save_steps, seed), output (dir, save_dtype).";
+    }
+
+    @Override
+    public int run(String[] argv) throws IOException {
+        Args a = Args.parse(name(), argv, Set.of("max-steps", "output"), Set.of());
+        Path configFile = Args.existingFile(name(), a.positional(name(), 0, "CONFIG.yaml"));
+        a.expectPositionals(name(), 1);
+        Object tree;
+        try (InputStream in = Files.newInputStream(configFile)) {
+            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        } catch (RuntimeException e) {
+            throw new UsageException(name() + ": " + configFile + " is not valid YAML: " + e.getMessage());
+        }
+        String file = configFile.toString();
+        Path base = configFile.toAbsolutePath().getParent();
+        YamlSection root = new YamlSection(file, "", tree);
+
+        YamlSection modelSection = root.section("model");
+        String modelPath = modelSection.string("path", null);
+        String initConfig = modelSection.string("init_config", null);
+        String tokenizerDir = modelSection.string("tokenizer", null);
+        int initSeed = modelSection.integer("init_seed", 0);
+        modelSection.finish();
+        if ((modelPath == null) == (initConfig == null)) {
+            throw new UsageException(file + ": give exactly one of model.path or model.init_config");
+        }
+        if (initConfig != null && tokenizerDir == null) {
+            throw new UsageException(file + ": model.init_config needs model.tokenizer (a directory with tokenizer.json)");
+        }
+
+        YamlSection data = root.section("data");
+        Path text = resolve(base, data.requiredString("text"));
+        double validationFraction = data.number("validation_fraction", 0.01);
+        int evalBatches = data.integer("eval_batches", 8);
+        data.finish();
+
+        YamlSection t = root.section("training");
+        String method = t.string("method", "full");
+        if (!method.equals("full")) {
+            throw new UsageException(file + ": training.method '" + method + "' is not available yet; use full");
+        }
+        int maxSteps = a.has("max-steps") ? a.getInt("max-steps", 0) : t.integer("max_steps", 1000);
+        t.override("max_steps", maxSteps);
+        int microBatch = t.integer("micro_batch_size", 4);
+        int seqLen = t.integer("sequence_len", 256);
+        int saveSteps = t.integer("save_steps", 0);
+        TrainingArguments args;
+        try {
+            args = TrainingArguments.builder()
+                    .maxSteps(maxSteps)
+                    .gradientAccumulationSteps(t.integer("gradient_accumulation_steps", 4))
+                    .learningRate(t.number("learning_rate", 2e-4))
+                    .lrScheduler(SchedulerType.parse(t.string("lr_scheduler", "cosine")))
+                    .warmupSteps(t.integer("warmup_steps", 0))
+                    .warmupRatio(t.number("warmup_ratio", 0.1))
+                    .weightDecay(t.number("weight_decay", 0.01))
+                    .maxGradNorm(t.number("max_grad_norm", 1.0))
+                    .adamBetas(t.number("adam_beta1", 0.9), t.number("adam_beta2", 0.999))
+                    .adamEpsilon(t.number("adam_epsilon", 1e-8))
+                    .loggingSteps(t.integer("logging_steps", 10))
+                    .evalSteps(t.integer("eval_steps", 0))
+                    .seed(t.integer("seed", 42))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(file + ": training: " + e.getMessage());
+        }
+        t.finish();
+        if (saveSteps % args.loggingSteps() != 0) {
+            throw new UsageException(file + ": training.save_steps (" + saveSteps
+                    + ") must be a multiple of training.logging_steps (" + args.loggingSteps() + ")");
+        }
+
+        YamlSection output = root.section("output");
+        Path runDir = a.has("output") ? Path.of(a.get("output", "")) : resolve(base, output.string("dir", "runs/train"));
+        output.override("dir", runDir.toString());
+        Dtype saveDtype = Dtype.valueOf(output.string("save_dtype", "f32").toUpperCase());
+        output.finish();
+        root.finish();
+
+        Files.createDirectories(runDir);
+        writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
+        try (CausalLM model = modelPath != null ? CausalLM.load(resolve(base, modelPath))
+                : CausalLM.initialize(ModelConfig.read(resolve(base, initConfig)),
+                        Tokenizer.load(resolve(base, tokenizerDir)), initSeed)) {
+            long eos = model.tokenizer().eosId().orElseThrow(() ->
+                    new UsageException(name() + ": the tokenizer has no eos_token to separate documents"));
+            System.err.printf("model: %,d parameters; tokenizing %s%n", model.parameterCount(), text);
+            int[] tokens = TextCorpus.tokens(text, model.tokenizer(), eos);
+            int split = (int) (tokens.length * (1 - validationFraction));
+            System.err.printf("corpus: %,d tokens (%,d for validation)%n", tokens.length, tokens.length - split);
+            TokenWindows train = new TokenWindows(tokens, 0, split, microBatch, seqLen, args.seed());
+            List<Batch> validation = validationFraction > 0
+                    ? new TokenWindows(tokens, split, tokens.length, microBatch, seqLen, args.seed()).sequential(evalBatches)
+                    : List.of();
+            Path modelOut = runDir.resolve("model");
+            try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args);
+                    MetricsLog log = new MetricsLog(runDir.resolve("metrics.jsonl"), saveSteps, model, modelOut, saveDtype)) {
+                TrainingResult r = trainer.fit(train, validation, log);
+                System.err.printf("done: %d steps in %.0f s, train loss %.4f, eval loss %.4f%n", r.steps(), r.seconds(),
+                        r.finalTrainLoss(), r.finalEvalLoss());
+            }
+            model.save(modelOut, saveDtype);
+            System.err.println("saved " + modelOut);
+        }
+        return 0;
+    }
+
+    /** Relative paths in a run config are relative to the config file, wherever the command runs. */
+    private static Path resolve(Path base, String p) {
+        Path path = Path.of(p);
+        return path.isAbsolute() ? path : base.resolve(path).normalize();
+    }
+
+    private static void writeResolvedConfig(Path file, Map<String, Object> resolved) throws IOException {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        Files.writeString(file, "# resolved settings of this run, defaults filled in\n"
+                + new Yaml(options).dump(resolved));
+    }
+
+    /** Appends metrics to {@code metrics.jsonl}, prints progress, and saves the model every {@code saveSteps}. */
+    private static final class MetricsLog implements TrainerCallback, AutoCloseable {
+        private final BufferedWriter out;
+        private final int saveSteps;
+        private final CausalLM model;
+        private final Path modelOut;
+        private final Dtype dtype;
+
+        MetricsLog(Path file, int saveSteps, CausalLM model, Path modelOut, Dtype dtype) throws IOException {
+            this.out = Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+            this.saveSteps = saveSteps;
+            this.model = model;
+            this.modelOut = modelOut;
+            this.dtype = dtype;
+        }
+
+        @Override
+        public void onStep(StepMetrics m) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("step", m.step());
+            line.put("loss", m.loss());
+            line.put("lr", m.learningRate());
+            line.put("grad_norm", m.gradNorm());
+            line.put("tokens_per_second", m.tokensPerSecond());
+            line.put("elapsed_s", m.elapsedSeconds());
+            write(line);
+            System.err.printf("step %d/%d  loss %.4f  lr %.2e  grad %.2f  %.0f tok/s  %.0f s%n", m.step(), m.maxSteps(),
+                    m.loss(), m.learningRate(), m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds());
+            if (saveSteps > 0 && m.step() % saveSteps == 0 && m.step() < m.maxSteps()) {
+                model.save(modelOut, dtype);
+            }
+        }
+
+        @Override
+        public void onEvaluate(int step, double evalLoss) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("step", step);
+            line.put("eval_loss", evalLoss);
+            write(line);
+            System.err.printf("step %d  eval loss %.4f  (perplexity %.1f)%n", step, evalLoss, Math.exp(evalLoss));
+        }
+
+        private void write(Map<String, Object> line) {
+            try {
+                out.write(Json.GSON.toJson(line));
+                out.newLine();
+                out.flush();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.tunebook.cli;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One mapping of a YAML run config, read key by key. Keys the command never asked for are errors
+ * that name their full path, so a typo never silently falls back to a default.
+ */
+final class YamlSection {
+    private final String file;
+    private final String path;
+    private final Map<String, Object> values;
+    private final Set<String> read = new LinkedHashSet<>();
+    private final Map<String, Object> resolved = new LinkedHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    YamlSection(String file, String path, Object node) {
+        this.file = file;
+        this.path = path;
+        if (node != null && !(node instanceof Map)) {
+            throw new UsageException(file + ": '" + path + "' must be a mapping of keys");
+        }
+        this.values = node == null ? Map.of() : (Map<String, Object>) node;
+    }
+
+    private String where(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    YamlSection section(String key) {
+        read.add(key);
+        YamlSection s = new YamlSection(file, where(key), values.get(key));
+        resolved.put(key, s.resolved);
+        return s;
+    }
+
+    String string(String key, String fallback) {
+        read.add(key);
+        Object v = values.get(key);
+        String out = v == null ? fallback : v.toString();
+        if (out != null) {
+            resolved.put(key, out);
+        }
+        return out;
+    }
+
+    String requiredString(String key) {
+        String v = string(key, null);
+        if (v == null) {
+            throw new UsageException(file + ": missing key '" + where(key) + "'");
+        }
+        return v;
+    }
+
+    int integer(String key, int fallback) {
+        read.add(key);
+        Object v = values.get(key);
+        if (v == null) {
+            resolved.put(key, fallback);
+            return fallback;
+        }
+        if (!(v instanceof Integer)) {
+            throw new UsageException(file + ": '" + where(key) + "' must be an integer, got '" + v + "'");
+        }
+        resolved.put(key, v);
+        return (Integer) v;
+    }
+
+    double number(String key, double fallback) {
+        read.add(key);
+        Object v = values.get(key);
+        double out;
+        if (v == null) {
+            out = fallback;
+        } else if (v instanceof Number) {
+            out = ((Number) v).doubleValue();
+        } else {
+            // YAML 1.1 reads "2e-4" as a string; accept any decimal notation.
+            try {
+                out = Double.parseDouble(v.toString());
+            } catch (NumberFormatException e) {
+                throw new UsageException(file + ": '" + where(key) + "' must be a number, got '" + v + "'");
+            }
+        }
+        resolved.put(key, out);
+        return out;
+    }
+
+    /** Replaces a value in the resolved view (command-line overrides). */
+    void override(String key, Object value) {
+        resolved.put(key, value);
+    }
+
+    /** Fails on any key that was not read, naming it; call after reading every key of the section. */
+    void finish() {
+        for (String key : values.keySet()) {
+            if (!read.contains(key)) {
+                throw new UsageException(file + ": unknown key '" + where(key) + "'");
+            }
+        }
+    }
+
+    /** The settings as used, with defaults filled in, for the run directory's resolved config. */
+    Map<String, Object> resolved() {
+        return resolved;
+    }
+}

@@ -1,0 +1,81 @@
+package io.tunebook.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Causal self-attention with grouped-query heads: {@code groupSize} query heads share each key/value
+ * head. Scores are {@code q k^T / sqrt(headDim)} plus an additive mask, softmaxed in float32.
+ */
+public final class Attention {
+    Projection qProj;
+    Projection kProj;
+    Projection vProj;
+    Projection oProj;
+    private final RmsNorm qNorm;
+    private final RmsNorm kNorm;
+    private final int layer;
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final float scale;
+
+    public Attention(ModelConfig config, int layer, Projection qProj, Projection kProj, Projection vProj,
+            Projection oProj, RmsNorm qNorm, RmsNorm kNorm) {
+        this.qProj = qProj;
+        this.kProj = kProj;
+        this.vProj = vProj;
+        this.oProj = oProj;
+        this.qNorm = qNorm;
+        this.kNorm = kNorm;
+        this.layer = layer;
+        this.heads = config.numAttentionHeads();
+        this.kvHeads = config.numKeyValueHeads();
+        this.headDim = config.headDim();
+        this.scale = (float) (1.0 / Math.sqrt(headDim));
+    }
+
+    /**
+     * @param x {@code [batch, seq, hidden]}
+     * @param cosSin rotary tables for these positions
+     * @param mask additive mask {@code [batch or 1, 1, seq, pastAndSeq]}
+     * @param cache the layer's past keys and values, or null when the whole sequence is given
+     */
+    public NDArray forward(NDArray x, NDList cosSin, NDArray mask, RotaryEmbedding rope, KvCache cache) {
+        long batch = x.getShape().get(0);
+        long seq = x.getShape().get(1);
+        NDArray q = heads(qProj.forward(x), batch, seq, heads, qNorm);
+        NDArray k = heads(kProj.forward(x), batch, seq, kvHeads, kNorm);
+        NDArray v = heads(vProj.forward(x), batch, seq, kvHeads, null);
+        q = rope.apply(q, cosSin);
+        k = rope.apply(k, cosSin);
+        if (cache != null) {
+            NDList kv = cache.append(layer, k, v);
+            k = kv.get(0);
+            v = kv.get(1);
+        }
+        long keysLen = k.getShape().get(2);
+        NDArray keysT = k.transpose(0, 1, 3, 2);
+        // Ops on cached keys land on the cache's manager: move the view to this step's.
+        keysT.attach(q.getManager());
+        int group = heads / kvHeads;
+        // Group query heads by their shared kv head instead of copying k and v `group` times.
+        NDArray grouped = q.reshape(batch, kvHeads, group * seq, headDim);
+        NDArray scores = grouped.matMul(keysT).reshape(batch, heads, seq, keysLen)
+                .mul(Tensors.scalar(q.getManager(), scale)).add(mask);
+        NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, group * seq, keysLen);
+        NDArray out = probs.matMul(v).reshape(batch, heads, seq, headDim)
+                .transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headDim);
+        return oProj.forward(out);
+    }
+
+    /** {@code [batch, seq, n*headDim]} to {@code [batch, n, seq, headDim]}, normalised per head if asked. */
+    private NDArray heads(NDArray projected, long batch, long seq, int n, RmsNorm norm) {
+        NDArray split = projected.reshape(new Shape(batch, seq, n, headDim));
+        if (norm != null) {
+            split = norm.forward(split);
+        }
+        return split.transpose(0, 2, 1, 3);
+    }
+}

@@ -1,0 +1,260 @@
+package io.tunebook.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.tunebook.model.safetensors.CheckpointReader;
+import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.model.safetensors.SafetensorsWriter;
+import io.tunebook.model.safetensors.TensorEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * A causal language model loaded from (or saved to) a Hugging Face directory: the network, its
+ * tokenizer and its decoding defaults, with weights in float32 on the engine's default device.
+ *
+ * <pre>{@code
+ * try (CausalLM model = CausalLM.load(Path.of("models/tiny-base"))) {
+ *     System.out.println(Generator.of(model).generate("Bonjour", GenerationSettings.greedy(20)).text());
+ * }
+ * }</pre>
+ */
+public final class CausalLM implements AutoCloseable {
+    static final List<String> TOKENIZER_FILES =
+            List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
+
+    private final Path directory;
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final Transformer transformer;
+    private final Tokenizer tokenizer;
+    private final GenerationConfig generationConfig;
+    private final List<String> unusedTensors;
+
+    private CausalLM(Path directory, ModelConfig config, NDManager manager, Map<String, NDArray> weights,
+            Tokenizer tokenizer, GenerationConfig generationConfig, List<String> unusedTensors) {
+        this.directory = directory;
+        this.config = config;
+        this.manager = manager;
+        this.transformer = new Transformer(config, manager, weights);
+        this.tokenizer = tokenizer;
+        this.generationConfig = generationConfig;
+        this.unusedTensors = List.copyOf(unusedTensors);
+    }
+
+    /** Loads a Hugging Face model directory onto the engine's default device (a GPU when there is one). */
+    public static CausalLM load(Path directory) {
+        return load(directory, Engine.getInstance().defaultDevice());
+    }
+
+    public static CausalLM load(Path directory, Device device) {
+        if (!Files.isDirectory(directory)) {
+            throw new ModelException("model directory " + directory + " does not exist");
+        }
+        ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
+        NDManager manager = NDManager.newBaseManager(device);
+        try (CheckpointReader reader = CheckpointReader.open(directory)) {
+            Map<String, long[]> expected = ParameterLayout.of(config);
+            Map<String, NDArray> weights = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : expected.entrySet()) {
+                weights.put(e.getKey(), readTensor(reader, directory, e.getKey(), e.getValue(), manager));
+            }
+            Set<String> unused = new TreeSet<>(reader.names());
+            unused.removeAll(expected.keySet());
+            // Tied heads may still be stored, and old Llama checkpoints carry the rotary table: both are derived.
+            unused.removeIf(n -> n.equals("lm_head.weight") || n.endsWith("rotary_emb.inv_freq"));
+            Tokenizer tokenizer = Files.exists(directory.resolve("tokenizer.json")) ? Tokenizer.load(directory) : null;
+            return new CausalLM(directory, config, manager, weights, tokenizer,
+                    GenerationConfig.read(directory.resolve("generation_config.json"), config), new ArrayList<>(unused));
+        } catch (IOException e) {
+            manager.close();
+            throw new ModelException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static NDArray readTensor(CheckpointReader reader, Path dir, String name, long[] shape, NDManager manager)
+            throws IOException {
+        if (!reader.names().contains(name)) {
+            throw new ModelException(dir + ": tensor '" + name + "' is missing from the checkpoint (expected shape "
+                    + Arrays.toString(shape) + " from config.json)");
+        }
+        TensorEntry entry = reader.entry(name);
+        if (!Arrays.equals(entry.shape(), shape)) {
+            throw new ModelException(reader.fileOf(name) + ": tensor '" + name + "' has shape "
+                    + Arrays.toString(entry.shape()) + " but config.json implies " + Arrays.toString(shape));
+        }
+        NDArray weight = Tensors.of(manager, reader.readFloat32(name), new Shape(shape), DataType.FLOAT32);
+        weight.setName(name);
+        return weight;
+    }
+
+    /**
+     * A freshly initialised model, as transformers' {@code _init_weights} does: linear and embedding
+     * weights from N(0, 0.02), biases 0, norm scales 1. Java's seeded generator makes it the same on
+     * every machine.
+     */
+    public static CausalLM initialize(ModelConfig config, Tokenizer tokenizer, long seed) {
+        NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
+        Random random = new Random(seed);
+        Map<String, NDArray> weights = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : ParameterLayout.of(config).entrySet()) {
+            Shape shape = new Shape(e.getValue());
+            String name = e.getKey();
+            NDArray w;
+            if (ParameterLayout.isNorm(name)) {
+                w = manager.ones(shape);
+            } else if (name.endsWith(".bias")) {
+                w = manager.zeros(shape);
+            } else {
+                float[] values = new float[Math.toIntExact(shape.size())];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (random.nextGaussian() * 0.02);
+                }
+                w = Tensors.of(manager, values, shape);
+            }
+            w.setName(name);
+            weights.put(name, w);
+        }
+        return new CausalLM(null, config, manager, weights, tokenizer, GenerationConfig.defaults(config), List.of());
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Transformer transformer() {
+        return transformer;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public GenerationConfig generationConfig() {
+        return generationConfig;
+    }
+
+    /** Tensors of the checkpoint that this architecture does not use. */
+    public List<String> unusedTensors() {
+        return unusedTensors;
+    }
+
+    public boolean hasTokenizer() {
+        return tokenizer != null;
+    }
+
+    public Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new ModelException((directory == null ? "this model" : directory.toString())
+                    + " has no tokenizer.json; give token ids instead of text");
+        }
+        return tokenizer;
+    }
+
+    /** Number of weights, counting a tied embedding once (as PEFT and transformers do). */
+    public long parameterCount() {
+        return ParameterLayout.count(ParameterLayout.of(config));
+    }
+
+    /**
+     * {@code result[i] = log p(ids[i+1] | ids[0..i])}: the log-probability the model gives each next
+     * token, one fewer than there are ids.
+     */
+    public float[] tokenLogProbs(long[] ids) {
+        if (ids.length < 2) {
+            throw new IllegalArgumentException("scoring needs at least two token ids, got " + ids.length);
+        }
+        try (NDManager step = manager.newSubManager()) {
+            NDArray input = Tensors.of(step, ids, new Shape(1, ids.length));
+            NDArray logProbs = transformer.forward(input, null, null, null).logSoftmax(-1);
+            NDArray next = Tensors.of(step, Arrays.copyOfRange(ids, 1, ids.length), new Shape(1, ids.length - 1, 1));
+            return logProbs.get(":, :-1, :").gather(next, 2).toFloatArray();
+        }
+    }
+
+    /**
+     * Writes a Hugging Face directory ({@code config.json}, {@code generation_config.json},
+     * {@code model.safetensors} in {@code dtype}, and the tokenizer files). The directory is built
+     * beside the target and moved into place, so an interrupted save never replaces a good model.
+     */
+    public void save(Path target, Dtype dtype) {
+        Path parent = target.toAbsolutePath().getParent();
+        Path staging = parent.resolve("." + target.getFileName() + ".saving");
+        try {
+            Files.createDirectories(parent);
+            deleteRecursively(staging);
+            Files.createDirectories(staging);
+            Files.writeString(staging.resolve("config.json"), config.withTorchDtype(torchDtypeName(dtype)).toJson());
+            Files.writeString(staging.resolve("generation_config.json"), generationConfig.toJson());
+            SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
+            for (Map.Entry<String, NDArray> e : transformer.parameters().entrySet()) {
+                writer.add(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray(), dtype);
+            }
+            writer.write(staging.resolve("model.safetensors"));
+            if (tokenizer != null) {
+                tokenizer.saveTo(staging);
+            }
+            Path old = parent.resolve("." + target.getFileName() + ".old");
+            if (Files.exists(target)) {
+                deleteRecursively(old);
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            deleteRecursively(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the model to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String torchDtypeName(Dtype dtype) {
+        switch (dtype) {
+            case BF16:
+                return "bfloat16";
+            case F16:
+                return "float16";
+            case F32:
+                return "float32";
+            default:
+                throw new IllegalArgumentException("models are saved as F32, F16 or BF16, not " + dtype);
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        manager.close();
+    }
+}

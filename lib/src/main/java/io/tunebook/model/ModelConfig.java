@@ -1,0 +1,288 @@
+package io.tunebook.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * The hyperparameters of a decoder-only model, read from a Hugging Face {@code config.json}.
+ *
+ * @param headDim {@code head_dim} when the config gives it (Qwen3, Gemma-style), else hidden / heads
+ * @param attentionBias biases on q, k and v (Qwen2 always; Llama and Mistral when {@code attention_bias})
+ * @param mlpBias biases on gate, up and down (Llama's {@code mlp_bias})
+ * @param slidingWindow Mistral's attention window in tokens, empty when attention is global
+ */
+public record ModelConfig(
+        Architecture architecture,
+        int vocabSize,
+        int hiddenSize,
+        int intermediateSize,
+        int numHiddenLayers,
+        int numAttentionHeads,
+        int numKeyValueHeads,
+        int headDim,
+        double rmsNormEps,
+        double ropeTheta,
+        RopeScaling ropeScaling,
+        int maxPositionEmbeddings,
+        boolean tieWordEmbeddings,
+        boolean attentionBias,
+        boolean mlpBias,
+        OptionalInt slidingWindow,
+        OptionalInt bosTokenId,
+        List<Integer> eosTokenIds,
+        String torchDtype) {
+
+    public ModelConfig {
+        eosTokenIds = List.copyOf(eosTokenIds);
+        if (numAttentionHeads % numKeyValueHeads != 0) {
+            throw new ModelException("num_attention_heads (" + numAttentionHeads
+                    + ") must be a multiple of num_key_value_heads (" + numKeyValueHeads + ")");
+        }
+        if (headDim % 2 != 0) {
+            throw new ModelException("head_dim must be even for rotary embeddings, got " + headDim);
+        }
+    }
+
+    /** Query heads that share one key/value head (grouped-query attention). */
+    public int groupSize() {
+        return numAttentionHeads / numKeyValueHeads;
+    }
+
+    /** Reads {@code config.json}; every error names the file and the field. */
+    public static ModelConfig read(Path file) {
+        JsonObject json;
+        try {
+            json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        } catch (NoSuchFileException e) {
+            throw new ModelException("missing " + file + ": a Hugging Face model directory needs config.json");
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            throw new ModelException(file + ": not a valid JSON object (" + e.getMessage() + ")", e);
+        }
+        return fromJson(json, file.toString());
+    }
+
+    static ModelConfig fromJson(JsonObject json, String source) {
+        Fields f = new Fields(json, source);
+        Architecture architecture = f.architecture();
+        int hidden = f.requiredInt("hidden_size");
+        int heads = f.requiredInt("num_attention_heads");
+        if (hidden % heads != 0 && !json.has("head_dim")) {
+            throw new ModelException(source + ": hidden_size " + hidden + " is not divisible by num_attention_heads "
+                    + heads + " and no head_dim is given");
+        }
+        return new ModelConfig(
+                architecture,
+                f.requiredInt("vocab_size"),
+                hidden,
+                f.requiredInt("intermediate_size"),
+                f.requiredInt("num_hidden_layers"),
+                heads,
+                f.optionalInt("num_key_value_heads").orElse(heads),
+                f.optionalInt("head_dim").orElse(hidden / heads),
+                f.number("rms_norm_eps", 1e-6),
+                f.number("rope_theta", 10000.0),
+                f.ropeScaling(),
+                f.optionalInt("max_position_embeddings").orElse(2048),
+                f.bool("tie_word_embeddings", false),
+                architecture.alwaysQkvBias() || f.bool("attention_bias", false),
+                f.bool("mlp_bias", false),
+                architecture == Architecture.MISTRAL || architecture == Architecture.QWEN2
+                        ? f.slidingWindow(architecture) : OptionalInt.empty(),
+                f.optionalInt("bos_token_id"),
+                f.intList("eos_token_id"),
+                f.string("torch_dtype", "float32"));
+    }
+
+    /** The {@code config.json} Hugging Face would write for this model. */
+    public String toJson() {
+        JsonObject o = new JsonObject();
+        JsonArray arch = new JsonArray();
+        arch.add(architecture.hfClass());
+        o.add("architectures", arch);
+        o.addProperty("model_type", architecture.modelType());
+        o.addProperty("vocab_size", vocabSize);
+        o.addProperty("hidden_size", hiddenSize);
+        o.addProperty("intermediate_size", intermediateSize);
+        o.addProperty("num_hidden_layers", numHiddenLayers);
+        o.addProperty("num_attention_heads", numAttentionHeads);
+        o.addProperty("num_key_value_heads", numKeyValueHeads);
+        o.addProperty("head_dim", headDim);
+        o.addProperty("hidden_act", "silu");
+        o.addProperty("rms_norm_eps", rmsNormEps);
+        o.addProperty("rope_theta", ropeTheta);
+        if (!"default".equals(ropeScaling.type())) {
+            JsonObject rs = new JsonObject();
+            rs.addProperty("rope_type", ropeScaling.type());
+            rs.addProperty("factor", ropeScaling.factor());
+            if ("llama3".equals(ropeScaling.type())) {
+                rs.addProperty("low_freq_factor", ropeScaling.lowFreqFactor());
+                rs.addProperty("high_freq_factor", ropeScaling.highFreqFactor());
+                rs.addProperty("original_max_position_embeddings", ropeScaling.originalMaxPositionEmbeddings());
+            }
+            o.add("rope_scaling", rs);
+        }
+        o.addProperty("max_position_embeddings", maxPositionEmbeddings);
+        o.addProperty("tie_word_embeddings", tieWordEmbeddings);
+        if (!architecture.alwaysQkvBias()) {
+            o.addProperty("attention_bias", attentionBias);
+        }
+        if (architecture == Architecture.LLAMA) {
+            o.addProperty("mlp_bias", mlpBias);
+        }
+        slidingWindow.ifPresent(w -> o.addProperty("sliding_window", w));
+        bosTokenId.ifPresent(id -> o.addProperty("bos_token_id", id));
+        if (eosTokenIds.size() == 1) {
+            o.addProperty("eos_token_id", eosTokenIds.get(0));
+        } else if (!eosTokenIds.isEmpty()) {
+            JsonArray eos = new JsonArray();
+            eosTokenIds.forEach(eos::add);
+            o.add("eos_token_id", eos);
+        }
+        o.addProperty("torch_dtype", torchDtype);
+        o.addProperty("initializer_range", 0.02);
+        o.addProperty("use_cache", true);
+        Gson gson = new GsonBuilder().setPrettyPrinting().create();
+        return gson.toJson(o) + "\n";
+    }
+
+    /** A copy with another storage dtype, as written to {@code torch_dtype}. */
+    public ModelConfig withTorchDtype(String dtype) {
+        return new ModelConfig(architecture, vocabSize, hiddenSize, intermediateSize, numHiddenLayers,
+                numAttentionHeads, numKeyValueHeads, headDim, rmsNormEps, ropeTheta, ropeScaling,
+                maxPositionEmbeddings, tieWordEmbeddings, attentionBias, mlpBias, slidingWindow, bosTokenId, eosTokenIds,
+                dtype);
+    }
+
+    /** Typed access to config fields whose errors name the file and the field. */
+    private static final class Fields {
+        private final JsonObject json;
+        private final String source;
+
+        Fields(JsonObject json, String source) {
+            this.json = json;
+            this.source = source;
+        }
+
+        Architecture architecture() {
+            JsonElement e = json.get("architectures");
+            if (e == null || !e.isJsonArray() || e.getAsJsonArray().isEmpty()) {
+                throw new ModelException(source + ": field 'architectures' is missing; supported: "
+                        + Architecture.supportedList());
+            }
+            String name = e.getAsJsonArray().get(0).getAsString();
+            return Architecture.fromHfClass(name).orElseThrow(() -> new ModelException(source
+                    + ": unsupported architecture '" + name + "' in field 'architectures'; supported: "
+                    + Architecture.supportedList()));
+        }
+
+        int requiredInt(String name) {
+            return optionalInt(name).orElseThrow(() -> new ModelException(source + ": missing field '" + name + "'"));
+        }
+
+        OptionalInt optionalInt(String name) {
+            JsonElement e = json.get(name);
+            if (e == null || e.isJsonNull()) {
+                return OptionalInt.empty();
+            }
+            try {
+                double v = e.getAsDouble();
+                if (v != Math.rint(v) || v < 0 || v > Integer.MAX_VALUE) {
+                    throw new NumberFormatException();
+                }
+                return OptionalInt.of((int) v);
+            } catch (RuntimeException ex) {
+                throw new ModelException(source + ": field '" + name + "' must be a non-negative integer, got " + e);
+            }
+        }
+
+        double number(String name, double fallback) {
+            JsonElement e = json.get(name);
+            if (e == null || e.isJsonNull()) {
+                return fallback;
+            }
+            try {
+                return e.getAsDouble();
+            } catch (RuntimeException ex) {
+                throw new ModelException(source + ": field '" + name + "' must be a number, got " + e);
+            }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            JsonElement e = json.get(name);
+            if (e == null || e.isJsonNull()) {
+                return fallback;
+            }
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+                throw new ModelException(source + ": field '" + name + "' must be true or false, got " + e);
+            }
+            return e.getAsBoolean();
+        }
+
+        String string(String name, String fallback) {
+            JsonElement e = json.get(name);
+            return e == null || e.isJsonNull() ? fallback : e.getAsString();
+        }
+
+        List<Integer> intList(String name) {
+            JsonElement e = json.get(name);
+            List<Integer> out = new ArrayList<>();
+            if (e == null || e.isJsonNull()) {
+                return out;
+            }
+            if (e.isJsonArray()) {
+                for (JsonElement x : e.getAsJsonArray()) {
+                    out.add(x.getAsInt());
+                }
+            } else {
+                out.add(requiredInt(name));
+            }
+            return out;
+        }
+
+        OptionalInt slidingWindow(Architecture architecture) {
+            // Qwen2 configs carry a sliding_window that only applies when use_sliding_window is true.
+            if (architecture == Architecture.QWEN2 && !bool("use_sliding_window", false)) {
+                return OptionalInt.empty();
+            }
+            return optionalInt("sliding_window");
+        }
+
+        RopeScaling ropeScaling() {
+            JsonElement e = json.get("rope_scaling");
+            if (e == null || e.isJsonNull()) {
+                return RopeScaling.NONE;
+            }
+            if (!e.isJsonObject()) {
+                throw new ModelException(source + ": field 'rope_scaling' must be an object, got " + e);
+            }
+            JsonObject rs = e.getAsJsonObject();
+            JsonElement type = rs.has("rope_type") ? rs.get("rope_type") : rs.get("type");
+            String t = type == null ? "default" : type.getAsString();
+            Fields sub = new Fields(rs, source + " rope_scaling");
+            switch (t) {
+                case "default":
+                    return RopeScaling.NONE;
+                case "linear":
+                    return new RopeScaling(t, sub.number("factor", 1.0), 0, 0, 0);
+                case "llama3":
+                    return new RopeScaling(t, sub.number("factor", 8.0), sub.number("low_freq_factor", 1.0),
+                            sub.number("high_freq_factor", 4.0), sub.requiredInt("original_max_position_embeddings"));
+                default:
+                    throw new ModelException(source + ": rope_scaling type '" + t
+                            + "' is not supported; supported: default, linear, llama3");
+            }
+        }
+    }
+}

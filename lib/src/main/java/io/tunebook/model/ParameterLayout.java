@@ -1,0 +1,63 @@
+package io.tunebook.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The tensors a model of a given config must have, with their shapes, in Hugging Face naming. */
+public final class ParameterLayout {
+    private ParameterLayout() {
+    }
+
+    public static Map<String, long[]> of(ModelConfig c) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        long d = c.hiddenSize();
+        long q = (long) c.numAttentionHeads() * c.headDim();
+        long kv = (long) c.numKeyValueHeads() * c.headDim();
+        shapes.put("model.embed_tokens.weight", new long[] {c.vocabSize(), d});
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            shapes.put(p + "input_layernorm.weight", new long[] {d});
+            projection(shapes, p + "self_attn.q_proj", q, d, c.attentionBias());
+            projection(shapes, p + "self_attn.k_proj", kv, d, c.attentionBias());
+            projection(shapes, p + "self_attn.v_proj", kv, d, c.attentionBias());
+            projection(shapes, p + "self_attn.o_proj", d, q, false);
+            if (c.architecture().qkNorm()) {
+                shapes.put(p + "self_attn.q_norm.weight", new long[] {c.headDim()});
+                shapes.put(p + "self_attn.k_norm.weight", new long[] {c.headDim()});
+            }
+            shapes.put(p + "post_attention_layernorm.weight", new long[] {d});
+            projection(shapes, p + "mlp.gate_proj", c.intermediateSize(), d, c.mlpBias());
+            projection(shapes, p + "mlp.up_proj", c.intermediateSize(), d, c.mlpBias());
+            projection(shapes, p + "mlp.down_proj", d, c.intermediateSize(), c.mlpBias());
+        }
+        shapes.put("model.norm.weight", new long[] {d});
+        if (!c.tieWordEmbeddings()) {
+            shapes.put("lm_head.weight", new long[] {c.vocabSize(), d});
+        }
+        return shapes;
+    }
+
+    private static void projection(Map<String, long[]> shapes, String name, long out, long in, boolean bias) {
+        shapes.put(name + ".weight", new long[] {out, in});
+        if (bias) {
+            shapes.put(name + ".bias", new long[] {out});
+        }
+    }
+
+    /** True for RMSNorm scales, whose initial value is 1 and which take no weight decay. */
+    public static boolean isNorm(String name) {
+        return name.endsWith("norm.weight");
+    }
+
+    public static long count(Map<String, long[]> shapes) {
+        long n = 0;
+        for (long[] s : shapes.values()) {
+            long k = 1;
+            for (long x : s) {
+                k *= x;
+            }
+            n += k;
+        }
+        return n;
+    }
+}

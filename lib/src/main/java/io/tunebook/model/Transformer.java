@@ -1,0 +1,158 @@
+package io.tunebook.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.SparseFormat;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The decoder-only transformer shared by Llama, Mistral, Qwen2 and Qwen3: token embedding, a stack
+ * of {@link DecoderLayer}s, a final RMSNorm and the language-model head.
+ *
+ * <p>Every array a forward pass creates lives on the manager of its input ids, so a caller that
+ * opens a sub-manager per step and closes it afterwards frees all intermediates.
+ */
+public final class Transformer {
+    private final ModelConfig config;
+    private final NDArray embedTokens;
+    private final List<DecoderLayer> layers;
+    private final RmsNorm norm;
+    private Projection lmHead;
+    private final RotaryEmbedding rope;
+    private final Map<String, NDArray> parameters;
+
+    Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
+        this.config = config;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        this.embedTokens = param("model.embed_tokens.weight");
+        this.rope = new RotaryEmbedding(manager, config);
+        this.layers = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            layers.add(layer(i));
+        }
+        this.norm = new RmsNorm(param("model.norm.weight"), config.rmsNormEps());
+        this.lmHead = new Linear("lm_head",
+                config.tieWordEmbeddings() ? embedTokens : param("lm_head.weight"), null);
+    }
+
+    private DecoderLayer layer(int i) {
+        String p = "model.layers." + i + ".";
+        String a = p + "self_attn.";
+        boolean qkNorm = config.architecture().qkNorm();
+        Attention attention = new Attention(config, i,
+                linear(a + "q_proj", config.attentionBias()),
+                linear(a + "k_proj", config.attentionBias()),
+                linear(a + "v_proj", config.attentionBias()),
+                linear(a + "o_proj", false),
+                qkNorm ? new RmsNorm(param(a + "q_norm.weight"), config.rmsNormEps()) : null,
+                qkNorm ? new RmsNorm(param(a + "k_norm.weight"), config.rmsNormEps()) : null);
+        boolean bias = config.mlpBias();
+        Mlp mlp = new Mlp(linear(p + "mlp.gate_proj", bias), linear(p + "mlp.up_proj", bias),
+                linear(p + "mlp.down_proj", bias));
+        return new DecoderLayer(attention, mlp,
+                new RmsNorm(param(p + "input_layernorm.weight"), config.rmsNormEps()),
+                new RmsNorm(param(p + "post_attention_layernorm.weight"), config.rmsNormEps()));
+    }
+
+    private Linear linear(String name, boolean bias) {
+        return new Linear(name, param(name + ".weight"), bias ? param(name + ".bias") : null);
+    }
+
+    private NDArray param(String name) {
+        NDArray p = parameters.get(name);
+        if (p == null) {
+            throw new ModelException("missing tensor '" + name + "'");
+        }
+        return p;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** All weights in Hugging Face naming and checkpoint order; a tied lm_head is not listed twice. */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    /**
+     * Runs the decoder stack and returns the final hidden states {@code [batch, seq, hidden]}.
+     *
+     * @param inputIds {@code [batch, seq]} int64 token ids
+     * @param positionIds {@code [batch, seq]} positions, or null for {@code past .. past+seq-1}
+     * @param paddingMask {@code [batch, past+seq]} with 1 for real tokens and 0 for padding, or null
+     * @param cache past keys and values (extended in place), or null to attend within {@code inputIds} only
+     */
+    public NDArray hiddenStates(NDArray inputIds, NDArray positionIds, NDArray paddingMask, KvCache cache) {
+        NDManager m = inputIds.getManager();
+        int past = cache == null ? 0 : cache.length();
+        long seq = inputIds.getShape().get(1);
+        if (positionIds == null) {
+            positionIds = m.arange(past, (int) (past + seq)).toType(DataType.INT64, false).expandDims(0);
+        }
+        NDArray x = inputIds.getNDArrayInternal().embedding(inputIds, embedTokens, SparseFormat.DENSE)
+                .singletonOrThrow();
+        NDList cosSin = rope.cosSin(positionIds);
+        NDArray mask = attentionMask(m, past, seq, paddingMask);
+        for (DecoderLayer layer : layers) {
+            x = layer.forward(x, cosSin, mask, rope, cache);
+        }
+        return norm.forward(x);
+    }
+
+    /** Language-model head: hidden states to vocabulary logits. */
+    public NDArray logits(NDArray hidden) {
+        return lmHead.forward(hidden);
+    }
+
+    /** Logits for every position: {@code [batch, seq, vocab]}. */
+    public NDArray forward(NDArray inputIds, NDArray positionIds, NDArray paddingMask, KvCache cache) {
+        return logits(hiddenStates(inputIds, positionIds, paddingMask, cache));
+    }
+
+    /**
+     * Additive mask {@code [batch or 1, 1, seq, past+seq]}: 0 where a query may attend, the most
+     * negative float elsewhere (as transformers does, so fully masked padding rows stay finite).
+     */
+    private NDArray attentionMask(NDManager m, int past, long seq, NDArray paddingMask) {
+        long keys = past + seq;
+        NDArray queryPos = m.arange(past, (int) keys).reshape(seq, 1);
+        NDArray keyPos = m.arange(0, (int) keys).reshape(1, keys);
+        NDArray allowed = keyPos.lte(queryPos);
+        if (config.slidingWindow().isPresent()) {
+            allowed = allowed.logicalAnd(queryPos.sub(keyPos).lt(config.slidingWindow().getAsInt()));
+        }
+        allowed = allowed.reshape(1, 1, seq, keys);
+        if (paddingMask != null) {
+            long batch = paddingMask.getShape().get(0);
+            allowed = allowed.logicalAnd(paddingMask.reshape(batch, 1, 1, keys).toType(DataType.BOOLEAN, false));
+        }
+        return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(Float.MAX_VALUE);
+    }
+
+    /**
+     * Replaces every linear module (attention, MLP and lm_head) by what {@code wrap} returns for it;
+     * this is how adapters are injected and removed.
+     */
+    public void replaceProjections(UnaryOperator<Projection> wrap) {
+        for (DecoderLayer layer : layers) {
+            Attention a = layer.attention;
+            a.qProj = wrap.apply(a.qProj);
+            a.kProj = wrap.apply(a.kProj);
+            a.vProj = wrap.apply(a.vProj);
+            a.oProj = wrap.apply(a.oProj);
+            Mlp mlp = layer.mlp;
+            mlp.gateProj = wrap.apply(mlp.gateProj);
+            mlp.upProj = wrap.apply(mlp.upProj);
+            mlp.downProj = wrap.apply(mlp.downProj);
+        }
+        lmHead = wrap.apply(lmHead);
+    }
+}

@@ -1,0 +1,76 @@
+package io.tunebook.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter), step for step as {@code torch.optim.AdamW}:
+ * {@code p -= lr*wd*p}, then the bias-corrected Adam update. Parameters whose name marks a norm
+ * scale or a bias take no weight decay, as the Hugging Face Trainer does.
+ */
+public final class AdamW implements AutoCloseable {
+    private final NDManager manager;
+    private final List<Slot> slots = new ArrayList<>();
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final double weightDecay;
+    private int step;
+
+    private record Slot(String name, NDArray param, NDArray m, NDArray v, boolean decay) {
+    }
+
+    public AdamW(NDManager parent, Map<String, NDArray> params, double beta1, double beta2, double epsilon,
+            double weightDecay) {
+        this.manager = parent.newSubManager();
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray p = e.getValue();
+            NDArray m = manager.zeros(p.getShape(), p.getDataType());
+            NDArray v = manager.zeros(p.getShape(), p.getDataType());
+            boolean decay = !e.getKey().endsWith(".bias") && !e.getKey().endsWith("norm.weight");
+            slots.add(new Slot(e.getKey(), p, m, v, decay));
+        }
+    }
+
+    /** Applies one update with the gradients currently held by the parameters. */
+    public void step(double lr) {
+        step++;
+        double bias1 = 1 - Math.pow(beta1, step);
+        double bias2 = 1 - Math.pow(beta2, step);
+        double stepSize = lr / bias1;
+        double sqrtBias2 = Math.sqrt(bias2);
+        try (NDManager scratch = manager.newSubManager()) {
+            for (Slot s : slots) {
+                NDArray g = s.param.getGradient();
+                g.attach(scratch);
+                if (s.decay && weightDecay != 0) {
+                    s.param.muli(1 - lr * weightDecay);
+                }
+                s.m.muli(beta1).addi(g.mul(1 - beta1));
+                s.v.muli(beta2).addi(g.square().mul(1 - beta2));
+                NDArray denom = s.v.sqrt();
+                denom.attach(scratch);
+                NDArray update = s.m.div(denom.divi(sqrtBias2).addi(epsilon));
+                update.attach(scratch);
+                s.param.subi(update.muli(stepSize));
+            }
+        }
+    }
+
+    /** Optimizer steps taken so far. */
+    public int stepCount() {
+        return step;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
