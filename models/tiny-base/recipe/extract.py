@@ -68,12 +68,9 @@ SOURCES = [
     ("libreoffice-help-fr", "fr", "html", r"/help/fr/.*\.html$", "LibreOffice help, French"),
     ("lilypond-doc-html-fr", "fr", "html", r"-big-page\.fr\.html$", "LilyPond manuals, French"),
     ("scilab-doc-fr", "fr", "jar", r"/scilab_fr_FR_help\.jar$", "Scilab help, French"),
-    ("fortunes", "en", "fortune", r"/games/fortunes/[a-z-]+$", "fortune cookies, English"),
 ]
 # Packages whose /usr/share/doc/PKG is a link to another package's: the copyright file is read there.
 COPYRIGHT_FROM = {"gimp-help-fr": "gimp-help-common"}
-# fortune files left out: ASCII drawings, and jokes about ethnic groups.
-FORTUNE_SKIP = {"ascii-art", "ethnic"}
 
 FR_STOP = set("le la les un une des du de et est que qui dans pour pas sur au aux ce cette ces il elle "
               "ils elles nous vous sont avec par plus ou se sa son ses leur leurs mais comme peut être "
@@ -243,25 +240,7 @@ def man_paragraphs(path):
     return paras
 
 
-def fortune_paragraphs(path):
-    if os.path.basename(path) in FORTUNE_SKIP:
-        return []
-    with open(path, encoding="utf-8", errors="replace") as f:
-        text = f.read()
-    paras = []
-    for cookie in re.split(r"^%\s*$", text, flags=re.M):
-        lines = [l for l in cookie.splitlines() if l.strip()]
-        # drawings and tables keep their layout: runs of spaces inside a line
-        if not lines or any(re.search(r"\S {4,}\S", l) for l in lines):
-            continue
-        t = norm(" ".join(lines))
-        if t:
-            paras.append((t, False))
-    return paras
-
-
-KINDS = {"html": html_paragraphs, "man": man_paragraphs, "fortune": fortune_paragraphs,
-         "jar": jar_paragraphs}
+KINDS = {"html": html_paragraphs, "man": man_paragraphs, "jar": jar_paragraphs}
 
 
 def package_files(root, regex):

@@ -11,6 +11,7 @@ import io.tunebook.train.TextCorpus;
 import io.tunebook.train.TokenWindows;
 import io.tunebook.train.Trainer;
 import io.tunebook.train.TrainerCallback;
+import io.tunebook.train.TrainingDivergedException;
 import io.tunebook.train.TrainingArguments;
 import io.tunebook.train.TrainingResult;
 import java.io.BufferedWriter;
@@ -141,7 +142,7 @@ final class TrainCommand implements Command {
             long eos = model.tokenizer().eosId().orElseThrow(() ->
                     new UsageException(name() + ": the tokenizer has no eos_token to separate documents"));
             System.err.printf("model: %,d parameters; tokenizing %s%n", model.parameterCount(), text);
-            int[] tokens = TextCorpus.tokens(text, model.tokenizer(), eos);
+            int[] tokens = TextCorpus.tokens(text, model.tokenizer(), eos, args.seed());
             int split = (int) (tokens.length * (1 - validationFraction));
             System.err.printf("corpus: %,d tokens (%,d for validation)%n", tokens.length, tokens.length - split);
             TokenWindows train = new TokenWindows(tokens, 0, split, microBatch, seqLen, args.seed());
@@ -149,16 +150,20 @@ final class TrainCommand implements Command {
                     ? new TokenWindows(tokens, split, tokens.length, microBatch, seqLen, args.seed()).sequential(evalBatches)
                     : List.of();
             Path modelOut = runDir.resolve("model");
+            int exit = 0;
             try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args);
                     MetricsLog log = new MetricsLog(runDir.resolve("metrics.jsonl"), saveSteps, model, modelOut, saveDtype)) {
                 TrainingResult r = trainer.fit(train, validation, log);
                 System.err.printf("done: %d steps in %.0f s, train loss %.4f, eval loss %.4f%n", r.steps(), r.seconds(),
                         r.finalTrainLoss(), r.finalEvalLoss());
+            } catch (TrainingDivergedException e) {
+                System.err.println("tunebook train: " + e.getMessage());
+                exit = 1;
             }
             model.save(modelOut, saveDtype);
-            System.err.println("saved " + modelOut);
+            System.err.println(exit == 0 ? "saved " + modelOut : "saved the last good weights to " + modelOut);
+            return exit;
         }
-        return 0;
     }
 
     /** Relative paths in a run config are relative to the config file, wherever the command runs. */

@@ -37,9 +37,6 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class CausalLM implements AutoCloseable {
-    static final List<String> TOKENIZER_FILES =
-            List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
-
     private final Path directory;
     private final ModelConfig config;
     private final NDManager manager;

@@ -1,13 +1,10 @@
 package io.tunebook.model;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -47,7 +44,7 @@ public record GenerationConfig(
             throw new ModelException(file + ": not a valid JSON object (" + e.getMessage() + ")", e);
         }
         try {
-            List<Integer> eos = ints(o.get("eos_token_id"));
+            List<Integer> eos = JsonValues.ids(o.get("eos_token_id"));
             return new GenerationConfig(
                     eos.isEmpty() ? model.eosTokenIds() : eos,
                     o.has("bos_token_id") && !o.get("bos_token_id").isJsonNull()
@@ -65,31 +62,10 @@ public record GenerationConfig(
         }
     }
 
-    private static List<Integer> ints(JsonElement e) {
-        List<Integer> out = new ArrayList<>();
-        if (e == null || e.isJsonNull()) {
-            return out;
-        }
-        if (e.isJsonArray()) {
-            for (JsonElement x : e.getAsJsonArray()) {
-                out.add(x.getAsInt());
-            }
-        } else {
-            out.add(e.getAsInt());
-        }
-        return out;
-    }
-
     public String toJson() {
         JsonObject o = new JsonObject();
         bosTokenId.ifPresent(id -> o.addProperty("bos_token_id", id));
-        if (eosTokenIds.size() == 1) {
-            o.addProperty("eos_token_id", eosTokenIds.get(0));
-        } else if (!eosTokenIds.isEmpty()) {
-            JsonArray a = new JsonArray();
-            eosTokenIds.forEach(a::add);
-            o.add("eos_token_id", a);
-        }
+        JsonValues.putIds(o, "eos_token_id", eosTokenIds);
         padTokenId.ifPresent(id -> o.addProperty("pad_token_id", id));
         o.addProperty("do_sample", doSample);
         o.addProperty("temperature", temperature);
@@ -97,6 +73,6 @@ public record GenerationConfig(
         o.addProperty("top_p", topP);
         o.addProperty("repetition_penalty", repetitionPenalty);
         maxNewTokens.ifPresent(n -> o.addProperty("max_new_tokens", n));
-        return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n";
+        return JsonValues.PRETTY.toJson(o) + "\n";
     }
 }

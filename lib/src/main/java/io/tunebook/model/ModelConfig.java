@@ -1,7 +1,5 @@
 package io.tunebook.model;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -11,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -143,18 +140,11 @@ public record ModelConfig(
         }
         slidingWindow.ifPresent(w -> o.addProperty("sliding_window", w));
         bosTokenId.ifPresent(id -> o.addProperty("bos_token_id", id));
-        if (eosTokenIds.size() == 1) {
-            o.addProperty("eos_token_id", eosTokenIds.get(0));
-        } else if (!eosTokenIds.isEmpty()) {
-            JsonArray eos = new JsonArray();
-            eosTokenIds.forEach(eos::add);
-            o.add("eos_token_id", eos);
-        }
+        JsonValues.putIds(o, "eos_token_id", eosTokenIds);
         o.addProperty("torch_dtype", torchDtype);
         o.addProperty("initializer_range", 0.02);
         o.addProperty("use_cache", true);
-        Gson gson = new GsonBuilder().setPrettyPrinting().create();
-        return gson.toJson(o) + "\n";
+        return JsonValues.PRETTY.toJson(o) + "\n";
     }
 
     /** A copy with another storage dtype, as written to {@code torch_dtype}. */
@@ -236,19 +226,12 @@ public record ModelConfig(
         }
 
         List<Integer> intList(String name) {
-            JsonElement e = json.get(name);
-            List<Integer> out = new ArrayList<>();
-            if (e == null || e.isJsonNull()) {
-                return out;
+            try {
+                return JsonValues.ids(json.get(name));
+            } catch (RuntimeException e) {
+                throw new ModelException(source + ": field '" + name + "' must be an id or a list of ids, got "
+                        + json.get(name));
             }
-            if (e.isJsonArray()) {
-                for (JsonElement x : e.getAsJsonArray()) {
-                    out.add(x.getAsInt());
-                }
-            } else {
-                out.add(requiredInt(name));
-            }
-            return out;
         }
 
         OptionalInt slidingWindow(Architecture architecture) {

@@ -10,57 +10,61 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 
 /**
  * A plain-text pretraining corpus turned into one token stream: documents (paragraphs separated by
- * blank lines) are encoded without special tokens and each is followed by the end-of-text id. The
- * stream is cached beside the corpus, keyed by the corpus size and the tokenizer, so it is built once.
+ * blank lines) are encoded without special tokens, each followed by the end-of-text id, and put in
+ * a seeded random order, so that a validation split cut from the end of the stream samples the
+ * whole corpus rather than its last source. The stream is cached beside the corpus, keyed by the
+ * corpus size, the tokenizer and the seed, so it is built once.
  */
 public final class TextCorpus {
     private TextCorpus() {
     }
 
-    public static int[] tokens(Path corpus, Tokenizer tokenizer, long endOfText) throws IOException {
+    public static int[] tokens(Path corpus, Tokenizer tokenizer, long endOfText, long shuffleSeed) throws IOException {
         if (!Files.isRegularFile(corpus)) {
             throw new IOException("corpus file " + corpus + " does not exist");
         }
-        String key = Files.size(corpus) + "-" + tokenizer.vocabSize() + "-" + endOfText;
+        String key = Files.size(corpus) + "-" + tokenizer.vocabSize() + "-" + endOfText + "-" + shuffleSeed;
         Path cache = corpus.resolveSibling(corpus.getFileName() + "." + key + ".tokens");
         if (Files.exists(cache)) {
             return readCache(cache);
         }
-        int[] stream = new int[1 << 20];
-        int n = 0;
+        List<long[]> documents = new ArrayList<>();
         StringBuilder doc = new StringBuilder();
         try (BufferedReader in = Files.newBufferedReader(corpus)) {
-            String line;
-            while (true) {
-                line = in.readLine();
+            for (String line = in.readLine(); ; line = in.readLine()) {
                 if (line == null || line.isBlank()) {
                     if (doc.length() > 0) {
-                        long[] ids = tokenizer.encode(doc.toString(), false);
-                        if (n + ids.length + 1 > stream.length) {
-                            stream = Arrays.copyOf(stream, Math.max(stream.length * 2, n + ids.length + 1));
-                        }
-                        for (long id : ids) {
-                            stream[n++] = (int) id;
-                        }
-                        stream[n++] = (int) endOfText;
+                        documents.add(tokenizer.encode(doc.toString(), false));
                         doc.setLength(0);
                     }
                     if (line == null) {
                         break;
                     }
                 } else {
-                    if (doc.length() > 0) {
-                        doc.append('\n');
-                    }
-                    doc.append(line);
+                    doc.append(doc.length() > 0 ? "\n" : "").append(line);
                 }
             }
         }
-        int[] tokens = Arrays.copyOf(stream, n);
+        Collections.shuffle(documents, new Random(shuffleSeed));
+        int total = 0;
+        for (long[] d : documents) {
+            total = Math.addExact(total, d.length + 1);
+        }
+        int[] tokens = new int[total];
+        int n = 0;
+        for (long[] d : documents) {
+            for (long id : d) {
+                tokens[n++] = (int) id;
+            }
+            tokens[n++] = (int) endOfText;
+        }
         writeCache(cache, tokens);
         return tokens;
     }
