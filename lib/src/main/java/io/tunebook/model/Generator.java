@@ -60,7 +60,7 @@ public final class Generator {
                 .orElseGet(() -> model.generationConfig().eosTokenIds().stream().map(Integer::longValue).toList()));
         Row[] rows = new Row[batch];
         for (int b = 0; b < batch; b++) {
-            rows[b] = new Row(prompts.get(b), settings);
+            rows[b] = new Row(prompts.get(b), settings, model.hasTokenizer() ? model.tokenizer() : null);
         }
         long padId = model.generationConfig().padTokenId().orElse(eos.isEmpty() ? 0 : eos.iterator().next().intValue());
 
@@ -111,7 +111,7 @@ public final class Generator {
                         float[] logits = new float[vocab];
                         System.arraycopy(lastLogits, b * vocab, logits, 0, vocab);
                         next = row.sampler.next(logits, row.seen);
-                        row.accept(next, eos, settings, model, b, listener);
+                        row.accept(next, eos, settings, b, listener);
                         if (row.finish == null && step == steps - 1) {
                             row.finish = FinishReason.LENGTH;
                         }
@@ -146,52 +146,56 @@ public final class Generator {
     private static final class Row {
         final long[] prompt;
         final Sampler sampler;
+        final Tokenizer tokenizer;
         final Set<Long> seen = new LinkedHashSet<>();
         final List<Long> generated = new ArrayList<>();
         String text = "";
         String streamed = "";
         FinishReason finish;
 
-        Row(long[] prompt, GenerationSettings settings) {
+        Row(long[] prompt, GenerationSettings settings, Tokenizer tokenizer) {
             this.prompt = prompt;
             this.sampler = new Sampler(settings);
+            this.tokenizer = tokenizer;
             for (long id : prompt) {
                 seen.add(id);
             }
         }
 
-        void accept(long id, Set<Long> eos, GenerationSettings settings, CausalLM model, int index,
-                TokenListener listener) {
+        void accept(long id, Set<Long> eos, GenerationSettings settings, int index, TokenListener listener) {
             generated.add(id);
             seen.add(id);
             if (eos.contains(id)) {
                 finish = FinishReason.EOS;
-                if (listener != null) {
-                    listener.onToken(index, id, "");
+            } else if (tokenizer != null && (listener != null || !settings.stopStrings().isEmpty())) {
+                // Decoding the whole text again costs O(length) per token: only when a stop string or a listener needs it.
+                text = tokenizer.decode(ids(false), true);
+                int cut = -1;
+                for (String stop : settings.stopStrings()) {
+                    int at = text.indexOf(stop);
+                    if (at >= 0 && (cut < 0 || at < cut)) {
+                        cut = at;
+                    }
                 }
-                return;
-            }
-            if (!model.hasTokenizer()) {
-                if (listener != null) {
-                    listener.onToken(index, id, "");
-                }
-                return;
-            }
-            text = model.tokenizer().decode(ids(false), true);
-            for (String stop : settings.stopStrings()) {
-                int at = text.indexOf(stop);
-                if (at >= 0) {
-                    text = text.substring(0, at);
+                if (cut >= 0) {
+                    text = text.substring(0, cut);
                     finish = FinishReason.STOP_STRING;
                 }
             }
             if (listener != null) {
-                // Hold back a trailing replacement char: the next token may complete the UTF-8 sequence.
-                String visible = text.endsWith("\uFFFD") && finish == null ? text.substring(0, text.length() - 1) : text;
-                String delta = visible.startsWith(streamed) ? visible.substring(streamed.length()) : "";
-                streamed = visible.startsWith(streamed) ? visible : streamed;
-                listener.onToken(index, id, delta);
+                listener.onToken(index, id, delta());
             }
+        }
+
+        /** New visible text since the last call, holding back a trailing partial UTF-8 character. */
+        private String delta() {
+            String visible = text.endsWith("\uFFFD") && finish == null ? text.substring(0, text.length() - 1) : text;
+            if (!visible.startsWith(streamed)) {
+                return "";
+            }
+            String delta = visible.substring(streamed.length());
+            streamed = visible;
+            return delta;
         }
 
         long[] ids(boolean withEos) {
@@ -204,6 +208,9 @@ public final class Generator {
         }
 
         GenerationResult result() {
+            if (tokenizer != null && finish != FinishReason.STOP_STRING) {
+                text = tokenizer.decode(ids(false), true);
+            }
             return new GenerationResult(text, prompt, ids(true), finish == null ? FinishReason.LENGTH : finish);
         }
     }
