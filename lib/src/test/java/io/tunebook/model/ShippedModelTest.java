@@ -77,5 +77,10 @@ class ShippedModelTest {
         GenerationResult stopped = g.generate(prompt, settings.toBuilder().stopStrings(stop).build());
         assertEquals(GenerationResult.FinishReason.STOP_STRING, stopped.finishReason());
         assertEquals(text.substring(0, text.indexOf(stop)), stopped.text());
+
+        // With several stop strings the text is cut at the one that appears first, whatever their order.
+        String early = text.substring(text.length() / 4, text.length() / 4 + 2);
+        GenerationResult both = g.generate(prompt, settings.toBuilder().stopStrings(stop, early).build());
+        assertEquals(text.substring(0, Math.min(text.indexOf(stop), text.indexOf(early))), both.text());
     }
 }
