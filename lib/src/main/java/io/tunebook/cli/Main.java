@@ -8,7 +8,8 @@ import java.util.List;
 /** The {@code tunebook} command line: {@code tunebook COMMAND [ARGS] [--help]}. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
-            new InfoCommand(), new ScoreCommand(), new GenerateCommand(), new TrainCommand(), new BenchCommand());
+            new InfoCommand(), new ScoreCommand(), new GenerateCommand(), new TrainCommand(), new BenchCommand(),
+            new DataCommand());
 
     private Main() {
     }

@@ -1,0 +1,7 @@
+package io.tunebook.data;
+
+/** Personal data {@link Cleaner} can look for. */
+public enum PiiKind {
+    EMAIL,
+    PHONE_NUMBER
+}
