@@ -20,7 +20,7 @@ import java.util.Random;
  * blank lines) are encoded without special tokens, each followed by the end-of-text id, and put in
  * a seeded random order, so that a validation split cut from the end of the stream samples the
  * whole corpus rather than its last source. The stream is cached beside the corpus, keyed by the
- * corpus size, the tokenizer and the seed, so it is built once.
+ * corpus size and modification time, the tokenizer and the seed, so it is built once.
  */
 public final class TextCorpus {
     private TextCorpus() {
@@ -30,7 +30,8 @@ public final class TextCorpus {
         if (!Files.isRegularFile(corpus)) {
             throw new IOException("corpus file " + corpus + " does not exist");
         }
-        String key = Files.size(corpus) + "-" + tokenizer.vocabSize() + "-" + endOfText + "-" + shuffleSeed;
+        String key = Files.size(corpus) + "-" + Files.getLastModifiedTime(corpus).toMillis() + "-"
+                + tokenizer.vocabSize() + "-" + endOfText + "-" + shuffleSeed;
         Path cache = corpus.resolveSibling(corpus.getFileName() + "." + key + ".tokens");
         if (Files.exists(cache)) {
             return readCache(cache);
