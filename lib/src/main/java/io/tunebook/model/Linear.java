@@ -31,7 +31,7 @@ public class Linear implements Projection {
     }
 
     @Override
-    public Linear base() {
+    public Projection base() {
         return this;
     }
 
@@ -43,10 +43,12 @@ public class Linear implements Projection {
         return Optional.ofNullable(bias);
     }
 
+    @Override
     public long inFeatures() {
         return weight.getShape().get(1);
     }
 
+    @Override
     public long outFeatures() {
         return weight.getShape().get(0);
     }

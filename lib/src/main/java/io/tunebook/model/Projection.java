@@ -13,6 +13,10 @@ public interface Projection {
     /** Module path in Hugging Face naming, e.g. {@code model.layers.3.mlp.up_proj}. */
     String name();
 
-    /** The frozen dense layer under any wrappers. */
-    Linear base();
+    /** The frozen layer under any wrappers: a dense {@link Linear}, or a quantized one. */
+    Projection base();
+
+    long inFeatures();
+
+    long outFeatures();
 }
