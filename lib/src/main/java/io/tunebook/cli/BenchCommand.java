@@ -14,6 +14,7 @@ import io.tunebook.train.TokenWindows;
 import io.tunebook.train.Trainer;
 import io.tunebook.train.TrainerCallback;
 import io.tunebook.train.TrainingArguments;
+import io.tunebook.train.TrainingData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,8 +126,8 @@ final class BenchCommand implements Command {
         double tokensPerStep = (double) sample.rows() * sample.length();
         double[] seconds = {0};
         int[] measured = {0};
-        try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args)) {
-            trainer.fit(windows, List.of(), new TrainerCallback() {
+        try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+                .trainData(TrainingData.endless(() -> windows)).callback(new TrainerCallback() {
                 @Override
                 public void onStep(io.tunebook.train.StepMetrics m) {
                     if (m.step() > 1) { // the first step warms up the engine
@@ -134,7 +135,8 @@ final class BenchCommand implements Command {
                         measured[0]++;
                     }
                 }
-            });
+            }).build()) {
+            trainer.train();
         }
         double tps = measured[0] * tokensPerStep / seconds[0];
         Map<String, Object> r = new LinkedHashMap<>();
@@ -168,15 +170,16 @@ final class BenchCommand implements Command {
         TrainingArguments args = TrainingArguments.builder().maxSteps(steps).gradientAccumulationSteps(1)
                 .learningRate(1e-5).loggingSteps(1).build();
         Map<String, Object> rss = new LinkedHashMap<>();
-        try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args)) {
-            trainer.fit(windows, List.of(), new TrainerCallback() {
+        try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+                .trainData(TrainingData.endless(() -> windows)).callback(new TrainerCallback() {
                 @Override
                 public void onStep(io.tunebook.train.StepMetrics m) {
                     if (m.step() == 1 || m.step() % 100 == 0) {
                         rss.put(Integer.toString(m.step()), round(procStatusMb("VmRSS")));
                     }
                 }
-            });
+            }).build()) {
+            trainer.train();
         }
         return rss;
     }

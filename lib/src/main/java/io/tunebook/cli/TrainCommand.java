@@ -5,6 +5,7 @@ import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tokenizer;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.train.Batch;
+import io.tunebook.train.IntervalStrategy;
 import io.tunebook.train.SchedulerType;
 import io.tunebook.train.StepMetrics;
 import io.tunebook.train.TextCorpus;
@@ -13,14 +14,13 @@ import io.tunebook.train.Trainer;
 import io.tunebook.train.TrainerCallback;
 import io.tunebook.train.TrainingDivergedException;
 import io.tunebook.train.TrainingArguments;
+import io.tunebook.train.TrainingData;
 import io.tunebook.train.TrainingResult;
-import java.io.BufferedWriter;
+import io.tunebook.train.TrainableModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,11 +100,11 @@ final class TrainCommand implements Command {
         t.override("max_steps", maxSteps);
         int microBatch = t.integer("micro_batch_size", 4);
         int seqLen = t.integer("sequence_len", 256);
-        int saveSteps = t.integer("save_steps", 0);
         TrainingArguments args;
         try {
-            args = TrainingArguments.builder()
+            TrainingArguments.Builder b = TrainingArguments.builder()
                     .maxSteps(maxSteps)
+                    .perDeviceTrainBatchSize(microBatch)
                     .gradientAccumulationSteps(t.integer("gradient_accumulation_steps", 4))
                     .learningRate(t.number("learning_rate", 2e-4))
                     .lrScheduler(SchedulerType.parse(t.string("lr_scheduler", "cosine")))
@@ -115,17 +115,16 @@ final class TrainCommand implements Command {
                     .adamBetas(t.number("adam_beta1", 0.9), t.number("adam_beta2", 0.999))
                     .adamEpsilon(t.number("adam_epsilon", 1e-8))
                     .loggingSteps(t.integer("logging_steps", 10))
-                    .evalSteps(t.integer("eval_steps", 0))
-                    .seed(t.integer("seed", 42))
-                    .build();
+                    .saveTotalLimit(t.integer("save_total_limit", 0))
+                    .seed(t.integer("seed", 42));
+            int evalSteps = t.integer("eval_steps", 0);
+            b = evalSteps > 0 ? b.evalSteps(evalSteps) : b.evalStrategy(IntervalStrategy.NO);
+            int saveSteps = t.integer("save_steps", 0);
+            args = (saveSteps > 0 ? b.saveSteps(saveSteps) : b.saveStrategy(IntervalStrategy.NO)).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(file + ": training: " + e.getMessage());
         }
         t.finish();
-        if (saveSteps % args.loggingSteps() != 0) {
-            throw new UsageException(file + ": training.save_steps (" + saveSteps
-                    + ") must be a multiple of training.logging_steps (" + args.loggingSteps() + ")");
-        }
 
         YamlSection output = root.section("output");
         Path runDir = a.has("output") ? Path.of(a.get("output", "")) : resolve(base, output.string("dir", "runs/train"));
@@ -149,18 +148,24 @@ final class TrainCommand implements Command {
             List<Batch> validation = validationFraction > 0
                     ? new TokenWindows(tokens, split, tokens.length, microBatch, seqLen, args.seed()).sequential(evalBatches)
                     : List.of();
-            Path modelOut = runDir.resolve("model");
             int exit = 0;
-            try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args);
-                    MetricsLog log = new MetricsLog(runDir.resolve("metrics.jsonl"), saveSteps, model, modelOut, saveDtype)) {
-                TrainingResult r = trainer.fit(train, validation, log);
+            try (Trainer trainer = Trainer.builder()
+                    .model(TrainableModel.full(model, saveDtype))
+                    .arguments(args)
+                    .trainData(TrainingData.endless(() -> new TokenWindows(tokens, 0, split, microBatch, seqLen,
+                            args.seed())))
+                    .evalData(validation)
+                    .outputDir(runDir)
+                    .callback(new Progress())
+                    .build()) {
+                TrainingResult r = trainer.train();
                 System.err.printf("done: %d steps in %.0f s, train loss %.4f, eval loss %.4f%n", r.steps(), r.seconds(),
                         r.finalTrainLoss(), r.finalEvalLoss());
             } catch (TrainingDivergedException e) {
                 System.err.println("tunebook train: " + e.getMessage());
                 exit = 1;
             }
-            model.save(modelOut, saveDtype);
+            Path modelOut = runDir.resolve("model");
             System.err.println(exit == 0 ? "saved " + modelOut : "saved the last good weights to " + modelOut);
             return exit;
         }
@@ -179,61 +184,17 @@ final class TrainCommand implements Command {
                 + new Yaml(options).dump(resolved));
     }
 
-    /** Appends metrics to {@code metrics.jsonl}, prints progress, and saves the model every {@code saveSteps}. */
-    private static final class MetricsLog implements TrainerCallback, AutoCloseable {
-        private final BufferedWriter out;
-        private final int saveSteps;
-        private final CausalLM model;
-        private final Path modelOut;
-        private final Dtype dtype;
-
-        MetricsLog(Path file, int saveSteps, CausalLM model, Path modelOut, Dtype dtype) throws IOException {
-            this.out = Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-            this.saveSteps = saveSteps;
-            this.model = model;
-            this.modelOut = modelOut;
-            this.dtype = dtype;
-        }
-
+    /** Prints each logged step and evaluation to the console. */
+    private static final class Progress implements TrainerCallback {
         @Override
         public void onStep(StepMetrics m) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("step", m.step());
-            line.put("loss", m.loss());
-            line.put("lr", m.learningRate());
-            line.put("grad_norm", m.gradNorm());
-            line.put("tokens_per_second", m.tokensPerSecond());
-            line.put("elapsed_s", m.elapsedSeconds());
-            write(line);
             System.err.printf("step %d/%d  loss %.4f  lr %.2e  grad %.2f  %.0f tok/s  %.0f s%n", m.step(), m.maxSteps(),
                     m.loss(), m.learningRate(), m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds());
-            if (saveSteps > 0 && m.step() % saveSteps == 0 && m.step() < m.maxSteps()) {
-                model.save(modelOut, dtype);
-            }
         }
 
         @Override
         public void onEvaluate(int step, double evalLoss) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("step", step);
-            line.put("eval_loss", evalLoss);
-            write(line);
             System.err.printf("step %d  eval loss %.4f  (perplexity %.1f)%n", step, evalLoss, Math.exp(evalLoss));
-        }
-
-        private void write(Map<String, Object> line) {
-            try {
-                out.write(Json.GSON.toJson(line));
-                out.newLine();
-                out.flush();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
         }
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.tunebook.model.safetensors.AtomicDirectory;
 import io.tunebook.model.safetensors.CheckpointReader;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.model.safetensors.SafetensorsWriter;
@@ -14,17 +15,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * A causal language model loaded from (or saved to) a Hugging Face directory: the network, its
@@ -195,29 +193,19 @@ public final class CausalLM implements AutoCloseable {
      * beside the target and moved into place, so an interrupted save never replaces a good model.
      */
     public void save(Path target, Dtype dtype) {
-        Path parent = target.toAbsolutePath().getParent();
-        Path staging = parent.resolve("." + target.getFileName() + ".saving");
         try {
-            Files.createDirectories(parent);
-            deleteRecursively(staging);
-            Files.createDirectories(staging);
-            Files.writeString(staging.resolve("config.json"), config.withTorchDtype(torchDtypeName(dtype)).toJson());
-            Files.writeString(staging.resolve("generation_config.json"), generationConfig.toJson());
-            SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
-            for (Map.Entry<String, NDArray> e : transformer.parameters().entrySet()) {
-                writer.add(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray(), dtype);
-            }
-            writer.write(staging.resolve("model.safetensors"));
-            if (tokenizer != null) {
-                tokenizer.saveTo(staging);
-            }
-            Path old = parent.resolve("." + target.getFileName() + ".old");
-            if (Files.exists(target)) {
-                deleteRecursively(old);
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            deleteRecursively(old);
+            AtomicDirectory.write(target, staging -> {
+                Files.writeString(staging.resolve("config.json"), config.withTorchDtype(torchDtypeName(dtype)).toJson());
+                Files.writeString(staging.resolve("generation_config.json"), generationConfig.toJson());
+                SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
+                for (Map.Entry<String, NDArray> e : transformer.parameters().entrySet()) {
+                    writer.add(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray(), dtype);
+                }
+                writer.write(staging.resolve("model.safetensors"));
+                if (tokenizer != null) {
+                    tokenizer.saveTo(staging);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the model to " + target + ": " + e.getMessage(), e);
         }
@@ -233,17 +221,6 @@ public final class CausalLM implements AutoCloseable {
                 return "float32";
             default:
                 throw new IllegalArgumentException("models are saved as F32, F16 or BF16, not " + dtype);
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
         }
     }
 

@@ -2,6 +2,10 @@ package io.tunebook.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.model.safetensors.SafetensorsFile;
+import io.tunebook.model.safetensors.SafetensorsWriter;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +71,28 @@ public final class AdamW implements AutoCloseable {
     /** Optimizer steps taken so far. */
     public int stepCount() {
         return step;
+    }
+
+    /** Adds the moments as {@code NAME.exp_avg} and {@code NAME.exp_avg_sq}, float32, bit-exact. */
+    void writeState(SafetensorsWriter writer) {
+        writer.metadata("step", Integer.toString(step));
+        for (Slot s : slots) {
+            writer.add(s.name + ".exp_avg", s.m.getShape().getShape(), s.m.toFloatArray(), Dtype.F32);
+            writer.add(s.name + ".exp_avg_sq", s.v.getShape().getShape(), s.v.toFloatArray(), Dtype.F32);
+        }
+    }
+
+    /** Restores what {@link #writeState} wrote; every moment must be there with its parameter's shape. */
+    void readState(SafetensorsFile file) throws IOException {
+        String steps = file.metadata().get("step");
+        if (steps == null) {
+            throw new IOException(file.path() + ": no 'step' in the metadata; not an optimizer state");
+        }
+        for (Slot s : slots) {
+            Checkpoints.copyInto(file, s.name + ".exp_avg", s.m);
+            Checkpoints.copyInto(file, s.name + ".exp_avg_sq", s.v);
+        }
+        step = Integer.parseInt(steps);
     }
 
     @Override

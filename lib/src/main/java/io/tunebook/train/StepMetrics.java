@@ -4,9 +4,11 @@ package io.tunebook.train;
  * What one logged optimizer step reports, averaged over the steps since the previous log.
  *
  * @param step optimizer steps done (1-based)
+ * @param maxSteps optimizer steps in the whole run
+ * @param epoch fractional epochs done (e.g. 1.5 halfway through the second); NaN for an endless stream
  * @param gradNorm global gradient norm before clipping
  * @param tokensPerSecond input tokens processed per second of training time
  */
-public record StepMetrics(int step, int maxSteps, double loss, double learningRate, double gradNorm,
+public record StepMetrics(int step, int maxSteps, double epoch, double loss, double learningRate, double gradNorm,
         double tokensPerSecond, double elapsedSeconds) {
 }

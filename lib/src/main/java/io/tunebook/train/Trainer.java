@@ -8,31 +8,66 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.Tensors;
+import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.train.TrainingResult.StopReason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The optimisation loop: forward, causal-LM loss, backward over gradient-accumulation micro-batches,
- * global-norm clipping, an AdamW step with the scheduled learning rate. It trains whichever
- * parameters it is given (all of them for full fine-tuning, adapters for LoRA); every other weight
- * stays frozen.
+ * global-norm clipping, an AdamW step with the scheduled learning rate; evaluation, checkpoints,
+ * early stopping and best-model restore on the schedule of its {@link TrainingArguments}. It trains
+ * whichever parameters the {@link TrainableModel} hands it (all of them for full fine-tuning,
+ * adapters for LoRA); every other weight stays frozen.
+ *
+ * <pre>{@code
+ * try (Trainer trainer = Trainer.builder()
+ *         .model(lora).arguments(args)
+ *         .trainData(train).evalData(validation)
+ *         .outputDir(Path.of("runs/support")).callback(view)
+ *         .build()) {
+ *     TrainingResult result = trainer.train();
+ * }
+ * }</pre>
  *
  * <p>Each micro-batch runs in its own NDManager, closed at the end of the step, so native memory
- * stays flat over a run. A NaN or infinite loss or gradient stops the run before the update, so
- * the weights stay those of the last good step. {@link #requestStop()} (from any thread, e.g. a
- * kernel interrupt) ends the run at the next step boundary.
+ * stays flat over a run. A NaN or infinite loss or gradient stops the run before the update, so the
+ * weights stay those of the last good step. {@link #requestStop()} (from any thread, e.g. a kernel
+ * interrupt) ends the run at the next step boundary. Every step reseeds the engine's generator
+ * from the run seed and the step, so dropout is the same in a resumed run as in an uninterrupted
+ * one.
+ *
+ * <p>With an output directory the run writes {@code metrics.jsonl}, {@code checkpoint-STEP}
+ * directories as {@code saveStrategy} says, and the final artifact ({@code adapter/} or
+ * {@code model/}); without one it writes nothing.
  */
 public final class Trainer implements AutoCloseable {
+    private final TrainableModel trainee;
     private final CausalLM model;
     private final Map<String, NDArray> trainable;
     private final TrainingArguments args;
+    private final TrainingData data;
+    private final List<Batch> validation;
+    private final Path outputDir;
+    private final List<TrainerCallback> callbacks;
     private final AdamW optimizer;
     private volatile boolean stopRequested;
 
-    public Trainer(CausalLM model, Map<String, NDArray> trainable, TrainingArguments args) {
-        this.model = model;
-        this.trainable = Map.copyOf(trainable);
-        this.args = args;
+    private Trainer(Builder b) {
+        this.trainee = b.model;
+        this.model = b.model.model();
+        this.trainable = Map.copyOf(b.model.trainableParameters());
+        this.args = b.args;
+        this.data = b.data;
+        this.validation = List.copyOf(b.validation);
+        this.outputDir = b.outputDir;
+        this.callbacks = List.copyOf(b.callbacks);
         for (NDArray p : model.transformer().parameters().values()) {
             p.setRequiresGradient(false);
         }
@@ -44,72 +79,179 @@ public final class Trainer implements AutoCloseable {
         zeroGradients();
     }
 
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public TrainingArguments arguments() {
+        return args;
+    }
+
+    /** Optimizer steps the run is planned for. */
+    public int totalSteps() {
+        return args.totalSteps(data.batchesPerEpoch());
+    }
+
     /** Asks the run to stop after the step in progress; the model stays usable. */
     public void requestStop() {
         stopRequested = true;
     }
 
-    public TrainingResult fit(BatchSource train, List<Batch> validation, TrainerCallback callback) {
+    /** Runs from the first step. */
+    public TrainingResult train() {
+        return run(TrainerState.start(totalSteps(), args.seed()), null);
+    }
+
+    /**
+     * Continues from a {@code checkpoint-STEP} directory of an earlier run with the same model,
+     * arguments and data: the weights, optimizer moments, data position and best validation loss
+     * are restored, so the losses that follow are those the uninterrupted run would have logged.
+     */
+    public TrainingResult train(Path checkpoint) {
+        TrainerState state = Checkpoints.readState(checkpoint);
+        if (state.totalSteps() != totalSteps() || state.seed() != args.seed()) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": it was planned for "
+                    + state.totalSteps() + " steps with seed " + state.seed() + ", this run for " + totalSteps()
+                    + " steps with seed " + args.seed() + "; resume with the same arguments and data");
+        }
+        Checkpoints.restore(checkpoint, trainable, optimizer);
+        return run(state, checkpoint);
+    }
+
+    private TrainingResult run(TrainerState initial, Path resumedFrom) {
         long start = System.nanoTime();
-        double windowLoss = 0;
-        double windowGradNorm = 0;
-        long windowTokens = 0;
-        int windowSteps = 0;
-        long windowStart = System.nanoTime();
+        TrainerState state = initial;
+        int total = state.totalSteps();
+        int perEpoch = data.batchesPerEpoch();
+        Checkpoints checkpoints = outputDir == null ? null : new Checkpoints(outputDir, args.saveTotalLimit());
+        Window window = new Window();
         double lastLoss = Double.NaN;
         double evalLoss = Double.NaN;
-        int step = 0;
-        boolean stopped = false;
-        while (step < args.maxSteps()) {
-            if (stopRequested) {
-                stopped = true;
-                break;
+        int lastEvalStep = -1;
+        StopReason reason = StopReason.COMPLETED;
+        try (MetricsLog log = openLog(resumedFrom == null ? -1 : state.globalStep())) {
+            List<TrainerCallback> hooks = new ArrayList<>(callbacks);
+            if (log != null) {
+                hooks.add(0, log);
             }
-            double lr = args.learningRateAt(step);
-            List<Batch> micro = new java.util.ArrayList<>();
-            long counted = 0;
-            for (int i = 0; i < args.gradientAccumulationSteps(); i++) {
-                Batch b = train.next();
-                micro.add(b);
-                counted += CausalLmLoss.countedTokens(b.labels());
+            BatchSource source = data.epoch(state.epoch());
+            for (int i = 0; i < state.batchInEpoch(); i++) {
+                source.next();
             }
-            double loss = 0;
-            for (Batch b : micro) {
-                loss += backward(b, Math.max(1, counted), step + 1);
-                windowTokens += (long) b.rows() * b.length();
+            int epoch = state.epoch();
+            int batchInEpoch = state.batchInEpoch();
+            trainee.setTraining(true);
+            while (state.globalStep() < total) {
+                if (stopRequested) {
+                    reason = StopReason.INTERRUPTED;
+                    break;
+                }
+                int step = state.globalStep();
+                Engine.getInstance().setRandomSeed((int) (args.seed() * 1_000_003L + step));
+                List<Batch> micro = new ArrayList<>();
+                while (micro.size() < args.gradientAccumulationSteps() && (perEpoch == 0 || batchInEpoch < perEpoch)) {
+                    micro.add(source.next());
+                    batchInEpoch++;
+                }
+                lastLoss = optimizerStep(micro, step, window);
+                boolean epochEnded = perEpoch > 0 && batchInEpoch == perEpoch;
+                if (epochEnded) {
+                    epoch++;
+                    batchInEpoch = 0;
+                    source = data.epoch(epoch);
+                }
+                state = state.at(step + 1, epoch, batchInEpoch);
+                int done = state.globalStep();
+                if (done % args.loggingSteps() == 0 || done == total) {
+                    double epochs = perEpoch == 0 ? Double.NaN : epoch + (double) batchInEpoch / perEpoch;
+                    StepMetrics m = window.metrics(done, total, epochs, args.learningRateAt(step, total),
+                            (System.nanoTime() - start) / 1e9);
+                    hooks.forEach(h -> h.onStep(m));
+                }
+                if (due(args.evalStrategy(), args.evalSteps(), done, epochEnded) && !validation.isEmpty()) {
+                    evalLoss = evaluate(validation);
+                    lastEvalStep = done;
+                    state = state.evaluated(evalLoss, args.earlyStoppingThreshold());
+                    double loss = evalLoss;
+                    hooks.forEach(h -> h.onEvaluate(done, loss));
+                }
+                if (checkpoints != null && due(args.saveStrategy(), args.saveSteps(), done, epochEnded)) {
+                    Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
+                    hooks.forEach(h -> h.onSave(done, saved));
+                }
+                if (args.earlyStoppingPatience() > 0 && state.evalsWithoutImprovement() >= args.earlyStoppingPatience()) {
+                    reason = StopReason.EARLY_STOPPING;
+                    break;
+                }
             }
-            double gradNorm = clipGradients(step + 1);
-            optimizer.step(lr);
-            zeroGradients();
-            step++;
-            lastLoss = loss;
-            windowLoss += loss;
-            windowGradNorm += gradNorm;
-            windowSteps++;
-            if (step % args.loggingSteps() == 0 || step == args.maxSteps()) {
-                double seconds = (System.nanoTime() - windowStart) / 1e9;
-                callback.onStep(new StepMetrics(step, args.maxSteps(), windowLoss / windowSteps, lr,
-                        windowGradNorm / windowSteps, windowTokens / seconds, (System.nanoTime() - start) / 1e9));
-                windowLoss = 0;
-                windowGradNorm = 0;
-                windowTokens = 0;
-                windowSteps = 0;
-                windowStart = System.nanoTime();
+            trainee.setTraining(false);
+            if (args.loadBestModelAtEnd() && checkpoints != null && state.bestStep() > 0
+                    && state.bestStep() != state.globalStep()) {
+                Checkpoints.restore(outputDir.resolve("checkpoint-" + state.bestStep()), trainable, optimizer);
+                lastEvalStep = -1;
             }
-            if (!validation.isEmpty() && args.evalSteps() > 0 && step % args.evalSteps() == 0
-                    && step != args.maxSteps()) {
+            if (!validation.isEmpty() && reason != StopReason.INTERRUPTED && lastEvalStep != state.globalStep()) {
                 evalLoss = evaluate(validation);
-                callback.onEvaluate(step, evalLoss);
+                double loss = evalLoss;
+                int done = state.globalStep();
+                hooks.forEach(h -> h.onEvaluate(done, loss));
             }
+            if (outputDir != null) {
+                trainee.saveTrained(outputDir.resolve(trainee.artifactName()));
+            }
+            TrainingResult result = new TrainingResult(state.globalStep(), total, lastLoss, evalLoss, reason,
+                    state.bestEvalLoss(), state.bestStep(), (System.nanoTime() - start) / 1e9);
+            hooks.forEach(h -> h.onEnd(result));
+            return result;
+        } catch (TrainingDivergedException e) {
+            trainee.setTraining(false);
+            if (outputDir != null) {
+                trainee.saveTrained(outputDir.resolve(trainee.artifactName()));
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the metrics of " + outputDir + ": " + e.getMessage(), e);
         }
-        if (!validation.isEmpty()) {
-            evalLoss = evaluate(validation);
-            callback.onEvaluate(step, evalLoss);
+    }
+
+    private MetricsLog openLog(int resumedStep) throws IOException {
+        if (outputDir == null) {
+            return null;
         }
-        TrainingResult result = new TrainingResult(step, lastLoss, evalLoss, stopped,
-                (System.nanoTime() - start) / 1e9);
-        callback.onEnd(result);
-        return result;
+        Files.createDirectories(outputDir);
+        Path file = outputDir.resolve("metrics.jsonl");
+        return resumedStep < 0 ? MetricsLog.create(file) : MetricsLog.resume(file, resumedStep);
+    }
+
+    private static boolean due(IntervalStrategy strategy, int every, int step, boolean epochEnded) {
+        switch (strategy) {
+            case STEPS:
+                return step % every == 0;
+            case EPOCH:
+                return epochEnded;
+            default:
+                return false;
+        }
+    }
+
+    /** One optimizer step over its micro-batches; returns the step's mean loss per counted token. */
+    private double optimizerStep(List<Batch> micro, int step, Window window) {
+        double lr = args.learningRateAt(step, args.totalSteps(data.batchesPerEpoch()));
+        long counted = 0;
+        for (Batch b : micro) {
+            counted += CausalLmLoss.countedTokens(b.labels());
+        }
+        double loss = 0;
+        long tokens = 0;
+        for (Batch b : micro) {
+            loss += backward(b, Math.max(1, counted), step + 1);
+            tokens += (long) b.rows() * b.length();
+        }
+        double gradNorm = clipGradients(step + 1);
+        optimizer.step(lr);
+        zeroGradients();
+        window.add(loss, gradNorm, tokens);
+        return loss;
     }
 
     /** Forward and backward of one micro-batch; returns its share of the step's mean loss. */
@@ -173,26 +315,132 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Token-weighted mean loss over the validation batches. */
+    /** Token-weighted mean loss over the batches, with dropout off. */
     public double evaluate(List<Batch> batches) {
+        trainee.setTraining(false);
         double total = 0;
         long tokens = 0;
-        for (Batch b : batches) {
-            try (NDManager m = model.manager().newSubManager()) {
-                Shape shape = new Shape(b.rows(), b.length());
-                NDArray logits = model.transformer().forward(Tensors.of(m, b.flatInputs(), shape), null, null, null);
-                total += CausalLmLoss.sum(logits, Tensors.of(m, b.flatLabels(), shape)).getFloat();
-                tokens += CausalLmLoss.countedTokens(b.labels());
+        try {
+            for (Batch b : batches) {
+                try (NDManager m = model.manager().newSubManager()) {
+                    Shape shape = new Shape(b.rows(), b.length());
+                    NDArray logits = model.transformer().forward(Tensors.of(m, b.flatInputs(), shape), null, null,
+                            null);
+                    total += CausalLmLoss.sum(logits, Tensors.of(m, b.flatLabels(), shape)).getFloat();
+                    tokens += CausalLmLoss.countedTokens(b.labels());
+                }
             }
+        } finally {
+            trainee.setTraining(true);
         }
         return total / Math.max(1, tokens);
     }
 
     @Override
     public void close() {
+        trainee.setTraining(false);
         optimizer.close();
         for (NDArray p : trainable.values()) {
             p.setRequiresGradient(false);
+        }
+    }
+
+    /** Losses, norms and token counts accumulated between two logged steps. */
+    private static final class Window {
+        private double loss;
+        private double gradNorm;
+        private long tokens;
+        private int steps;
+        private long since = System.nanoTime();
+
+        void add(double stepLoss, double stepGradNorm, long stepTokens) {
+            loss += stepLoss;
+            gradNorm += stepGradNorm;
+            tokens += stepTokens;
+            steps++;
+        }
+
+        StepMetrics metrics(int step, int total, double epoch, double lr, double elapsed) {
+            double seconds = (System.nanoTime() - since) / 1e9;
+            StepMetrics m = new StepMetrics(step, total, epoch, loss / steps, lr, gradNorm / steps, tokens / seconds,
+                    elapsed);
+            loss = 0;
+            gradNorm = 0;
+            tokens = 0;
+            steps = 0;
+            since = System.nanoTime();
+            return m;
+        }
+    }
+
+    /** Assembles a {@link Trainer}; {@code model}, {@code arguments} and {@code trainData} are required. */
+    public static final class Builder {
+        private TrainableModel model;
+        private TrainingArguments args;
+        private TrainingData data;
+        private List<Batch> validation = List.of();
+        private Path outputDir;
+        private final List<TrainerCallback> callbacks = new ArrayList<>();
+
+        public Builder model(TrainableModel v) {
+            model = v;
+            return this;
+        }
+
+        /** Full fine-tuning of every weight; the result is saved in float32. */
+        public Builder model(CausalLM v) {
+            return model(TrainableModel.full(v, Dtype.F32));
+        }
+
+        public Builder arguments(TrainingArguments v) {
+            args = v;
+            return this;
+        }
+
+        public Builder trainData(TrainingData v) {
+            data = v;
+            return this;
+        }
+
+        /** Fixed batches, reshuffled each epoch with the run seed; call after {@link #arguments}. */
+        public Builder trainData(List<Batch> batches) {
+            Objects.requireNonNull(args, "set the arguments before the training batches: they give the seed");
+            return trainData(TrainingData.shuffled(batches, args.seed()));
+        }
+
+        public Builder evalData(List<Batch> v) {
+            validation = v;
+            return this;
+        }
+
+        /** Where {@code metrics.jsonl}, checkpoints and the final artifact go; none are written without it. */
+        public Builder outputDir(Path v) {
+            outputDir = v;
+            return this;
+        }
+
+        public Builder callback(TrainerCallback v) {
+            callbacks.add(Objects.requireNonNull(v, "callback"));
+            return this;
+        }
+
+        public Trainer build() {
+            if (model == null || args == null || data == null) {
+                throw new IllegalStateException("a Trainer needs model(...), arguments(...) and trainData(...)");
+            }
+            if (args.precision() != Precision.FP32) {
+                throw new IllegalArgumentException("precision " + args.precision().name().toLowerCase()
+                        + " is not available yet: tunebook trains in fp32 (mixed precision is planned for GPUs)");
+            }
+            if (args.loadBestModelAtEnd() && outputDir == null) {
+                throw new IllegalArgumentException("loadBestModelAtEnd restores a checkpoint: set an outputDir");
+            }
+            if (args.evalStrategy() != IntervalStrategy.NO && validation.isEmpty()) {
+                throw new IllegalArgumentException("evalStrategy is " + args.evalStrategy().name().toLowerCase()
+                        + " but no evalData was given");
+            }
+            args.totalSteps(data.batchesPerEpoch());
+            return new Trainer(this);
         }
     }
 }

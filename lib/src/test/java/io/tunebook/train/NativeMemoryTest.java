@@ -27,15 +27,17 @@ class NativeMemoryTest {
             }
             TrainingArguments args = TrainingArguments.builder().maxSteps(40).gradientAccumulationSteps(2)
                     .learningRate(1e-3).loggingSteps(1).evalSteps(10).build();
-            try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args)) {
-                TokenWindows windows = new TokenWindows(tokens, 0, 2500, 2, 20, 1);
-                List<Batch> validation = new TokenWindows(tokens, 2500, 3000, 2, 20, 1).sequential(2);
-                trainer.fit(windows, validation, new TrainerCallback() {
-                    @Override
-                    public void onStep(StepMetrics m) {
-                        perStep.add(model.manager().getManagedArrays().size());
-                    }
-                });
+            TokenWindows windows = new TokenWindows(tokens, 0, 2500, 2, 20, 1);
+            List<Batch> validation = new TokenWindows(tokens, 2500, 3000, 2, 20, 1).sequential(2);
+            try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+                    .trainData(TrainingData.endless(() -> windows)).evalData(validation)
+                    .callback(new TrainerCallback() {
+                        @Override
+                        public void onStep(StepMetrics m) {
+                            perStep.add(model.manager().getManagedArrays().size());
+                        }
+                    }).build()) {
+                trainer.train();
             }
             assertEquals(1, new HashSet<>(perStep).size(), "arrays alive after each step: " + perStep);
             assertEquals(before, model.manager().getManagedArrays().size(), "optimizer state freed on close");

@@ -35,13 +35,15 @@ class TrainerTest {
             TrainingArguments args = TrainingArguments.builder().maxSteps(steps).gradientAccumulationSteps(accumulation)
                     .learningRate(3e-3).warmupSteps(2).loggingSteps(1).seed(seed).build();
             int[] tokens = pattern(4096);
-            try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args)) {
-                trainer.fit(new TokenWindows(tokens, 0, tokens.length, batch, 24, seed), List.of(), new TrainerCallback() {
-                    @Override
-                    public void onStep(StepMetrics m) {
-                        losses.add(m.loss());
-                    }
-                });
+            TrainingData data = TrainingData.endless(() -> new TokenWindows(tokens, 0, tokens.length, batch, 24, seed));
+            try (Trainer trainer = Trainer.builder().model(model).arguments(args).trainData(data)
+                    .callback(new TrainerCallback() {
+                        @Override
+                        public void onStep(StepMetrics m) {
+                            losses.add(m.loss());
+                        }
+                    }).build()) {
+                trainer.train();
             }
         }
         return losses;
@@ -118,8 +120,9 @@ class TrainerTest {
         try (CausalLM model = CausalLM.initialize(config, null, 3)) {
             TrainingArguments args = TrainingArguments.builder().maxSteps(3).gradientAccumulationSteps(accumulation)
                     .learningRate(1e-2).warmupSteps(1).lrScheduler(SchedulerType.CONSTANT).loggingSteps(1).build();
-            try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args)) {
-                trainer.fit(() -> feed.get(next[0]++), List.of(), new TrainerCallback() { });
+            try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+                    .trainData(TrainingData.endless(() -> () -> feed.get(next[0]++))).build()) {
+                trainer.train();
             }
             Map<String, float[]> out = new LinkedHashMap<>();
             model.transformer().parameters().forEach((k, v) -> out.put(k, v.toFloatArray()));
@@ -143,19 +146,19 @@ class TrainerTest {
             Map<String, float[]> before = new LinkedHashMap<>();
             TrainingArguments args = TrainingArguments.builder().maxSteps(5).gradientAccumulationSteps(1)
                     .learningRate(1e-3).loggingSteps(1).build();
-            try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args)) {
-                int[] calls = {0};
-                BatchSource poisoned = () -> {
-                    if (++calls[0] == 3) {
-                        // Poison the model between steps: the next forward produces a NaN loss.
-                        model.transformer().parameters().forEach((k, v) -> before.put(k, v.toFloatArray()));
-                        norm.set(new NDIndex("0"), Float.NaN);
-                        before.get("model.norm.weight")[0] = Float.NaN;
-                    }
-                    return new TokenWindows(tokens, 0, tokens.length, 2, 16, calls[0]).next();
-                };
-                TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                        () -> trainer.fit(poisoned, List.of(), new TrainerCallback() { }));
+            int[] calls = {0};
+            BatchSource poisoned = () -> {
+                if (++calls[0] == 3) {
+                    // Poison the model between steps: the next forward produces a NaN loss.
+                    model.transformer().parameters().forEach((k, v) -> before.put(k, v.toFloatArray()));
+                    norm.set(new NDIndex("0"), Float.NaN);
+                    before.get("model.norm.weight")[0] = Float.NaN;
+                }
+                return new TokenWindows(tokens, 0, tokens.length, 2, 16, calls[0]).next();
+            };
+            try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+                    .trainData(TrainingData.endless(() -> poisoned)).build()) {
+                TrainingDivergedException e = assertThrows(TrainingDivergedException.class, trainer::train);
                 assertTrue(e.getMessage().contains("step 3"), e.getMessage());
                 assertTrue(e.getMessage().contains("NaN"), e.getMessage());
             }
@@ -174,7 +177,9 @@ class TrainerTest {
         assertEquals(0.5, SchedulerType.LINEAR.multiplier(60, 10, 110), 1e-12);
         assertEquals(1.0, SchedulerType.CONSTANT.multiplier(100, 10, 110), 1e-12);
         TrainingArguments ratio = TrainingArguments.builder().maxSteps(95).warmupRatio(0.1).build();
-        assertEquals(10, ratio.resolvedWarmupSteps());
+        assertEquals(10, ratio.resolvedWarmupSteps(ratio.totalSteps(0)));
+        TrainingArguments epochs = TrainingArguments.builder().numTrainEpochs(3).gradientAccumulationSteps(4).build();
+        assertEquals(3 * 3, epochs.totalSteps(10), "10 micro-batches make 3 steps an epoch, the last one shorter");
         assertThrows(IllegalArgumentException.class, () -> TrainingArguments.builder().learningRate(-1).build());
         assertThrows(IllegalArgumentException.class, () -> TrainingArguments.builder().warmupRatio(1.5).build());
     }
