@@ -359,8 +359,58 @@ def vary_phrasing(text, rng):
 
 
 def norm_key(s):
-    """Key for near-duplicate detection: lowercase, no accents, alphanumerics only."""
+    """Key for duplicate detection: lowercase, no accents, alphanumerics only."""
     return re.sub(r"[^a-z0-9]+", " ", strip_accents(s.lower())).strip()
+
+
+class PromptGuard:
+    """Admits a prompt only if it is no near-duplicate of one admitted before.
+
+    Near-duplicate as `tunebook data clean` sees it: Jaccard similarity of 5-character
+    shingles. The guard compares exact Jaccard over norm_key texts (stricter than the
+    cleaner's lowercase text) against a threshold below the cleaner's 0.8, so that the
+    cleaner's MinHash estimate, which errs by a few hundredths, finds no prompt pair.
+    Without it a filled question template came back with only a greeting changed
+    ("Bonsoir, comment connaître le solde de ma carte cadeau ?").
+    """
+
+    SHINGLE = 5
+    THRESHOLD = 0.7
+
+    def __init__(self, texts=()):
+        self.sets = []
+        for t in texts:
+            self.add(t)
+
+    @classmethod
+    def shingles(cls, text):
+        k = norm_key(text)
+        if len(k) <= cls.SHINGLE:
+            return {k}
+        return {k[i:i + cls.SHINGLE] for i in range(len(k) - cls.SHINGLE + 1)}
+
+    def admits(self, text):
+        s = self.shingles(text)
+        n = len(s)
+        for o in self.sets:
+            m = len(o)
+            # |A & B| / |A | B| >= t needs min(n, m) >= t * max(n, m): skip the rest cheaply
+            if min(n, m) < self.THRESHOLD * max(n, m):
+                continue
+            inter = len(s & o)
+            if inter >= self.THRESHOLD * (n + m - inter):
+                return False
+        return True
+
+    def add(self, text):
+        self.sets.append(self.shingles(text))
+
+    def admit(self, text):
+        """Adds the text and returns True when admitted; False, adding nothing, otherwise."""
+        if not self.admits(text):
+            return False
+        self.add(text)
+        return True
 
 
 # ---------------------------------------------------------------------------

@@ -186,8 +186,8 @@ def make_rejected(rng, row, reason):
 def build():
     support = load_support()
     base, _ = support.build()
-    exclude = {ml.norm_key(r["instruction"] + " " + r["input"]) for r in base}
-    rows, _ = support.build(seed=SEED, per_category=PER_CATEGORY, hors_sujet=0, exclude_keys=exclude, rich=True)
+    exclude = [r["instruction"] + " " + r["input"] for r in base]
+    rows, _ = support.build(seed=SEED, per_category=PER_CATEGORY, hors_sujet=0, exclude_prompts=exclude, rich=True)
     rows = [r for r in rows if r["category"] != "hors_sujet"]
     rng = random.Random(SEED)
     rng.shuffle(rows)
