@@ -417,23 +417,46 @@ class PromptGuard:
 # Output helpers
 # ---------------------------------------------------------------------------
 
-def stratified_split(rows, key, rng, frac_val=0.1, frac_test=0.1):
-    """Per stratum: shuffle, take round(n*frac) for validation and test, the rest for train."""
+def stratified_split(rows, key, rng, frac_val=0.1, frac_test=0.1, group=None):
+    """Per stratum: shuffle, take round(n*frac) for validation and test, the rest for train.
+
+    With group, rows of one group (the same question re-dressed in another register) all
+    land in one split: a group goes to validation or test only while it fits there whole
+    (a group spread over strata may pass a target by a row).
+    """
+    group = group or id
+    sizes = {}
     strata = {}
     for r in rows:
         strata.setdefault(key(r), []).append(r)
+        sizes[group(r)] = sizes.get(group(r), 0) + 1
     train, val, test = [], [], []
+    assigned = {}
     for k in sorted(strata):
         items = strata[k][:]
         rng.shuffle(items)
         nv = int(round(len(items) * frac_val))
         nt = int(round(len(items) * frac_test))
-        val += items[:nv]
-        test += items[nv:nv + nt]
-        train += items[nv + nt:]
+        parts = ([], [], [])
+        reserved = [0, 0, 0]  # rows promised to each part, including group members still to come
+        for r in items:
+            g = group(r)
+            if g not in assigned:
+                n = sizes[g]
+                assigned[g] = 1 if reserved[1] + n <= nv else 2 if reserved[2] + n <= nt else 0
+                reserved[assigned[g]] += n
+            parts[assigned[g]].append(r)
+        train += parts[0]
+        val += parts[1]
+        test += parts[2]
     for part in (train, val, test):
         rng.shuffle(part)
     return train, val, test
+
+
+def public(row):
+    """The row without the private fields (leading underscore) that generators keep while building."""
+    return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
 def write_jsonl(path, rows):

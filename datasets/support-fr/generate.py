@@ -2776,15 +2776,16 @@ def build(seed=SEED, per_category=PER_CATEGORY, hors_sujet=HORS_SUJET, exclude_p
 
 
 def main():
-    rows, stats = build()
+    rows, stats = build(rich=True)
     for r in rows:
         for field in ("instruction", "output"):
             probs = ml.text_problems(r[field]) if field == "output" else []
             if probs:
                 raise SystemExit("text problem %s in %r" % (probs, r[field]))
     rng = random.Random(SEED + 1)
-    train, val, test = ml.stratified_split(rows, lambda r: r["category"], rng)
-    ml.write_splits(HERE, train, val, test)
+    # a question asked twice (in two registers) stays in one split: test questions are new
+    train, val, test = ml.stratified_split(rows, lambda r: r["category"], rng, group=lambda r: ml.norm_key(r["_core"]))
+    ml.write_splits(HERE, *([ml.public(r) for r in part] for part in (train, val, test)))
     print("support-fr: %d rows (train %d, validation %d, test %d); skipped %s" % (
         len(rows), len(train), len(val), len(test), stats))
 
