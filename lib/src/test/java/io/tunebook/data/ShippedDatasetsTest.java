@@ -46,11 +46,13 @@ class ShippedDatasetsTest {
         }
     }
 
+    static final Shipped SUPPORT = new Shipped("support-fr", DatasetFormat.ALPACA, 1000);
+    static final Shipped EXTRACT = new Shipped("extract-json", DatasetFormat.ALPACA, 1000);
+    static final Shipped CONVERSATIONS = new Shipped("conversations-fr", DatasetFormat.SHAREGPT, 300);
+    static final Shipped PREFERENCES = new Shipped("preferences-fr", DatasetFormat.PREFERENCE, 300);
+
     static Stream<Shipped> shipped() {
-        return Stream.of(new Shipped("support-fr", DatasetFormat.ALPACA, 1000),
-                new Shipped("extract-json", DatasetFormat.ALPACA, 1000),
-                new Shipped("conversations-fr", DatasetFormat.SHAREGPT, 300),
-                new Shipped("preferences-fr", DatasetFormat.PREFERENCE, 300));
+        return Stream.of(SUPPORT, EXTRACT, CONVERSATIONS, PREFERENCES);
     }
 
     private static final Map<Path, Dataset> LOADED = new ConcurrentHashMap<>();
@@ -95,16 +97,34 @@ class ShippedDatasetsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("shipped")
     void noTwoPromptsAreNearDuplicates(Shipped d) {
+        List<Example> prompts = prompts(d);
+        CleaningReport r = Cleaner.builder().build().clean(Dataset.of(prompts)).report();
+        assertEquals(List.of(), r.removals().stream()
+                .map(x -> x.source() + " ~ " + x.duplicateOf() + " (" + x.similarity() + ")").toList());
+        assertEquals(prompts.size(), r.kept());
+    }
+
+    /** DPO after supervised fine-tuning on support-fr meets new questions, not ones seen in SFT. */
+    @Test
+    void preferencePromptsAreNewToSupport() {
+        List<Example> prompts = prompts(SUPPORT);
+        int support = prompts.size();
+        prompts.addAll(prompts(PREFERENCES));
+        CleaningReport r = Cleaner.builder().build().clean(Dataset.of(prompts)).report();
+        assertEquals(prompts.size(), r.kept(), () -> r.removals().stream()
+                .map(x -> x.source() + " ~ " + x.duplicateOf()).collect(Collectors.joining("\n")));
+        assertTrue(support >= 1000);
+    }
+
+    /** Every example of all splits as a single user message holding its prompt (see {@link #prompt}). */
+    static List<Example> prompts(Shipped d) {
         List<Example> prompts = new ArrayList<>();
         for (String split : SPLITS) {
             for (Example e : load(d.name(), split)) {
                 prompts.add(e.withConversation(Conversation.of(Message.user(prompt(d, e)))).withoutRejected());
             }
         }
-        CleaningReport r = Cleaner.builder().build().clean(Dataset.of(prompts)).report();
-        assertEquals(List.of(), r.removals().stream()
-                .map(x -> x.source() + " ~ " + x.duplicateOf() + " (" + x.similarity() + ")").toList());
-        assertEquals(prompts.size(), r.kept());
+        return prompts;
     }
 
     @Test
@@ -120,7 +140,7 @@ class ShippedDatasetsTest {
         Set<String> instructions = new TreeSet<>();
         int rows = 0;
         for (String split : SPLITS) {
-            for (Example e : load("extract-json", split)) {
+            for (Example e : load(EXTRACT.name(), split)) {
                 String output = e.conversation().last().content();
                 instructions.add(e.conversation().turns().get(0).content().split(AlpacaCodec.INPUT_SEPARATOR, 2)[0]);
                 JsonElement parsed = JsonParser.parseString(output);
@@ -145,11 +165,11 @@ class ShippedDatasetsTest {
     @Test
     void conversationsAreMultiTurnAndPreferencesDiffer() {
         for (String split : SPLITS) {
-            for (Example e : load("conversations-fr", split)) {
+            for (Example e : load(CONVERSATIONS.name(), split)) {
                 long users = e.conversation().count(Role.USER);
                 assertTrue(users >= 2 && users <= 4, e.source() + ": " + users + " customer turns");
             }
-            for (Example e : load("preferences-fr", split)) {
+            for (Example e : load(PREFERENCES.name(), split)) {
                 Preference p = e.preference().orElseThrow(() -> new AssertionError(e.source() + ": no pair"));
                 assertNotEquals(p.chosen(), p.rejected(), e.source() + ": chosen equals rejected");
                 assertTrue(e.extra("reason").isPresent(), e.source() + ": no reason");
@@ -160,7 +180,7 @@ class ShippedDatasetsTest {
     @Test
     void supportAnswersFollowTheHouseStyle() {
         for (String split : SPLITS) {
-            for (Example e : load("support-fr", split)) {
+            for (Example e : load(SUPPORT.name(), split)) {
                 String answer = e.conversation().last().content();
                 assertTrue(answer.startsWith("Bonjour, ") && answer.endsWith("\nL'équipe Maison Lumière")
                         && !answer.contains("’"), e.source() + ": " + answer);
@@ -175,7 +195,7 @@ class ShippedDatasetsTest {
     static String prompt(Shipped d, Example e) {
         String users = e.conversation().messages().stream().filter(m -> m.role() == Role.USER)
                 .map(Message::content).collect(Collectors.joining("\n"));
-        return d.name().equals("extract-json") ? users.split(AlpacaCodec.INPUT_SEPARATOR, 2)[1] : users;
+        return d == EXTRACT ? users.split(AlpacaCodec.INPUT_SEPARATOR, 2)[1] : users;
     }
 
     private static String key(String prompt) {
