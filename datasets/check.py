@@ -4,6 +4,8 @@
     /usr/bin/python3 datasets/check.py            # validate the JSONL files
     /usr/bin/python3 datasets/check.py --regen    # also re-run every generator and
                                                   # require byte-identical files
+    /usr/bin/python3 datasets/check.py --figures  # also print the diversity figures
+                                                  # that the READMEs quote
 
 Checks: every line parses and has exactly the documented fields; sizes; no duplicate
 prompt inside a dataset or across its splits; prompt + answer under 900 characters;
@@ -208,6 +210,47 @@ def check_preferences(support):
 GENERATORS = ["support-fr", "extract-json", "conversations-fr", "preferences-fr"]
 
 
+def first_sentence(text):
+    """Up to the first . ! or ? that ends a word, or the first line break."""
+    m = re.search(r"[.!?](?=\s|$)|\n", text.strip())
+    return text.strip()[:m.start() + 1].strip() if m else text.strip()
+
+
+def answer_body(answer):
+    """A house-style answer without its greeting line and its closing line and signature."""
+    paragraphs = answer.split("\n\n")
+    return "\n\n".join(paragraphs[1:-1]) if len(paragraphs) > 2 else answer
+
+
+def views(name, r):
+    """(prompt, first customer message, answer, answer body) of one row, as the figures count them."""
+    if name == "support-fr":
+        return (r["instruction"] + "\n" + r["input"], r["instruction"], r["output"], answer_body(r["output"]))
+    if name == "extract-json":
+        return r["input"], r["input"], r["output"], r["output"]
+    if name == "preferences-fr":
+        return r["prompt"], r["prompt"], r["chosen"], answer_body(r["chosen"])
+    human = [t["value"] for t in r["conversations"] if t["from"] == "human"]
+    gpt = "\n".join(t["value"] for t in r["conversations"] if t["from"] == "gpt")
+    return "\n".join(human), human[0], gpt, gpt
+
+
+def figures(datasets):
+    """Diversity figures, one Markdown table row per dataset (all splits together)."""
+    print("| dataset | rows | distinct prompts | distinct first messages | distinct first sentences "
+          "of first messages | distinct answers | distinct answer bodies | distinct first sentences "
+          "of answers | mean prompt chars | mean answer chars |")
+    print("| --- " + "| ---: " * 9 + "|")
+    for name, data in datasets.items():
+        rows = [views(name, r) for s in SPLITS for r in data[s]]
+        n = len(rows)
+        distinct = [len({v[i] for v in rows}) for i in range(4)]
+        print("| %s | %d | %d | %d | %d | %d | %d | %d | %.0f | %.0f |" % (
+            name, n, distinct[0], distinct[1], len({first_sentence(v[1]) for v in rows}), distinct[2],
+            distinct[3], len({first_sentence(v[2]) for v in rows}),
+            sum(len(v[0]) for v in rows) / n, sum(len(v[2]) for v in rows) / n))
+
+
 def digests():
     out = {}
     for g in GENERATORS:
@@ -234,6 +277,8 @@ def main():
         n = {s: len(rows) for s, rows in data.items()}
         print("%-17s train %4d  validation %3d  test %3d  total %4d" % (
             name, n["train"], n["validation"], n["test"], sum(n.values())))
+    if "--figures" in sys.argv:
+        figures(datasets)
     if errors:
         for e in errors[:50]:
             print("FAIL " + e)

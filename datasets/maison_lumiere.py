@@ -359,31 +359,104 @@ def vary_phrasing(text, rng):
 
 
 def norm_key(s):
-    """Key for near-duplicate detection: lowercase, no accents, alphanumerics only."""
+    """Key for duplicate detection: lowercase, no accents, alphanumerics only."""
     return re.sub(r"[^a-z0-9]+", " ", strip_accents(s.lower())).strip()
+
+
+class PromptGuard:
+    """Admits a prompt only if it is no near-duplicate of one admitted before.
+
+    Near-duplicate as `tunebook data clean` sees it: Jaccard similarity of 5-character
+    shingles. The guard compares exact Jaccard over norm_key texts (stricter than the
+    cleaner's lowercase text) against a threshold below the cleaner's 0.8, so that the
+    cleaner's MinHash estimate, which errs by a few hundredths, finds no prompt pair.
+    Without it a filled question template came back with only a greeting changed
+    ("Bonsoir, comment connaître le solde de ma carte cadeau ?").
+    """
+
+    SHINGLE = 5
+    THRESHOLD = 0.7
+
+    def __init__(self, texts=()):
+        self.sets = []
+        for t in texts:
+            self.add(t)
+
+    @classmethod
+    def shingles(cls, text):
+        k = norm_key(text)
+        if len(k) <= cls.SHINGLE:
+            return {k}
+        return {k[i:i + cls.SHINGLE] for i in range(len(k) - cls.SHINGLE + 1)}
+
+    def admits(self, text):
+        s = self.shingles(text)
+        n = len(s)
+        for o in self.sets:
+            m = len(o)
+            # |A & B| / |A | B| >= t needs min(n, m) >= t * max(n, m): skip the rest cheaply
+            if min(n, m) < self.THRESHOLD * max(n, m):
+                continue
+            inter = len(s & o)
+            if inter >= self.THRESHOLD * (n + m - inter):
+                return False
+        return True
+
+    def add(self, text):
+        self.sets.append(self.shingles(text))
+
+    def admit(self, text):
+        """Adds the text and returns True when admitted; False, adding nothing, otherwise."""
+        if not self.admits(text):
+            return False
+        self.add(text)
+        return True
 
 
 # ---------------------------------------------------------------------------
 # Output helpers
 # ---------------------------------------------------------------------------
 
-def stratified_split(rows, key, rng, frac_val=0.1, frac_test=0.1):
-    """Per stratum: shuffle, take round(n*frac) for validation and test, the rest for train."""
+def stratified_split(rows, key, rng, frac_val=0.1, frac_test=0.1, group=None):
+    """Per stratum: shuffle, take round(n*frac) for validation and test, the rest for train.
+
+    With group, rows of one group (the same question re-dressed in another register) all
+    land in one split: a group goes to validation or test only while it fits there whole
+    (a group spread over strata may pass a target by a row).
+    """
+    group = group or id
+    sizes = {}
     strata = {}
     for r in rows:
         strata.setdefault(key(r), []).append(r)
+        sizes[group(r)] = sizes.get(group(r), 0) + 1
     train, val, test = [], [], []
+    assigned = {}
     for k in sorted(strata):
         items = strata[k][:]
         rng.shuffle(items)
         nv = int(round(len(items) * frac_val))
         nt = int(round(len(items) * frac_test))
-        val += items[:nv]
-        test += items[nv:nv + nt]
-        train += items[nv + nt:]
+        parts = ([], [], [])
+        reserved = [0, 0, 0]  # rows promised to each part, including group members still to come
+        for r in items:
+            g = group(r)
+            if g not in assigned:
+                n = sizes[g]
+                assigned[g] = 1 if reserved[1] + n <= nv else 2 if reserved[2] + n <= nt else 0
+                reserved[assigned[g]] += n
+            parts[assigned[g]].append(r)
+        train += parts[0]
+        val += parts[1]
+        test += parts[2]
     for part in (train, val, test):
         rng.shuffle(part)
     return train, val, test
+
+
+def public(row):
+    """The row without the private fields (leading underscore) that generators keep while building."""
+    return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
 def write_jsonl(path, rows):

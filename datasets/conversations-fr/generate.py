@@ -483,7 +483,7 @@ def to_sharegpt(rng, turns):
 
 def build(seed=SEED, n=N_CONVERSATIONS):
     rng = random.Random(seed)
-    rows, seen = [], set()
+    rows, guard = [], ml.PromptGuard()
     i = 0
     order = SCENARIOS[:]
     tries = 0
@@ -504,10 +504,8 @@ def build(seed=SEED, n=N_CONVERSATIONS):
         total = sum(len(t["value"]) for t in conv)
         if total > MAX_CHARS:
             continue
-        key = ml.norm_key(" ".join(t["value"] for t in conv if t["from"] != "system"))
-        if key in seen:
+        if not guard.admit("\n".join(t["value"] for t in conv if t["from"] == "human")):
             continue
-        seen.add(key)
         rows.append({"conversations": conv, "scenario": f.__name__})
     return rows
 

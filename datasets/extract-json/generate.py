@@ -340,7 +340,7 @@ def check_label(msg, label):
 
 def build(seed=SEED):
     rng = random.Random(seed)
-    rows, seen = [], set()
+    rows, guard = [], ml.PromptGuard()
     for intention in INTENTIONS:
         quota = AUTRE if intention == "autre" else PER_INTENTION
         made, tries = 0, 0
@@ -349,14 +349,13 @@ def build(seed=SEED):
             if tries > quota * 50:
                 raise RuntimeError("cannot fill " + intention)
             msg, label = make_row(rng, intention)
-            key = ml.norm_key(msg)
-            if key in seen:
+            if not guard.admits(msg):
                 continue
             out = canonical(label)
             if len(INSTRUCTION) + len(msg) + len(out) > MAX_CHARS:
                 continue
             check_label(msg, label)
-            seen.add(key)
+            guard.add(msg)
             rows.append({"instruction": INSTRUCTION, "input": msg, "output": out})
             made += 1
     return rows

@@ -186,8 +186,8 @@ def make_rejected(rng, row, reason):
 def build():
     support = load_support()
     base, _ = support.build()
-    exclude = {ml.norm_key(r["instruction"] + " " + r["input"]) for r in base}
-    rows, _ = support.build(seed=SEED, per_category=PER_CATEGORY, hors_sujet=0, exclude_keys=exclude, rich=True)
+    exclude = [r["instruction"] + " " + r["input"] for r in base]
+    rows, _ = support.build(seed=SEED, per_category=PER_CATEGORY, hors_sujet=0, exclude_prompts=exclude, rich=True)
     rows = [r for r in rows if r["category"] != "hors_sujet"]
     rng = random.Random(SEED)
     rng.shuffle(rows)
@@ -205,7 +205,7 @@ def build():
             if rejected == r["output"] or len(prompt) + max(len(rejected), len(r["output"])) > MAX_CHARS:
                 continue
             out.append({"prompt": prompt, "chosen": r["output"], "rejected": rejected,
-                        "reason": reason, "detail": detail, "category": r["category"]})
+                        "reason": reason, "detail": detail, "category": r["category"], "_core": r["_core"]})
             counts[reason] += 1
             break
     return out
@@ -218,8 +218,8 @@ def main():
             if ml.text_problems(r[f]):
                 raise SystemExit("text problem in %r" % r[f])
     rng = random.Random(SEED + 1)
-    train, val, test = ml.stratified_split(rows, lambda r: r["reason"], rng)
-    ml.write_splits(HERE, train, val, test)
+    train, val, test = ml.stratified_split(rows, lambda r: r["reason"], rng, group=lambda r: ml.norm_key(r["_core"]))
+    ml.write_splits(HERE, *([ml.public(r) for r in part] for part in (train, val, test)))
     counts = {}
     for r in rows:
         counts[r["reason"]] = counts.get(r["reason"], 0) + 1

@@ -2724,10 +2724,11 @@ def choose_register(rng, problem):
     return "formel" if r < 0.18 else "neutre" if r < 0.72 else "familier"
 
 
-def build(seed=SEED, per_category=PER_CATEGORY, hors_sujet=HORS_SUJET, exclude_keys=None, rich=False):
-    """Return the list of examples. rich=True keeps the fields other generators need."""
+def build(seed=SEED, per_category=PER_CATEGORY, hors_sujet=HORS_SUJET, exclude_prompts=(), rich=False):
+    """Return the list of examples. rich=True keeps the fields other generators need; no prompt is
+    a near-duplicate of another or of one in exclude_prompts."""
     rng = random.Random(seed)
-    seen_q = set(exclude_keys or ())
+    guard = ml.PromptGuard(exclude_prompts)
     seen_out = set()
     core_count = {}
     rows = []
@@ -2754,15 +2755,15 @@ def build(seed=SEED, per_category=PER_CATEGORY, hors_sujet=HORS_SUJET, exclude_k
                                  else ml.CLOSINGS)
             body = ml.vary_phrasing(e["body"], rng)
             output = ml.compose(ack, body, closing)
-            key = ml.norm_key(question + " " + c.input)
+            prompt = question + " " + c.input
             core_key = ml.norm_key(e["q"])
-            if core_count.get(core_key, 0) >= MAX_SAME_CORE or key in seen_q or output in seen_out:
+            if core_count.get(core_key, 0) >= MAX_SAME_CORE or output in seen_out or not guard.admits(prompt):
                 stats["dup"] += 1
                 continue
             if len(question) + len(c.input) + len(output) > MAX_CHARS:
                 stats["too_long"] += 1
                 continue
-            seen_q.add(key)
+            guard.add(prompt)
             seen_out.add(output)
             core_count[core_key] = core_count.get(core_key, 0) + 1
             row = {"instruction": question, "input": c.input, "output": output, "category": cat}
@@ -2775,15 +2776,16 @@ def build(seed=SEED, per_category=PER_CATEGORY, hors_sujet=HORS_SUJET, exclude_k
 
 
 def main():
-    rows, stats = build()
+    rows, stats = build(rich=True)
     for r in rows:
         for field in ("instruction", "output"):
             probs = ml.text_problems(r[field]) if field == "output" else []
             if probs:
                 raise SystemExit("text problem %s in %r" % (probs, r[field]))
     rng = random.Random(SEED + 1)
-    train, val, test = ml.stratified_split(rows, lambda r: r["category"], rng)
-    ml.write_splits(HERE, train, val, test)
+    # a question asked twice (in two registers) stays in one split: test questions are new
+    train, val, test = ml.stratified_split(rows, lambda r: r["category"], rng, group=lambda r: ml.norm_key(r["_core"]))
+    ml.write_splits(HERE, *([ml.public(r) for r in part] for part in (train, val, test)))
     print("support-fr: %d rows (train %d, validation %d, test %d); skipped %s" % (
         len(rows), len(train), len(val), len(test), stats))
 
