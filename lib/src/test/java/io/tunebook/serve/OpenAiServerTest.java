@@ -247,30 +247,38 @@ class OpenAiServerTest {
                 Http.json(tooLong).getAsJsonObject("error").get("code").getAsString());
     }
 
+    /** {@code n} identical requests released together; their answers in order. */
+    static List<HttpResponse<String>> postAtOnce(URI uri, String body, int n) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> pending = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                pending.add(pool.submit(() -> {
+                    go.await();
+                    return Http.post(uri, body);
+                }));
+            }
+            go.countDown();
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : pending) {
+                answers.add(f.get());
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void concurrentRequestsAreQueuedAndAllAnswered() throws Exception {
         String body = "{\"prompt\":\"Pour installer un paquet, il faut\",\"max_tokens\":4}";
         String expected = Generator.of(model).generate("Pour installer un paquet, il faut",
                 GenerationSettings.greedy(4)).text();
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                answers.add(pool.submit(() -> {
-                    go.await();
-                    return Http.post(url("/completions"), body);
-                }));
-            }
-            go.countDown();
-            for (Future<HttpResponse<String>> f : answers) {
-                HttpResponse<String> r = f.get();
-                assertEquals(200, r.statusCode(), r.body());
-                assertEquals(expected, Http.json(r).getAsJsonArray("choices").get(0).getAsJsonObject().get("text")
-                        .getAsString());
-            }
-        } finally {
-            pool.shutdownNow();
+        for (HttpResponse<String> r : postAtOnce(url("/completions"), body, 6)) {
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(expected, Http.json(r).getAsJsonArray("choices").get(0).getAsJsonObject().get("text")
+                    .getAsString());
         }
     }
 
@@ -279,37 +287,22 @@ class OpenAiServerTest {
         try (OpenAiServer small = OpenAiServer.start(model, ServerConfig.builder(ID).port(0).queueCapacity(1).build())) {
             URI uri = URI.create(small.baseUrl() + "/completions");
             String body = "{\"prompt\":\"La commande\",\"max_tokens\":8}";
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            try {
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    answers.add(pool.submit(() -> {
-                        go.await();
-                        return Http.post(uri, body);
-                    }));
+            int ok = 0;
+            int busy = 0;
+            for (HttpResponse<String> r : postAtOnce(uri, body, 8)) {
+                if (r.statusCode() == 429) {
+                    busy++;
+                    assertEquals("1", r.headers().firstValue("retry-after").orElse(""));
+                    JsonObject error = Http.json(r).getAsJsonObject("error");
+                    assertEquals("rate_limit_error", error.get("type").getAsString());
+                    assertEquals("queue_full", error.get("code").getAsString());
+                } else {
+                    assertEquals(200, r.statusCode(), r.body());
+                    ok++;
                 }
-                go.countDown();
-                int ok = 0;
-                int busy = 0;
-                for (Future<HttpResponse<String>> f : answers) {
-                    HttpResponse<String> r = f.get();
-                    if (r.statusCode() == 429) {
-                        busy++;
-                        assertEquals("1", r.headers().firstValue("retry-after").orElse(""));
-                        JsonObject error = Http.json(r).getAsJsonObject("error");
-                        assertEquals("rate_limit_error", error.get("type").getAsString());
-                        assertEquals("queue_full", error.get("code").getAsString());
-                    } else {
-                        assertEquals(200, r.statusCode(), r.body());
-                        ok++;
-                    }
-                }
-                // One runs and one waits at the very least; 8 at once cannot all fit.
-                assertTrue(ok >= 2 && busy >= 1, ok + " answered, " + busy + " refused");
-            } finally {
-                pool.shutdownNow();
             }
+            // One runs and one waits at the very least; 8 at once cannot all fit.
+            assertTrue(ok >= 2 && busy >= 1, ok + " answered, " + busy + " refused");
         }
     }
 

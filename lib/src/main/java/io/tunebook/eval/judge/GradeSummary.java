@@ -1,6 +1,5 @@
 package io.tunebook.eval.judge;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +20,7 @@ public record GradeSummary(int total, int graded, int unparseable, double mean, 
     }
 
     public static GradeSummary of(List<GradeResult> results) {
-        Map<String, List<GradeResult>> groups = new TreeMap<>();
-        for (GradeResult r : results) {
-            groups.computeIfAbsent(r.item().category(), c -> new ArrayList<>()).add(r);
-        }
-        Map<String, GradeSummary> byCategory = new TreeMap<>();
-        groups.forEach((c, rs) -> byCategory.put(c, stats(rs, Map.of())));
-        return stats(results, byCategory);
+        return stats(results, Categories.summarize(results, r -> r.item().category(), rs -> stats(rs, Map.of())));
     }
 
     private static GradeSummary stats(List<GradeResult> results, Map<String, GradeSummary> byCategory) {

@@ -1,6 +1,5 @@
 package io.tunebook.eval.judge;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +24,7 @@ public record JudgeSummary(int total, int judged, int unparseable, Rate winA, Ra
     }
 
     public static JudgeSummary of(List<PairwiseResult> results) {
-        Map<String, List<PairwiseResult>> groups = new TreeMap<>();
-        for (PairwiseResult r : results) {
-            groups.computeIfAbsent(r.item().category(), c -> new ArrayList<>()).add(r);
-        }
-        Map<String, JudgeSummary> byCategory = new TreeMap<>();
-        groups.forEach((c, rs) -> byCategory.put(c, counts(rs, Map.of())));
-        return counts(results, byCategory);
+        return counts(results, Categories.summarize(results, r -> r.item().category(), rs -> counts(rs, Map.of())));
     }
 
     private static JudgeSummary counts(List<PairwiseResult> results, Map<String, JudgeSummary> byCategory) {
