@@ -1,0 +1,250 @@
+package io.tunebook.serve;
+
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tunebook.model.CausalLM;
+import io.tunebook.model.GenerationResult;
+import io.tunebook.serve.CompletionRequest.Endpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An OpenAI-compatible server for one model. The caller keeps ownership of the model and closes it
+ * after {@link #close()}, which returns only once no generation runs.
+ *
+ * <pre>{@code
+ * try (CausalLM model = CausalLM.load(dir);
+ *         OpenAiServer server = OpenAiServer.start(model, ServerConfig.builder("tiny-base").port(0).build())) {
+ *     System.out.println(server.baseUrl());     // http://127.0.0.1:PORT/v1
+ * }
+ * }</pre>
+ */
+public final class OpenAiServer implements AutoCloseable {
+    private static final String MODELS = "/v1/models";
+    private static final String CHAT = "/v1/chat/completions";
+    private static final String COMPLETIONS = "/v1/completions";
+
+    private final ServerConfig config;
+    private final RequestParser parser;
+    private final GenerationQueue queue;
+    private final HttpServer http;
+    private final ExecutorService handlers;
+    private final long created = System.currentTimeMillis() / 1000;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private OpenAiServer(CausalLM model, ServerConfig config) throws IOException {
+        if (!model.hasTokenizer()) {
+            throw new IllegalArgumentException("model " + config.modelId() + " has no tokenizer.json: it cannot be served");
+        }
+        this.config = config;
+        this.parser = new RequestParser(config, model);
+        this.queue = new GenerationQueue(model, config.queueCapacity());
+        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+        // One handler thread per waiting request plus spares, so that a full queue still answers 429 at once.
+        this.handlers = Executors.newFixedThreadPool(config.queueCapacity() + 4, r -> {
+            Thread t = new Thread(r, "tunebook-serve-http");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(handlers);
+        http.createContext("/", this::handle);
+    }
+
+    /** Binds {@link ServerConfig#host()}:{@link ServerConfig#port()} and starts answering. */
+    public static OpenAiServer start(CausalLM model, ServerConfig config) throws IOException {
+        OpenAiServer server = new OpenAiServer(model, config);
+        server.http.start();
+        return server;
+    }
+
+    /** The port it listens on (the chosen one when the config said 0). */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** The URL clients take as their base, ending in {@code /v1}. */
+    public URI baseUrl() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return URI.create("http://" + host + ":" + port() + "/v1");
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    private void handle(HttpExchange exchange) {
+        try (exchange) {
+            try {
+                route(exchange);
+            } catch (ApiError e) {
+                if (e.status == 429) {
+                    exchange.getResponseHeaders().set("Retry-After", "1");
+                }
+                sendJson(exchange, e.status, e.body());
+            } catch (RuntimeException e) {
+                sendJson(exchange, 500, new ApiError(500, "server_error", "internal error: " + e, null, null).body());
+            }
+        } catch (IOException | UncheckedIOException clientGone) {
+            // The client closed the connection: nobody is left to answer.
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        switch (path) {
+            case MODELS -> {
+                requireMethod(exchange, "GET");
+                sendJson(exchange, 200, Responses.models(config.modelId(), created));
+            }
+            case CHAT -> {
+                requireMethod(exchange, "POST");
+                complete(exchange, parser.chat(body(exchange)));
+            }
+            case COMPLETIONS -> {
+                requireMethod(exchange, "POST");
+                complete(exchange, parser.text(body(exchange)));
+            }
+            default -> throw new ApiError(404, "invalid_request_error", "unknown path " + path + "; this server has "
+                    + MODELS + ", " + CHAT + " and " + COMPLETIONS, null, "unknown_url");
+        }
+    }
+
+    private static void requireMethod(HttpExchange exchange, String method) {
+        if (!exchange.getRequestMethod().equals(method)) {
+            exchange.getResponseHeaders().set("Allow", method);
+            throw new ApiError(405, "invalid_request_error", exchange.getRequestMethod() + " is not allowed on "
+                    + exchange.getRequestURI().getPath() + "; use " + method, null, "method_not_allowed");
+        }
+    }
+
+    private JsonObject body(HttpExchange exchange) throws IOException {
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readNBytes(config.maxRequestBytes() + 1);
+        }
+        if (bytes.length > config.maxRequestBytes()) {
+            throw new ApiError(413, "invalid_request_error", "the request body is larger than "
+                    + config.maxRequestBytes() + " bytes", null, "request_too_large");
+        }
+        return RequestParser.parseBody(bytes);
+    }
+
+    private void complete(HttpExchange exchange, CompletionRequest request) throws IOException {
+        if (closing.get()) {
+            throw GenerationQueue.shuttingDown();
+        }
+        Responses responses = new Responses(request.endpoint(), config.modelId());
+        if (!request.stream()) {
+            sendJson(exchange, 200, responses.completion(await(queue.submit(request, null))));
+            return;
+        }
+        EventStream events = new EventStream(exchange.getResponseBody());
+        Future<List<GenerationResult>> pending = queue.submit(request,
+                (row, id, delta) -> {
+                    if (!delta.isEmpty()) {
+                        events.send(responses.delta(row, delta));
+                    }
+                });
+        // Accepted: from here on the answer is 200 and any failure travels in the stream.
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        events.open(request.endpoint() == Endpoint.CHAT ? List.of(responses.roleChunk()) : List.of());
+        List<GenerationResult> results;
+        try {
+            results = await(pending);
+        } catch (ApiError e) {
+            events.send(e.body());
+            events.done();
+            return;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            events.send(responses.finish(i, results.get(i)));
+        }
+        if (request.includeUsage()) {
+            events.send(responses.usageChunk(results));
+        }
+        events.done();
+    }
+
+    private static List<GenerationResult> await(Future<List<GenerationResult>> pending) {
+        try {
+            return pending.get();
+        } catch (CancellationException e) {
+            throw GenerationQueue.shuttingDown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.cancel(false);
+            throw GenerationQueue.shuttingDown();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CancellationException) {
+                throw GenerationQueue.shuttingDown();
+            }
+            if (cause instanceof UncheckedIOException gone) {
+                throw gone;
+            }
+            throw new ApiError(500, "server_error", "generation failed: " + cause, null, null);
+        }
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, JsonObject body) throws IOException {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    /**
+     * Stops taking requests, lets queued and running ones finish for up to
+     * {@link ServerConfig#drainTimeout()} (then cancels them, answering 503), and closes the socket.
+     * Once it returns no generation runs, and the model may be closed.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            awaitQuietly();
+            return;
+        }
+        try {
+            queue.close(config.drainTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // Handlers finishing their answers get a second; then connections close.
+            http.stop(1);
+            handlers.shutdownNow();
+            closed.countDown();
+        }
+    }
+
+    private void awaitQuietly() {
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
