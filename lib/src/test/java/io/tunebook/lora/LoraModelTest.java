@@ -171,6 +171,26 @@ class LoraModelTest {
     }
 
     @Test
+    void dropoutActsOnlyInGradientStepsAndIsSeeded() {
+        try (CausalLM model = CausalLM.load(BASE);
+                LoraModel lora = LoraModel.wrap(model, random().dropout(0.5).build())) {
+            float[] plain = Logits.of(model, IDS);
+            float[] first = inStep(model, 99);
+            assertTrue(Logits.maxAbsDiff(plain, first) > 1e-3, "dropout changes a training forward");
+            assertArrayEquals(first, inStep(model, 99), "same seed, same masks");
+            lora.eval();
+            assertArrayEquals(plain, inStep(model, 99), "no dropout in eval mode");
+        }
+    }
+
+    private static float[] inStep(CausalLM model, int seed) {
+        ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
+        try (ai.djl.training.GradientCollector ignored = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            return Logits.of(model, IDS);
+        }
+    }
+
+    @Test
     void configValidation() {
         assertThrows(IllegalArgumentException.class, () -> LoraConfig.builder().r(0).build());
         assertThrows(IllegalArgumentException.class, () -> LoraConfig.builder().dropout(1).build());
