@@ -237,6 +237,11 @@ class Model:
         y = x @ w.t()
         return y if b is None else y + b
 
+    def project(self, x, W, module):
+        """The linear module at path `module` (weights in `W`, already in the compute dtype): the one
+        place a subclass hooks to add adapters (see lora_reference.py)."""
+        return self.linear(x, W[module + ".weight"], W.get(module + ".bias"))
+
     def forward(self, input_ids, attention_mask=None, position_ids=None, dtype=torch.float64):
         """input_ids: LongTensor [B, S]; attention_mask: [B, S] of 0/1 (None = all ones);
         position_ids: [B, S] (None = arange, or generate()'s rule when a mask is given).
@@ -274,9 +279,9 @@ class Model:
         for layer in range(self.n_layers):
             p = f"model.layers.{layer}."
             h = self.rms_norm(x, W[p + "input_layernorm.weight"], self.eps)
-            q = self.linear(h, W[p + "self_attn.q_proj.weight"], W.get(p + "self_attn.q_proj.bias"))
-            k = self.linear(h, W[p + "self_attn.k_proj.weight"], W.get(p + "self_attn.k_proj.bias"))
-            v = self.linear(h, W[p + "self_attn.v_proj.weight"], W.get(p + "self_attn.v_proj.bias"))
+            q = self.project(h, W, p + "self_attn.q_proj")
+            k = self.project(h, W, p + "self_attn.k_proj")
+            v = self.project(h, W, p + "self_attn.v_proj")
             q = q.view(B, S, nh, D)
             k = k.view(B, S, nkv, D)
             v = v.view(B, S, nkv, D)
@@ -293,16 +298,15 @@ class Model:
             scores = scores.masked_fill(~masks[self.windows[layer]][:, None], neg)
             probs = torch.softmax(scores, dim=-1)
             a = (probs @ v).transpose(1, 2).reshape(B, S, nh * D)
-            x = x + self.linear(a, W[p + "self_attn.o_proj.weight"], W.get(p + "self_attn.o_proj.bias"))
+            x = x + self.project(a, W, p + "self_attn.o_proj")
 
             h = self.rms_norm(x, W[p + "post_attention_layernorm.weight"], self.eps)
-            g = self.linear(h, W[p + "mlp.gate_proj.weight"], W.get(p + "mlp.gate_proj.bias"))
-            u = self.linear(h, W[p + "mlp.up_proj.weight"], W.get(p + "mlp.up_proj.bias"))
-            x = x + self.linear(torch.nn.functional.silu(g) * u, W[p + "mlp.down_proj.weight"],
-                                W.get(p + "mlp.down_proj.bias"))
+            g = self.project(h, W, p + "mlp.gate_proj")
+            u = self.project(h, W, p + "mlp.up_proj")
+            x = x + self.project(torch.nn.functional.silu(g) * u, W, p + "mlp.down_proj")
 
         x = self.rms_norm(x, W["model.norm.weight"], self.eps)
-        return x @ W["lm_head.weight"].t()
+        return self.project(x, W, "lm_head")
 
     def greedy(self, prompt_ids, n_new, dtype=torch.float64):
         """Greedy decoding by full recomputation (no cache, no EOS stop). Returns (new ids, smallest
