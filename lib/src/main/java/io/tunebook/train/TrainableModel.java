@@ -1,6 +1,7 @@
 package io.tunebook.train;
 
 import ai.djl.ndarray.NDArray;
+import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.safetensors.Dtype;
 import java.nio.file.Path;
@@ -25,6 +26,40 @@ public interface TrainableModel {
 
     /** That directory's name in a run directory and in each checkpoint: {@code model} or {@code adapter}. */
     String artifactName();
+
+    /** LoRA: the active adapter trains on the frozen base; the result is saved in PEFT's layout. */
+    static TrainableModel lora(LoraModel lora) {
+        return new TrainableModel() {
+            @Override
+            public CausalLM model() {
+                return lora.model();
+            }
+
+            @Override
+            public Map<String, NDArray> trainableParameters() {
+                return lora.trainableParameters();
+            }
+
+            @Override
+            public void setTraining(boolean training) {
+                if (training) {
+                    lora.train();
+                } else {
+                    lora.eval();
+                }
+            }
+
+            @Override
+            public void saveTrained(Path dir) {
+                lora.save(dir);
+            }
+
+            @Override
+            public String artifactName() {
+                return "adapter";
+            }
+        };
+    }
 
     /** Full fine-tuning: every weight trains; the result is saved as a model in {@code dtype}. */
     static TrainableModel full(CausalLM model, Dtype dtype) {

@@ -10,8 +10,9 @@ import io.tunebook.model.CausalLM;
 import io.tunebook.train.Batch;
 import io.tunebook.train.BatchSource;
 import io.tunebook.train.TokenWindows;
+import io.tunebook.train.TrainableModel;
 import io.tunebook.train.Trainer;
-import io.tunebook.train.TrainerCallback;
+import io.tunebook.train.TrainingData;
 import io.tunebook.train.TrainingArguments;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -54,9 +55,10 @@ class LoraTrainingTest {
                 List<Batch> batches = new TokenWindows(tokens, 0, tokens.length, 2, 32, 3).sequential(2);
                 int[] next = {0};
                 BatchSource cycle = () -> batches.get(next[0]++ % batches.size());
-                try (Trainer trainer = new Trainer(model, lora.trainableParameters(), args)) {
+                try (Trainer trainer = Trainer.builder().model(TrainableModel.lora(lora)).arguments(args)
+                        .trainData(TrainingData.endless(() -> cycle)).build()) {
                     losses.add(trainer.evaluate(batches));
-                    trainer.fit(cycle, List.of(), new TrainerCallback() { });
+                    trainer.train();
                     losses.add(trainer.evaluate(batches));
                 }
                 lora.eval();
