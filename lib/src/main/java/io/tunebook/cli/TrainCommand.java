@@ -1,5 +1,6 @@
 package io.tunebook.cli;
 
+import io.tunebook.display.ConsoleProgress;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tokenizer;
@@ -150,9 +151,12 @@ final class TrainCommand implements Command {
                     ? new TokenWindows(tokens, split, tokens.length, microBatch, seqLen, args.seed()).sequential(evalBatches)
                     : List.of();
             Path modelOut = runDir.resolve("model");
+            double stepsPerEpoch = (double) split / ((long) microBatch * args.gradientAccumulationSteps() * seqLen);
+            ConsoleProgress progress = new ConsoleProgress(System.err, stepsPerEpoch);
             int exit = 0;
             try (Trainer trainer = new Trainer(model, model.transformer().parameters(), args);
-                    MetricsLog log = new MetricsLog(runDir.resolve("metrics.jsonl"), saveSteps, model, modelOut, saveDtype)) {
+                    MetricsLog log = new MetricsLog(runDir.resolve("metrics.jsonl"), saveSteps, model, modelOut, saveDtype,
+                            progress)) {
                 TrainingResult r = trainer.fit(train, validation, log);
                 System.err.printf("done: %d steps in %.0f s, train loss %.4f, eval loss %.4f%n", r.steps(), r.seconds(),
                         r.finalTrainLoss(), r.finalEvalLoss());
@@ -179,20 +183,23 @@ final class TrainCommand implements Command {
                 + new Yaml(options).dump(resolved));
     }
 
-    /** Appends metrics to {@code metrics.jsonl}, prints progress, and saves the model every {@code saveSteps}. */
+    /** Appends metrics to {@code metrics.jsonl}, prints progress lines, and saves the model every {@code saveSteps}. */
     private static final class MetricsLog implements TrainerCallback, AutoCloseable {
         private final BufferedWriter out;
         private final int saveSteps;
         private final CausalLM model;
         private final Path modelOut;
         private final Dtype dtype;
+        private final ConsoleProgress progress;
 
-        MetricsLog(Path file, int saveSteps, CausalLM model, Path modelOut, Dtype dtype) throws IOException {
+        MetricsLog(Path file, int saveSteps, CausalLM model, Path modelOut, Dtype dtype, ConsoleProgress progress)
+                throws IOException {
             this.out = Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
             this.saveSteps = saveSteps;
             this.model = model;
             this.modelOut = modelOut;
             this.dtype = dtype;
+            this.progress = progress;
         }
 
         @Override
@@ -205,8 +212,7 @@ final class TrainCommand implements Command {
             line.put("tokens_per_second", m.tokensPerSecond());
             line.put("elapsed_s", m.elapsedSeconds());
             write(line);
-            System.err.printf("step %d/%d  loss %.4f  lr %.2e  grad %.2f  %.0f tok/s  %.0f s%n", m.step(), m.maxSteps(),
-                    m.loss(), m.learningRate(), m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds());
+            progress.onStep(m);
             if (saveSteps > 0 && m.step() % saveSteps == 0 && m.step() < m.maxSteps()) {
                 model.save(modelOut, dtype);
             }
@@ -218,7 +224,7 @@ final class TrainCommand implements Command {
             line.put("step", step);
             line.put("eval_loss", evalLoss);
             write(line);
-            System.err.printf("step %d  eval loss %.4f  (perplexity %.1f)%n", step, evalLoss, Math.exp(evalLoss));
+            progress.onEvaluate(step, evalLoss);
         }
 
         private void write(Map<String, Object> line) {

@@ -16,7 +16,7 @@ public final class LossChart implements Displayable {
     static final int WIDTH = 720;
     static final int HEIGHT = 320;
     /** Above this many logged steps, the train line has no markers: they would merge into a band. */
-    private static final int MARKER_LIMIT = 60;
+    private static final int MARKER_LIMIT = 30;
 
     private final List<StepMetrics> steps;
     private final List<EvalLoss> evaluations;

@@ -76,7 +76,7 @@ public final class StatsView implements Displayable {
 
     /** Examples, examples by format, preference pairs, examples with a system prompt. */
     public Table summary() {
-        StringColumn what = StringColumn.create("dataset");
+        StringColumn what = StringColumn.create("item");
         LongColumn count = LongColumn.create("count");
         what.append("examples");
         count.append(stats.examples());
