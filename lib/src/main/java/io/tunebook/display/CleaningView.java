@@ -43,10 +43,10 @@ public final class CleaningView implements Displayable {
         return new CleaningView(report, Map.of(), DEFAULT_LIMIT);
     }
 
-    /** The same view showing the texts of duplicates, taken from the dataset that was cleaned. */
-    public CleaningView withTexts(Dataset cleaned) {
+    /** The same view showing the texts of duplicates, taken from {@code raw}, the dataset before cleaning. */
+    public CleaningView withTexts(Dataset raw) {
         Map<Source, Example> bySource = new HashMap<>();
-        for (Example e : cleaned) {
+        for (Example e : raw) {
             bySource.putIfAbsent(e.source(), e);
         }
         return new CleaningView(report, bySource, limit);
@@ -84,8 +84,7 @@ public final class CleaningView implements Displayable {
                 .toList();
         StringColumn removed = StringColumn.create("removed");
         StringColumn kept = StringColumn.create("kept instead");
-        DoubleColumn similarity = DoubleColumn.create("similarity");
-        similarity.setPrintFormatter(Tables.decimals(2));
+        DoubleColumn similarity = Tables.decimals("similarity", 2);
         StringColumn removedText = StringColumn.create("removed text");
         StringColumn keptText = StringColumn.create("kept text");
         for (CleaningReport.Removal r : duplicates.subList(0, Math.min(limit, duplicates.size()))) {

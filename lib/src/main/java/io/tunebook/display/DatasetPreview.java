@@ -93,7 +93,7 @@ public final class DatasetPreview implements Displayable {
             this.dataset = dataset;
         }
 
-        /** Cuts text cells to {@code characters} (default {@value #DEFAULT_WIDTH}), ellipsis included. */
+        /** Cuts text cells to {@code characters} (default {@value DatasetPreview#DEFAULT_WIDTH}), ellipsis included. */
         public Builder width(int characters) {
             if (characters < 4) {
                 throw new IllegalArgumentException("width must be at least 4 characters, got " + characters);

@@ -96,8 +96,7 @@ public final class StatsView implements Displayable {
         StringColumn name = StringColumn.create("per example");
         LongColumn min = LongColumn.create("min");
         LongColumn median = LongColumn.create("median");
-        DoubleColumn mean = DoubleColumn.create("mean");
-        mean.setPrintFormatter(Tables.decimals(1));
+        DoubleColumn mean = Tables.decimals("mean", 1);
         LongColumn p95 = LongColumn.create("p95");
         LongColumn max = LongColumn.create("max");
         Table t = Table.create("Per example", name, min, median, mean, p95, max);
@@ -123,13 +122,10 @@ public final class StatsView implements Displayable {
     public Table roles() {
         StringColumn role = StringColumn.create("role");
         LongColumn messages = LongColumn.create("messages");
-        DoubleColumn messageShare = DoubleColumn.create("% messages");
+        DoubleColumn messageShare = Tables.decimals("% messages", 1);
         LongColumn characters = LongColumn.create("characters");
-        DoubleColumn characterShare = DoubleColumn.create("% characters");
-        DoubleColumn perMessage = DoubleColumn.create("characters per message");
-        messageShare.setPrintFormatter(Tables.decimals(1));
-        characterShare.setPrintFormatter(Tables.decimals(1));
-        perMessage.setPrintFormatter(Tables.decimals(1));
+        DoubleColumn characterShare = Tables.decimals("% characters", 1);
+        DoubleColumn perMessage = Tables.decimals("characters per message", 1);
         long allMessages = stats.messagesByRole().values().stream().mapToLong(Long::longValue).sum();
         long allCharacters = stats.charactersByRole().values().stream().mapToLong(Long::longValue).sum();
         for (Role r : Role.values()) {

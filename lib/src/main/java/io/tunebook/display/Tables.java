@@ -5,6 +5,7 @@ import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.Base64;
 import java.util.Locale;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
@@ -64,12 +65,17 @@ public final class Tables {
         return text.substring(0, text.offsetByCodePoints(0, width - 1)) + ELLIPSIS;
     }
 
-    /** A number formatter with {@code digits} decimals, rounding half up, independent of the JVM's locale. */
-    public static NumberColumnFormatter decimals(int digits) {
+    /**
+     * A column of numbers shown with {@code digits} decimals, rounding half up, whatever the JVM's
+     * locale; the values themselves keep their precision.
+     */
+    public static DoubleColumn decimals(String name, int digits) {
         DecimalFormat f = new DecimalFormat(digits == 0 ? "0" : "0." + "0".repeat(digits),
                 DecimalFormatSymbols.getInstance(Locale.ROOT));
         f.setRoundingMode(RoundingMode.HALF_UP);
-        return new NumberColumnFormatter(f, "");
+        DoubleColumn column = DoubleColumn.create(name);
+        column.setPrintFormatter(new NumberColumnFormatter(f, ""));
+        return column;
     }
 
     /** The table as an HTML {@code <table>}: caption from its name, every cell escaped. */

@@ -35,8 +35,7 @@ class TablesTest {
     private static Table sample() {
         StringColumn name = StringColumn.create("name", List.of("<b>bold</b>", "a & b", "two\nlines"));
         IntColumn n = IntColumn.create("n", 7, 1234, 42);
-        DoubleColumn share = DoubleColumn.create("share", 0.5, 12.25, 100);
-        share.setPrintFormatter(Tables.decimals(1));
+        DoubleColumn share = Tables.decimals("share", 1).append(0.5).append(12.25).append(100);
         return Table.create("Caption <i>", name, n, share);
     }
 
@@ -70,8 +69,7 @@ class TablesTest {
         Locale saved = Locale.getDefault();
         try {
             Locale.setDefault(Locale.FRANCE);
-            DoubleColumn c = DoubleColumn.create("x", 1234.5);
-            c.setPrintFormatter(Tables.decimals(2));
+            DoubleColumn c = Tables.decimals("x", 2).append(1234.5);
             assertEquals("1234.50", c.getString(0));
         } finally {
             Locale.setDefault(saved);
