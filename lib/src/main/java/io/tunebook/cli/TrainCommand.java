@@ -1,5 +1,6 @@
 package io.tunebook.cli;
 
+import io.tunebook.display.ConsoleProgress;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tokenizer;
@@ -156,11 +157,9 @@ final class TrainCommand implements Command {
                             args.seed())))
                     .evalData(validation)
                     .outputDir(runDir)
-                    .callback(new Progress())
+                    .callback(ConsoleProgress.toStandardError())
                     .build()) {
-                TrainingResult r = trainer.train();
-                System.err.printf("done: %d steps in %.0f s, train loss %.4f, eval loss %.4f%n", r.steps(), r.seconds(),
-                        r.finalTrainLoss(), r.finalEvalLoss());
+                trainer.train();
             } catch (TrainingDivergedException e) {
                 System.err.println("tunebook train: " + e.getMessage());
                 exit = 1;
@@ -182,19 +181,5 @@ final class TrainCommand implements Command {
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         Files.writeString(file, "# resolved settings of this run, defaults filled in\n"
                 + new Yaml(options).dump(resolved));
-    }
-
-    /** Prints each logged step and evaluation to the console. */
-    private static final class Progress implements TrainerCallback {
-        @Override
-        public void onStep(StepMetrics m) {
-            System.err.printf("step %d/%d  loss %.4f  lr %.2e  grad %.2f  %.0f tok/s  %.0f s%n", m.step(), m.maxSteps(),
-                    m.loss(), m.learningRate(), m.gradNorm(), m.tokensPerSecond(), m.elapsedSeconds());
-        }
-
-        @Override
-        public void onEvaluate(int step, double evalLoss) {
-            System.err.printf("step %d  eval loss %.4f  (perplexity %.1f)%n", step, evalLoss, Math.exp(evalLoss));
-        }
     }
 }

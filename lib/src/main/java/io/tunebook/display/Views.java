@@ -1,0 +1,64 @@
+package io.tunebook.display;
+
+import io.tunebook.data.CleaningReport;
+import io.tunebook.data.CleaningResult;
+import io.tunebook.data.Dataset;
+import io.tunebook.data.DatasetSplits;
+import io.tunebook.data.DatasetStats;
+import io.tunebook.data.ValidationReport;
+import io.tunebook.train.TrainingResult;
+import java.util.Optional;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * The display of a value a notebook cell may return, for a kernel that renders whatever it gets:
+ * a {@link Displayable} as itself, and the pipeline's own types (which cannot depend on this
+ * package) through their views. A dataset shows its first {@value #DATASET_ROWS} rows.
+ */
+public final class Views {
+    /** Rows a dataset shows when displayed as a whole. */
+    public static final int DATASET_ROWS = 5;
+
+    private Views() {
+    }
+
+    /** How {@code value} is displayed; empty for values tunebook does not know. */
+    public static Optional<Displayable> of(Object value) {
+        if (value instanceof Displayable d) {
+            return Optional.of(d);
+        } else if (value instanceof Dataset d) {
+            return Optional.of(dataset(d));
+        } else if (value instanceof DatasetStats s) {
+            return Optional.of(StatsView.of(s));
+        } else if (value instanceof ValidationReport r) {
+            return Optional.of(ValidationView.of(r));
+        } else if (value instanceof CleaningReport r) {
+            return Optional.of(CleaningView.of(r));
+        } else if (value instanceof CleaningResult r) {
+            return Optional.of(CleaningView.of(r.report()));
+        } else if (value instanceof DatasetSplits s) {
+            return Optional.of(splits(s));
+        } else if (value instanceof TrainingResult r) {
+            String outcome = TrainingView.outcome(r);
+            return Optional.of(() -> MimeBundle.text(outcome).withHtml(Tables.paragraph(outcome)));
+        }
+        return Optional.empty();
+    }
+
+    private static Displayable dataset(Dataset d) {
+        long skipped = d.validation().skippedRows();
+        String title = d + (skipped == 0 ? "" : "; " + skipped + " invalid rows skipped");
+        DatasetPreview head = DatasetPreview.of(d).head(DATASET_ROWS);
+        return () -> MimeBundle.text(title + "\n" + head.mimeBundle().text())
+                .withHtml(Tables.section(title, head.mimeBundle().html().orElseThrow()));
+    }
+
+    private static Displayable splits(DatasetSplits s) {
+        StringColumn name = StringColumn.create("split", "train", "validation", "test");
+        IntColumn size = IntColumn.create("examples", s.train().size(), s.validation().size(), s.test().size());
+        Table t = Table.create("Splits", name, size);
+        return () -> MimeBundle.text(Tables.text(t).stripTrailing()).withHtml(Tables.html(t));
+    }
+}
