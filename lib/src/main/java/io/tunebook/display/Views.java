@@ -6,6 +6,9 @@ import io.tunebook.data.Dataset;
 import io.tunebook.data.DatasetSplits;
 import io.tunebook.data.DatasetStats;
 import io.tunebook.data.ValidationReport;
+import io.tunebook.lora.LoraModel;
+import io.tunebook.lora.TrainableParameters;
+import io.tunebook.train.SearchResult;
 import io.tunebook.train.TrainingResult;
 import java.util.Optional;
 import tech.tablesaw.api.IntColumn;
@@ -40,6 +43,13 @@ public final class Views {
             return Optional.of(CleaningView.of(r.report()));
         } else if (value instanceof DatasetSplits s) {
             return Optional.of(splits(s));
+        } else if (value instanceof LoraModel m) {
+            return Optional.of(LoraView.of(m));
+        } else if (value instanceof TrainableParameters p) {
+            String line = p.toString();
+            return Optional.of(() -> MimeBundle.text(line).withHtml(Tables.paragraph(line)));
+        } else if (value instanceof SearchResult r) {
+            return Optional.of(SearchView.of(r));
         } else if (value instanceof TrainingResult r) {
             String outcome = TrainingView.outcome(r);
             return Optional.of(() -> MimeBundle.text(outcome).withHtml(Tables.paragraph(outcome)));
