@@ -78,6 +78,17 @@ def others(pool, answer, k=3):
     return RNG.sample([x for x in pool if x != answer], k)
 
 
+def arithmetic(word, op, largest, spread, count):
+    """`count` questions "a word b", operands in [2, largest], wrong answers within `spread` of the right one."""
+    out = []
+    for _ in range(count):
+        a, b = RNG.randint(2, largest), RNG.randint(2, largest)
+        right = op(a, b)
+        wrong = RNG.sample([n for n in range(right - spread, right + spread + 1) if n != right and n > 0], 3)
+        out.append(item(f"Combien font {a} {word} {b} ?", str(right), [str(n) for n in wrong], "calcul"))
+    return out
+
+
 def main():
     rows = []
     cities = [c for _, c in CAPITALS]
@@ -89,16 +100,8 @@ def main():
     for i, month in enumerate(MONTHS):
         nxt = MONTHS[(i + 1) % 12]
         rows.append(item(f"Quel mois vient après {month} ?", nxt, others(MONTHS, nxt), "calendrier"))
-    for _ in range(15):
-        a, b = RNG.randint(2, 20), RNG.randint(2, 20)
-        right = a + b
-        wrong = RNG.sample([n for n in range(right - 6, right + 7) if n != right and n > 0], 3)
-        rows.append(item(f"Combien font {a} plus {b} ?", str(right), [str(n) for n in wrong], "calcul"))
-    for _ in range(5):
-        a, b = RNG.randint(2, 9), RNG.randint(2, 9)
-        right = a * b
-        wrong = RNG.sample([n for n in range(right - 8, right + 9) if n != right and n > 0], 3)
-        rows.append(item(f"Combien font {a} fois {b} ?", str(right), [str(n) for n in wrong], "calcul"))
+    rows += arithmetic("plus", lambda a, b: a + b, 20, 6, 15)
+    rows += arithmetic("fois", lambda a, b: a * b, 9, 8, 5)
     words = [w for pair in OPPOSITES for w in pair]
     for word, opposite in OPPOSITES:
         rows.append(item(f"Quel est le contraire de « {word} » ?", opposite,

@@ -46,10 +46,7 @@ public record ExactMatch(boolean collapseWhitespace, boolean ignoreCase, boolean
 
     /** Fraction of predictions that match their reference, in [0, 1]. */
     public double rate(List<String> predictions, List<String> references) {
-        if (predictions.size() != references.size() || predictions.isEmpty()) {
-            throw new IllegalArgumentException("need as many predictions as references, and at least one; got "
-                    + predictions.size() + " and " + references.size());
-        }
+        Pairs.requireSameSize(predictions, "predictions", references, "references");
         int hits = 0;
         for (int i = 0; i < predictions.size(); i++) {
             hits += matches(predictions.get(i), references.get(i)) ? 1 : 0;

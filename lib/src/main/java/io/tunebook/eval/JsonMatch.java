@@ -77,10 +77,7 @@ public final class JsonMatch {
     }
 
     public JsonMatchResult evaluate(List<String> outputs, List<String> references) {
-        if (outputs.size() != references.size() || outputs.isEmpty()) {
-            throw new IllegalArgumentException("need as many outputs as references, and at least one; got "
-                    + outputs.size() + " and " + references.size());
-        }
+        Pairs.requireSameSize(outputs, "outputs", references, "references");
         List<JsonCheck> checks = new ArrayList<>();
         Map<String, Integer> fieldTotals = new TreeMap<>();
         Map<String, Integer> fieldHits = new TreeMap<>();

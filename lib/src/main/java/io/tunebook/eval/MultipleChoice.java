@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * Multiple-choice scoring in the style of lm-evaluation-harness's {@code multiple_choice} tasks, to
@@ -26,12 +26,16 @@ import java.util.function.ToDoubleFunction;
  * @param addSpecialTokens encode with the tokenizer's special tokens (BOS for Llama-style models);
  *     the harness adds none unless asked ({@code add_bos_token=True}), but models trained with a BOS,
  *     as most are, score better with it
+ * @param batchSize (question, choice) sequences per forward pass
  */
-public record MultipleChoice(String template, String delimiter, boolean addSpecialTokens) {
+public record MultipleChoice(String template, String delimiter, boolean addSpecialTokens, int batchSize) {
 
     public MultipleChoice {
         if (!template.contains("{question}")) {
             throw new IllegalArgumentException("the template must contain {question}, got: " + template);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
     }
 
@@ -49,36 +53,37 @@ public record MultipleChoice(String template, String delimiter, boolean addSpeci
             throw new IllegalArgumentException("no question to evaluate");
         }
         Tokenizer tokenizer = model.tokenizer();
-        List<MultipleChoiceItem> items = new ArrayList<>();
+        List<long[]> ids = new ArrayList<>();
+        List<long[]> labels = new ArrayList<>();
         for (MultipleChoiceQuestion q : questions) {
-            List<long[]> ids = new ArrayList<>();
-            List<long[]> labels = new ArrayList<>();
             for (String choice : q.choices()) {
                 long[][] pair = encodePair(tokenizer, context(q), choice);
                 ids.add(pair[0]);
                 labels.add(pair[1]);
             }
-            double[][] scores = SequenceScorer.score(model, ids, labels, ids.size());
-            double[] ll = new double[scores.length];
-            double[] perChar = new double[scores.length];
-            double[] perByte = new double[scores.length];
+        }
+        double[][] scores = SequenceScorer.score(model, ids, labels, batchSize);
+        List<MultipleChoiceItem> items = new ArrayList<>();
+        int row = 0;
+        for (MultipleChoiceQuestion q : questions) {
+            int n = q.choices().size();
+            double[] ll = new double[n];
+            double[] perChar = new double[n];
+            double[] perByte = new double[n];
             List<Double> boxed = new ArrayList<>();
-            for (int c = 0; c < scores.length; c++) {
+            for (int c = 0; c < n; c++) {
                 String choice = q.choices().get(c);
-                ll[c] = scores[c][0];
+                ll[c] = scores[row++][0];
                 perChar[c] = ll[c] / choice.codePointCount(0, choice.length());
                 perByte[c] = ll[c] / choice.getBytes(StandardCharsets.UTF_8).length;
                 boxed.add(ll[c]);
             }
             items.add(new MultipleChoiceItem(q, boxed, argmax(ll), argmax(perChar), argmax(perByte)));
         }
-        return new MultipleChoiceResult(items.size(),
-                mean(items, i -> i.predicted() == i.question().answer() ? 1 : 0),
-                stderr(items, i -> i.predicted() == i.question().answer() ? 1 : 0),
-                mean(items, i -> i.predictedNorm() == i.question().answer() ? 1 : 0),
-                stderr(items, i -> i.predictedNorm() == i.question().answer() ? 1 : 0),
-                mean(items, i -> i.predictedBytes() == i.question().answer() ? 1 : 0),
-                stderr(items, i -> i.predictedBytes() == i.question().answer() ? 1 : 0), items);
+        double[] acc = accuracy(items, MultipleChoiceItem::predicted);
+        double[] norm = accuracy(items, MultipleChoiceItem::predictedNorm);
+        double[] bytes = accuracy(items, MultipleChoiceItem::predictedBytes);
+        return new MultipleChoiceResult(items.size(), acc[0], acc[1], norm[0], norm[1], bytes[0], bytes[1], items);
     }
 
     /**
@@ -118,25 +123,25 @@ public record MultipleChoice(String template, String delimiter, boolean addSpeci
         return best;
     }
 
-    private static double mean(List<MultipleChoiceItem> items, ToDoubleFunction<MultipleChoiceItem> f) {
-        return items.stream().mapToDouble(f).average().orElse(Double.NaN);
-    }
-
-    private static double stderr(List<MultipleChoiceItem> items, ToDoubleFunction<MultipleChoiceItem> f) {
+    /** {@code {mean, standard error}} of 0/1 correctness, the error with the sample standard deviation. */
+    private static double[] accuracy(List<MultipleChoiceItem> items, ToIntFunction<MultipleChoiceItem> prediction) {
         int n = items.size();
-        if (n < 2) {
-            return Double.NaN;
+        double hits = 0;
+        for (MultipleChoiceItem i : items) {
+            hits += prediction.applyAsInt(i) == i.question().answer() ? 1 : 0;
         }
-        double mu = mean(items, f);
-        double ss = items.stream().mapToDouble(f).map(x -> (x - mu) * (x - mu)).sum();
-        return Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
+        double p = hits / n;
+        // Sum of squared deviations of n 0/1 values with mean p: n p (1 - p).
+        double stderr = n < 2 ? Double.NaN : Math.sqrt(n * p * (1 - p) / (n - 1)) / Math.sqrt(n);
+        return new double[] {p, stderr};
     }
 
-    /** Defaults: {@code "Question : {question}\nRéponse :"}, delimiter {@code " "}, special tokens added. */
+    /** Defaults: {@code "Question : {question}\nRéponse :"}, delimiter {@code " "}, special tokens added, 32 sequences a batch. */
     public static final class Builder {
         private String template = "Question : {question}\nRéponse :";
         private String delimiter = " ";
         private boolean addSpecialTokens = true;
+        private int batchSize = 32;
 
         private Builder() {
         }
@@ -156,8 +161,13 @@ public record MultipleChoice(String template, String delimiter, boolean addSpeci
             return this;
         }
 
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
         public MultipleChoice build() {
-            return new MultipleChoice(template, delimiter, addSpecialTokens);
+            return new MultipleChoice(template, delimiter, addSpecialTokens, batchSize);
         }
     }
 }

@@ -57,10 +57,7 @@ public record Perplexity(int batchSize, boolean appendEos) {
      * formatted as the model was trained (a chat template, an instruction format).
      */
     public PerplexityResult ofCompletions(CausalLM model, List<String> prompts, List<String> completions) {
-        if (prompts.size() != completions.size() || prompts.isEmpty()) {
-            throw new IllegalArgumentException("need as many completions as prompts, and at least one; got "
-                    + completions.size() + " and " + prompts.size());
-        }
+        Pairs.requireSameSize(completions, "completions", prompts, "prompts");
         Tokenizer tokenizer = model.tokenizer();
         if (appendEos && tokenizer.eosId().isEmpty()) {
             throw new IllegalArgumentException(tokenizer.directory() + ": the tokenizer has no eos_token; build with appendEos(false)");

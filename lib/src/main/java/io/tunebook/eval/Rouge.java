@@ -67,10 +67,7 @@ public record Rouge(boolean stemming, RougeTokenizer tokenizer) {
 
     /** Mean precision, recall and F-measure over pairs: the usual corpus-level ROUGE. */
     public RougeScores mean(List<String> targets, List<String> predictions) {
-        if (targets.size() != predictions.size() || targets.isEmpty()) {
-            throw new IllegalArgumentException("need as many predictions as targets, and at least one; got "
-                    + predictions.size() + " and " + targets.size());
-        }
+        Pairs.requireSameSize(predictions, "predictions", targets, "targets");
         List<RougeScores> all = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             all.add(score(targets.get(i), predictions.get(i)));
