@@ -1,5 +1,6 @@
 package io.tunebook.eval;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ public final class PorterStemmer {
 
     /** The stem of {@code word}, lowercased first (as NLTK's {@code stem(word)}). */
     public String stem(String word) {
-        String w = word.toLowerCase(java.util.Locale.ROOT);
+        String w = word.toLowerCase(Locale.ROOT);
         String irregular = IRREGULAR.get(word);
         if (irregular != null) {
             return irregular;
