@@ -12,6 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Interrupts {
     private static final Interrupts KERNEL = new Interrupts();
 
+    /** A registry of its own (tests, or code that routes interrupts itself); the kernel uses {@link #kernel()}. */
+    public Interrupts() {
+    }
+
     private final Set<Registration> hooks = ConcurrentHashMap.newKeySet();
 
     /** The registry the running kernel's interrupts go to. */
