@@ -10,7 +10,8 @@ public abstract class CellException extends RuntimeException {
     private final List<String> traceback;
 
     CellException(String message, List<String> traceback, Throwable cause) {
-        super(message, cause);
+        // The Java stack of a cell failure is the kernel's machinery: the traceback says where in the cell.
+        super(message, cause, false, false);
         this.traceback = List.copyOf(traceback);
     }
 

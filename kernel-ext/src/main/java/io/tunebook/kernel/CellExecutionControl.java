@@ -4,6 +4,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import jdk.jshell.execution.DirectExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -11,14 +14,26 @@ import jdk.jshell.spi.ExecutionEnv;
 
 /**
  * Runs JShell snippets inside the kernel's JVM, so a cell's value reaches the kernel as the object
- * itself (rendered from its MIME bundle) rather than as a remote {@code toString()}. Each snippet
- * runs on a thread of its own: the Jupyter channel threads stay free, and an interrupt can stop a
+ * itself (rendered from its MIME bundle) rather than as a remote {@code toString()}. Snippets run
+ * on a cell thread of their own: the Jupyter channel threads stay free, and an interrupt can stop a
  * cell without stopping them.
  */
 final class CellExecutionControl extends DirectExecutionControl {
     /** How long {@link #stop()} lets an interrupted cell finish before stopping its thread. */
     static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
+    /**
+     * One thread runs every snippet, as a Python kernel's main thread does: per-thread native state
+     * (PyTorch's autograd mode, its OpenMP thread team) is set up once and carries from cell to cell.
+     */
+    private final ExecutorService cellThread = Executors.newSingleThreadExecutor(task -> {
+        Thread t = new Thread(() -> {
+            EngineThreads.prepareCellThread();
+            task.run();
+        }, "tunebook-cell");
+        t.setDaemon(true);
+        return t;
+    });
     private final Object lock = new Object();
     private Thread running;
     private volatile boolean stopped;
@@ -46,31 +61,33 @@ final class CellExecutionControl extends DirectExecutionControl {
         lastFailure = null;
         Object[] value = new Object[1];
         Throwable[] failure = new Throwable[1];
-        Thread cell = new Thread(() -> {
+        synchronized (lock) {
+            if (stopped) {
+                throw new StoppedException();
+            }
+        }
+        Future<?> done = cellThread.submit(() -> {
+            Thread self = Thread.currentThread();
+            Thread.interrupted(); // an interrupt meant for an earlier cell is not this one's
+            // Libraries that look up services through the context loader must see jars added by %classpath.
+            self.setContextClassLoader(doIt.getDeclaringClass().getClassLoader());
+            synchronized (lock) {
+                running = self;
+            }
             try {
                 value[0] = doIt.invoke(null);
             } catch (InvocationTargetException e) {
                 failure[0] = e.getCause();
             } catch (Throwable e) {
                 failure[0] = e;
+            } finally {
+                synchronized (lock) {
+                    running = null;
+                    lock.notifyAll();
+                }
             }
-        }, "tunebook-cell");
-        // Libraries that look up services through the context loader must see jars added by %classpath.
-        cell.setContextClassLoader(doIt.getDeclaringClass().getClassLoader());
-        synchronized (lock) {
-            if (stopped) {
-                throw new StoppedException();
-            }
-            running = cell;
-        }
-        cell.start();
-        try {
-            cell.join();
-        } finally {
-            synchronized (lock) {
-                running = null;
-            }
-        }
+        });
+        done.get();
         if (stopped) {
             throw new StoppedException();
         }
@@ -103,15 +120,23 @@ final class CellExecutionControl extends DirectExecutionControl {
         watchdog.start();
     }
 
+    /** A stopped thread unwinds with ThreadDeath, which the cell task catches: the cell thread lives on. */
     @SuppressWarnings({"deprecation", "removal"})
-    private static void forceStopAfterGrace(Thread cell) {
-        try {
-            cell.join(STOP_GRACE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        if (cell.isAlive()) {
+    private void forceStopAfterGrace(Thread cell) {
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        synchronized (lock) {
+            try {
+                for (long left = STOP_GRACE.toMillis(); running == cell && left > 0;
+                        left = (deadline - System.nanoTime()) / 1_000_000) {
+                    lock.wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (running != cell) {
+                return;
+            }
             try {
                 cell.stop();
             } catch (UnsupportedOperationException newerJdk) {
@@ -138,5 +163,11 @@ final class CellExecutionControl extends DirectExecutionControl {
     /** What the last snippet threw, with its real type and stack. */
     Throwable lastFailure() {
         return lastFailure;
+    }
+
+    @Override
+    public void close() {
+        cellThread.shutdownNow();
+        super.close();
     }
 }

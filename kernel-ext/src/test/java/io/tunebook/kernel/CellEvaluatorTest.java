@@ -44,6 +44,14 @@ class CellEvaluatorTest {
     }
 
     @Test
+    void cellsShareOneThreadWithAutogradOffAsOnDjlsOwnThread() {
+        Object first = cells.eval(20, "Thread.currentThread()");
+        assertEquals(first, cells.eval(21, "Thread.currentThread()"));
+        // PyTorch turns autograd on for new threads; AdamW's in-place updates fail where it is on.
+        assertEquals(false, cells.eval(22, "ai.djl.pytorch.jni.JniUtils.isGradMode()"));
+    }
+
+    @Test
     void aCompileErrorNamesTheCellLineAndPointsAtTheError() {
         CompilationError e = assertThrows(CompilationError.class,
                 () -> cells.eval(5, "int a = 1;\n\nint b = nope + 1;"));
