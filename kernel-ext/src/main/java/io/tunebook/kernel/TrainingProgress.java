@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -67,6 +68,7 @@ public final class TrainingProgress implements Displayable, TrainerCallback {
                     .withHtml("<div class=\"tunebook-training\">" + summary() + "</div>");
         }
         String progress = String.format(Locale.ROOT, "step %d / %d", last.step(), last.maxSteps());
+        byte[] png = lossCurve();
         StringBuilder html = new StringBuilder("<div class=\"tunebook-training\">")
                 .append("<progress max=\"").append(last.maxSteps()).append("\" value=\"").append(last.step())
                 .append("\"></progress> ").append(progress).append(" &middot; <b>").append(state).append("</b>")
@@ -76,8 +78,11 @@ public final class TrainingProgress implements Displayable, TrainerCallback {
                         + "<td>%.1f s</td>", last.loss(), last.learningRate(), last.gradNorm(), last.tokensPerSecond(),
                         Double.isNaN(evalLoss) ? "&ndash;" : String.format(Locale.ROOT, "%.4f", evalLoss),
                         last.elapsedSeconds()))
-                .append("</tr></table></div>");
-        return MimeBundle.text(summary()).withHtml(html.toString()).withPng(lossCurve());
+                .append("</tr></table>")
+                // Front ends show one rendition of a bundle, HTML before PNG: the chart goes in the HTML too.
+                .append("<img alt=\"training loss\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png)).append("\"></div>");
+        return MimeBundle.text(summary()).withHtml(html.toString()).withPng(png);
     }
 
     /** One line: the text/plain rendition. */

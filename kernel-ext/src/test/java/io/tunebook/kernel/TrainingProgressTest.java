@@ -34,6 +34,8 @@ class TrainingProgressTest {
         MimeBundle running = view.mimeBundle();
         assertTrue(running.text().startsWith("training running: step 2 / 10, loss 3.0000"), running.text());
         assertTrue(running.html().orElseThrow().contains("<progress max=\"10\" value=\"2\">"));
+        assertTrue(running.html().orElseThrow().contains("src=\"data:image/png;base64," + running.data().get("image/png")),
+                "the HTML rendition carries the chart, as front ends show HTML rather than PNG");
         BufferedImage png = ImageIO.read(new ByteArrayInputStream(running.png().orElseThrow()));
         assertEquals(480, png.getWidth());
         // Steps 1-2 of 10 span the first tenth to fifth of the width; the loss falls from top to bottom.
