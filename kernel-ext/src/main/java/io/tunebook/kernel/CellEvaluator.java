@@ -37,8 +37,6 @@ final class CellEvaluator implements AutoCloseable {
     CellEvaluator(String classPath, List<String> imports) {
         this.shell = JShell.builder()
                 .executionEngine(CellExecutionControl.provider(control), Map.of())
-                .out(System.out)
-                .err(System.err)
                 .build();
         shell.addToClasspath(classPath);
         for (String pkg : imports) {

@@ -3,6 +3,7 @@ package io.tunebook.kernel;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import jdk.jshell.SourceCodeAnalysis;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -120,7 +121,8 @@ public final class TunebookKernel extends BaseKernel {
 
         private Builder() {
             name("tunebook");
-            version(String.valueOf(TunebookKernel.class.getPackage().getImplementationVersion()));
+            // The packaged jar's manifest carries the project version; class directories have none.
+            version(Objects.requireNonNullElse(TunebookKernel.class.getPackage().getImplementationVersion(), "dev"));
             lineMagic("classpath", (LineMagic<Void, TunebookKernel>) (kernel, args) -> {
                 kernel.addToClasspath(String.join(File.pathSeparator, args));
                 return null;

@@ -100,7 +100,8 @@ class NotebooksIT {
                 .getAsJsonObject();
         List<String> live = new ArrayList<>();
         for (JsonElement cell : hello.getAsJsonArray("cells")) {
-            for (JsonElement out : cell.getAsJsonObject().getAsJsonArray("outputs")) {
+            JsonArray outputs = cell.getAsJsonObject().getAsJsonArray("outputs");
+            for (JsonElement out : outputs == null ? new JsonArray() : outputs) { // markdown cells have none
                 JsonObject o = out.getAsJsonObject();
                 if (o.get("output_type").getAsString().equals("display_data")) {
                     live.add(text(o.getAsJsonObject("data").get("text/plain")));
