@@ -10,6 +10,7 @@ import io.tunebook.lora.LoraModel;
 import io.tunebook.lora.TrainableParameters;
 import io.tunebook.train.SearchResult;
 import io.tunebook.train.TrainingResult;
+import java.util.List;
 import java.util.Optional;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -26,6 +27,11 @@ public final class Views {
 
     private Views() {
     }
+
+    /** The types {@link #of} has a view for, for renderers that register by type. */
+    public static final List<Class<?>> TYPES = List.of(Displayable.class, Dataset.class, DatasetStats.class,
+            ValidationReport.class, CleaningReport.class, CleaningResult.class, DatasetSplits.class, LoraModel.class,
+            TrainableParameters.class, SearchResult.class, TrainingResult.class);
 
     /** How {@code value} is displayed; empty for values tunebook does not know. */
     public static Optional<Displayable> of(Object value) {

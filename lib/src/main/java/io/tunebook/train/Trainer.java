@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.tunebook.model.Autograd;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.Tensors;
 import io.tunebook.model.safetensors.Dtype;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The optimisation loop: forward, causal-LM loss, backward over gradient-accumulation micro-batches,
@@ -67,7 +69,7 @@ public final class Trainer implements AutoCloseable {
         this.data = b.data;
         this.validation = List.copyOf(b.validation);
         this.outputDir = b.outputDir;
-        this.callbacks = List.copyOf(b.callbacks);
+        this.callbacks = new CopyOnWriteArrayList<>(b.callbacks);
         for (NDArray p : model.transformer().parameters().values()) {
             p.setRequiresGradient(false);
         }
@@ -92,9 +94,18 @@ public final class Trainer implements AutoCloseable {
         return args.totalSteps(data.batchesPerEpoch());
     }
 
-    /** Asks the run to stop after the step in progress; the model stays usable. */
+    /** Asks the run in progress to stop after its current step; the model stays usable. */
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /** Adds an observer of the next runs, such as a notebook's live view. */
+    public void addCallback(TrainerCallback callback) {
+        callbacks.add(Objects.requireNonNull(callback, "callback"));
+    }
+
+    public void removeCallback(TrainerCallback callback) {
+        callbacks.remove(callback);
     }
 
     /** Runs from the first step. */
@@ -119,6 +130,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     private TrainingResult run(TrainerState initial, Path resumedFrom) {
+        stopRequested = false;
+        Autograd.offOutsideCollectors();
         long start = System.nanoTime();
         TrainerState state = initial;
         int total = state.totalSteps();
