@@ -67,10 +67,13 @@ public final class TrainingView implements Displayable {
                 html.append(Tables.paragraph(outcome(result)));
             }
             LossChart chart = chart();
-            if (!chart.isEmpty()) {
-                html.append(Tables.image(chart.png(), chart.text()));
+            byte[] png = chart.isEmpty() ? null : chart.png();
+            if (png != null) {
+                // Inlined as well: front ends show one rendition, the HTML, and it must carry the chart.
+                html.append(Tables.image(png, chart.text()));
             }
-            bundle = MimeBundle.text(text()).withHtml(Tables.section("Training", html.toString()));
+            MimeBundle b = MimeBundle.text(text()).withHtml(Tables.section("Training", html.toString()));
+            bundle = png == null ? b : b.withPng(png);
         }
         return bundle;
     }
