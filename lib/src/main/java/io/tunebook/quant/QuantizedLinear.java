@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
-import java.util.Optional;
 
 /**
  * A frozen linear layer whose weight is a {@link QuantizedTensor}, as bitsandbytes' {@code Linear4bit}:
@@ -67,23 +66,8 @@ public final class QuantizedLinear implements Projection, AutoCloseable {
         }
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    /** Itself: the quantized layer is the frozen base adapters wrap. */
-    @Override
-    public Projection base() {
-        return this;
-    }
-
     public QuantizedTensor weight() {
         return weight;
-    }
-
-    public Optional<NDArray> bias() {
-        return Optional.ofNullable(bias);
     }
 
     @Override
@@ -94,6 +78,17 @@ public final class QuantizedLinear implements Projection, AutoCloseable {
     @Override
     public long outFeatures() {
         return weight.shape().get(0);
+    }
+
+    /** Itself: the quantized layer is the frozen base adapters wrap. */
+    @Override
+    public Projection base() {
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     /** Frees the quantized weight; the bias belongs to the model's parameters. */

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,11 +176,7 @@ class QuantizerTest {
 
     private static double meanNll(CausalLM model, String text) {
         float[] lp = model.tokenLogProbs(model.tokenizer().encode(text, true));
-        double sum = 0;
-        for (float x : lp) {
-            sum -= x;
-        }
-        return sum / lp.length;
+        return -IntStream.range(0, lp.length).mapToDouble(i -> lp[i]).average().orElseThrow();
     }
 
     @Test
