@@ -61,11 +61,8 @@ sealed interface BlockScales permits BlockScales.Plain, BlockScales.DoubleQuanti
                 centred[i] = absmax[i] - mean;
             }
             Blockwise.Blocks q = Blockwise.quantize(Blockwise.padded(centred, blockSize), blockSize, DYNAMIC);
-            ByteBuffer bytes = ByteBuffer.allocateDirect(q.codes().length).order(ByteOrder.nativeOrder());
-            for (int c : q.codes()) {
-                bytes.put((byte) c);
-            }
-            bytes.flip();
+            ByteBuffer bytes = ByteBuffer.allocateDirect(q.codes().length).order(ByteOrder.nativeOrder())
+                    .put(q.codes()).flip();
             return new DoubleQuantized(
                     Tensors.of(manager, bytes, new Shape(q.codes().length), DataType.UINT8),
                     Tensors.of(manager, q.absmax(), new Shape(q.absmax().length, 1)),

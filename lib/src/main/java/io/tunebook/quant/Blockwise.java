@@ -5,8 +5,8 @@ package io.tunebook.quant;
  * largest magnitude and every quotient is replaced by the nearest code of the book.
  */
 final class Blockwise {
-    /** One code per value (not yet packed) and one absmax per block. */
-    record Blocks(int[] codes, float[] absmax) {
+    /** One code per value (not yet packed; read as unsigned) and one absmax per block. */
+    record Blocks(byte[] codes, float[] absmax) {
     }
 
     private Blockwise() {
@@ -15,7 +15,7 @@ final class Blockwise {
     /** @param values a whole number of blocks (callers pad with zeros) */
     static Blocks quantize(float[] values, int blockSize, CodeBook book) {
         int blocks = values.length / blockSize;
-        int[] codes = new int[values.length];
+        byte[] codes = new byte[values.length];
         float[] absmax = new float[blocks];
         for (int b = 0; b < blocks; b++) {
             int start = b * blockSize;
@@ -27,7 +27,7 @@ final class Blockwise {
             // An all-zero block keeps scale 0: any code decodes to 0.
             float inverse = max == 0 ? 0 : 1 / max;
             for (int i = start; i < start + blockSize; i++) {
-                codes[i] = book.encode(values[i] * inverse);
+                codes[i] = (byte) book.encode(values[i] * inverse);
             }
         }
         return new Blocks(codes, absmax);

@@ -72,12 +72,10 @@ public final class QuantizedTensor implements AutoCloseable {
         }
     }
 
-    private static ByteBuffer pack(int[] codes, int bits) {
+    private static ByteBuffer pack(byte[] codes, int bits) {
         ByteBuffer out = ByteBuffer.allocateDirect(codes.length * bits / 8).order(ByteOrder.nativeOrder());
         if (bits == 8) {
-            for (int c : codes) {
-                out.put((byte) c);
-            }
+            out.put(codes);
         } else {
             for (int i = 0; i < codes.length; i += 2) {
                 out.put((byte) (codes[i] << 4 | codes[i + 1]));
