@@ -113,6 +113,14 @@ final class Args {
         return p;
     }
 
+    static Path existingPath(String command, String value) {
+        Path p = Path.of(value);
+        if (!Files.exists(p)) {
+            throw new UsageException(command + ": '" + value + "' does not exist");
+        }
+        return p;
+    }
+
     static Path existingFile(String command, String value) {
         Path p = Path.of(value);
         if (!Files.isRegularFile(p)) {

@@ -193,6 +193,11 @@ public final class CausalLM implements AutoCloseable {
      * beside the target and moved into place, so an interrupted save never replaces a good model.
      */
     public void save(Path target, Dtype dtype) {
+        if (transformer.parameters().size() != ParameterLayout.of(config).size()) {
+            throw new ModelException("cannot save " + (directory == null ? "this model" : directory.toString())
+                    + " as a dense checkpoint: its quantized layers no longer hold dense weights; save the adapter,"
+                    + " or load the dense base model to merge into");
+        }
         try {
             AtomicDirectory.write(target, staging -> {
                 Files.writeString(staging.resolve("config.json"), config.withTorchDtype(torchDtypeName(dtype)).toJson());

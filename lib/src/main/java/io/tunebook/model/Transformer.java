@@ -27,10 +27,12 @@ public final class Transformer {
     private Projection lmHead;
     private final RotaryEmbedding rope;
     private final Map<String, NDArray> parameters;
+    private final Map<String, NDArray> parametersView;
 
     Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
         this.config = config;
-        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        this.parameters = new LinkedHashMap<>(parameters);
+        this.parametersView = Collections.unmodifiableMap(this.parameters);
         this.embedTokens = param("model.embed_tokens.weight");
         this.rope = new RotaryEmbedding(manager, config);
         this.layers = new ArrayList<>();
@@ -77,9 +79,20 @@ public final class Transformer {
         return config;
     }
 
-    /** All weights in Hugging Face naming and checkpoint order; a tied lm_head is not listed twice. */
+    /**
+     * All dense weights in Hugging Face naming and checkpoint order; a tied lm_head is not listed
+     * twice, and weights released to a replacement layer (quantization) are no longer listed.
+     */
     public Map<String, NDArray> parameters() {
-        return parameters;
+        return parametersView;
+    }
+
+    /**
+     * Removes a weight that no module reads any more (a projection replaced by a quantized copy)
+     * and returns it for the caller to close, or null if there is none by that name.
+     */
+    public NDArray releaseParameter(String name) {
+        return parameters.remove(name);
     }
 
     /**

@@ -1,0 +1,99 @@
+package io.tunebook.quant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.tunebook.model.Linear;
+import io.tunebook.model.Projection;
+
+/**
+ * A frozen linear layer whose weight is a {@link QuantizedTensor}, as bitsandbytes' {@code Linear4bit}:
+ * each forward dequantizes the weight to the compute dtype, multiplies, and frees the dense copy.
+ * The bias, if any, stays a dense float32 array. LoRA wraps it like any other {@link Projection}.
+ *
+ * <p>While autograd records, PyTorch keeps the dequantized weight alive until the backward (the
+ * matmul needs it for the input gradient); bitsandbytes avoids that with a custom autograd function
+ * that dequantizes again in the backward, which DJL cannot express. Training therefore holds one
+ * dense weight per layer between forward and backward; inference holds one at a time.
+ */
+public final class QuantizedLinear implements Projection, AutoCloseable {
+    private final String name;
+    private final QuantizedTensor weight;
+    private final NDArray bias;
+    private final DataType computeDtype;
+
+    public QuantizedLinear(String name, QuantizedTensor weight, NDArray bias, DataType computeDtype) {
+        if (weight.shape().dimension() != 2) {
+            throw new IllegalArgumentException(name + ": a linear weight is [out, in], got " + weight.shape());
+        }
+        this.name = name;
+        this.weight = weight;
+        this.bias = bias;
+        this.computeDtype = computeDtype;
+    }
+
+    /** Quantizes a dense layer's weight; the dense layer is left untouched (the caller frees it). */
+    public static QuantizedLinear of(Linear dense, QuantConfig config, NDManager manager) {
+        NDArray w = dense.weight();
+        QuantizedTensor q = QuantizedTensor.quantize(dense.name(), w.toFloatArray(), w.getShape(), config, manager);
+        return new QuantizedLinear(dense.name(), q, dense.bias().orElse(null), config.computeDtype());
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        NDManager m = x.getManager();
+        DataType inputType = x.getDataType();
+        try (NDManager scratch = m.newSubManager()) {
+            NDArray w = weight.dequantize(scratch, computeDtype);
+            NDArray in = x;
+            NDArray b = bias;
+            if (computeDtype != inputType) {
+                in = x.toType(computeDtype, false);
+                in.attach(scratch);
+                if (bias != null) {
+                    b = bias.toType(computeDtype, false);
+                    b.attach(scratch);
+                }
+            }
+            NDArray y = ai.djl.nn.core.Linear.linear(in, w, b).singletonOrThrow();
+            if (computeDtype != inputType) {
+                y = y.toType(inputType, false);
+            }
+            // Autograd holds its own references to what the backward needs; closing the scratch
+            // only drops ours.
+            y.attach(m);
+            return y;
+        }
+    }
+
+    public QuantizedTensor weight() {
+        return weight;
+    }
+
+    @Override
+    public long inFeatures() {
+        return weight.shape().get(1);
+    }
+
+    @Override
+    public long outFeatures() {
+        return weight.shape().get(0);
+    }
+
+    /** Itself: the quantized layer is the frozen base adapters wrap. */
+    @Override
+    public Projection base() {
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Frees the quantized weight; the bias belongs to the model's parameters. */
+    @Override
+    public void close() {
+        weight.close();
+    }
+}
