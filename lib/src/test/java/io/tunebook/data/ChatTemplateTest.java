@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -105,5 +108,77 @@ class ChatTemplateTest {
             return d == Math.rint(d) && !p.getAsString().contains(".") ? (Object) p.getAsLong() : (Object) d;
         }
         return p.getAsString();
+    }
+
+    static final Map<String, Object> LLAMA_TOKENS = Map.of("bos_token", "<|begin_of_text|>", "eos_token", "<|eot_id|>");
+
+    @Test
+    void builtInChatmlRendersKnownStrings() throws IOException {
+        ChatTemplate chatml = ChatTemplate.builtIn("chatml");
+        assertEquals(Files.readString(DIR.resolve("chatml.jinja")), chatml.source(), "the template jinja2 rendered");
+        assertEquals("<|im_start|>system\nTu es un assistant.<|im_end|>\n"
+                + "<|im_start|>user\nBonjour<|im_end|>\n"
+                + "<|im_start|>assistant\nBonjour ! Que puis-je faire ?<|im_end|>\n"
+                + "<|im_start|>user\nOù est ma commande ?<|im_end|>\n"
+                + "<|im_start|>assistant\nElle arrive demain.<|im_end|>\n", chatml.render(MULTI_TURN, false, Map.of()));
+        assertEquals("<|im_start|>system\nTu es un assistant.<|im_end|>\n"
+                + "<|im_start|>user\nBonjour<|im_end|>\n"
+                + "<|im_start|>assistant\n", chatml.render(MULTI_TURN.subList(0, 2), true, Map.of()));
+    }
+
+    @Test
+    void builtInLlama3RendersKnownStrings() throws IOException {
+        ChatTemplate llama3 = ChatTemplate.builtIn("llama3");
+        assertEquals(Files.readString(DIR.resolve("llama3.jinja")), llama3.source(), "the template jinja2 rendered");
+        assertEquals("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nTu es un assistant.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nBonjour<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\nBonjour ! Que puis-je faire ?<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nOù est ma commande ?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\nElle arrive demain.<|eot_id|>",
+                llama3.render(MULTI_TURN, false, LLAMA_TOKENS));
+        assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nBonjour<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n",
+                llama3.render(List.of(Message.user("  Bonjour\n")), true, LLAMA_TOKENS));
+    }
+
+    @Test
+    void builtInMistralAndAlpacaRenderKnownStrings() {
+        Map<String, Object> tokens = Map.of("bos_token", "<s>", "eos_token", "</s>");
+        assertEquals("<s>[INST] Tu es un assistant.\n\nBonjour [/INST]Bonjour ! Que puis-je faire ?</s>"
+                + "[INST] Où est ma commande ? [/INST]Elle arrive demain.</s>",
+                ChatTemplate.builtIn("mistral").render(MULTI_TURN, false, tokens));
+        assertEquals("<s>Tu es un assistant.\n\n### Instruction:\nBonjour\n\n### Response:\n"
+                + "Bonjour ! Que puis-je faire ?</s>\n\n### Instruction:\nOù est ma commande ?\n\n### Response:\n",
+                ChatTemplate.builtIn("alpaca").render(MULTI_TURN.subList(0, 4), true, tokens));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChatTemplate.builtIn("zephyr"));
+        assertEquals("unknown built-in chat template 'zephyr'; choose one of chatml, llama3, mistral, alpaca",
+                e.getMessage());
+    }
+
+    @Test
+    void errorsNameTheTemplateAndLine() {
+        ChatTemplate broken = ChatTemplate.of("broken.jinja", "line one\n{% for m in messages %}{{ m.content | nosuchfilter }}"
+                + "{% endfor %}");
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> broken.render(MULTI_TURN, false, Map.of()));
+        assertTrue(e.getMessage().startsWith("chat template broken.jinja, line 2: "), e.getMessage());
+        assertEquals("chat template broken.jinja, line 2: no filter named 'nosuchfilter'", e.getMessage());
+        ChatTemplate test = ChatTemplate.of("test.jinja", "{% if messages is nosuchtest %}x{% endif %}");
+        assertEquals("chat template test.jinja, line 1: no test named 'nosuchtest'",
+                assertThrows(ChatTemplateException.class, () -> test.render(MULTI_TURN, false, Map.of())).getMessage());
+        ChatTemplate unclosed = ChatTemplate.of("unclosed.jinja", "{% for m in messages %}{{ m.content }}");
+        assertTrue(assertThrows(ChatTemplateException.class, () -> unclosed.render(MULTI_TURN, false, Map.of()))
+                .getMessage().startsWith("chat template unclosed.jinja, line 1: "));
+        assertThrows(IllegalArgumentException.class, () -> broken.render(MULTI_TURN, false, Map.of("messages", 1)));
+    }
+
+    @Test
+    void strftimeNowAndGenerationBlocks() {
+        ChatTemplate t = ChatTemplate.of("dated", "{% generation %}Today Date: {{ strftime_now('%d %b %Y') }}"
+                + "{% endgeneration %}");
+        String before = "Today Date: " + LocalDate.now().format(DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.ENGLISH));
+        String rendered = t.render(List.of(), false, Map.of());
+        String after = "Today Date: " + LocalDate.now().format(DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.ENGLISH));
+        assertTrue(rendered.equals(before) || rendered.equals(after), rendered);
     }
 }

@@ -137,8 +137,8 @@ class SftBatchingTest {
             List<TokenizedExample> examples = ChatFormatter.builder(tokenizer).maxSeqLength(512).build()
                     .tokenize(Datasets.load(Path.of("../datasets/support-fr/validation.jsonl")).head(4))
                     .examples();
-            SftBatching packing = SftBatching.builder().batchSize(2).maxSeqLength(512)
-                    .padId(SftBatching.padIdOf(tokenizer)).build();
+            SftBatching packing = SftBatching.builder().strategy(SftBatching.Strategy.PACKED).batchSize(2)
+                    .maxSeqLength(512).padId(SftBatching.padIdOf(tokenizer)).build();
             List<Batch> packed = packing.epoch(examples);
             assertTrue(packed.stream().mapToInt(Batch::rows).sum() < examples.size(), "rows hold several examples");
             double worst = 0;

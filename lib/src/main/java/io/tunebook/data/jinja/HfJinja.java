@@ -6,13 +6,17 @@ import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.el.TruthyTypeConverter;
 import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.Context.Library;
 import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.exptest.ExpTest;
+import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import io.tunebook.data.ChatTemplateException;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import jinjava.de.odysseus.el.ExpressionFactoryImpl;
 import jinjava.de.odysseus.el.tree.TreeBuilder;
 import jinjava.javax.el.CompositeELResolver;
@@ -90,7 +94,7 @@ public final class HfJinja {
     public static String render(String name, String source, Map<String, ?> variables) {
         // A child of the global context, not Jinjava's per-render copy of it, which re-registers
         // every built-in filter and tag by reflection (about a millisecond a render).
-        Context context = new Context(JINJAVA.getGlobalContext(), variables, CONFIG.getDisabled());
+        Context context = new StrictContext(JINJAVA.getGlobalContext(), variables, CONFIG.getDisabled());
         JinjavaInterpreter interpreter = new JinjavaInterpreter(JINJAVA, context, CONFIG);
         String output;
         JinjavaInterpreter.pushCurrent(interpreter);
@@ -106,18 +110,56 @@ public final class HfJinja {
             if (e.getSeverity() != TemplateError.ErrorType.FATAL) {
                 continue;        // jinja2 renders an undefined value as nothing; so does Jinjava, with a warning
             }
-            Throwable raised = e.getException();
-            while (raised != null && !(raised instanceof Globals.TemplateRaised)) {
-                raised = raised.getCause();
+            Throwable cause = e.getException();
+            while (cause != null && !(cause instanceof Globals.TemplateRaised) && !(cause instanceof UnknownName)) {
+                cause = cause.getCause();
             }
-            if (raised != null) {
+            if (cause instanceof Globals.TemplateRaised) {
                 throw new ChatTemplateException("chat template " + name + " refused the conversation: "
-                        + raised.getMessage());
+                        + cause.getMessage());
+            }
+            if (cause != null) {
+                throw new ChatTemplateException("chat template " + name + ", line " + e.getLineno() + ": "
+                        + cause.getMessage());
             }
             throw new ChatTemplateException("chat template " + name + ", line " + e.getLineno() + ": "
                     + e.getMessage() + (e.getFieldName() == null ? "" : " (in `" + e.getFieldName() + "`)"));
         }
         return output;
+    }
+
+    /**
+     * Fails on an unknown filter or test, as jinja2 does when it compiles the template; Jinjava
+     * would silently render nothing.
+     */
+    private static final class StrictContext extends Context {
+        StrictContext(Context parent, Map<String, ?> bindings, Map<Library, Set<String>> disabled) {
+            super(parent, bindings, disabled);
+        }
+
+        @Override
+        public Filter getFilter(String name) {
+            Filter f = super.getFilter(name);
+            if (f == null) {
+                throw new UnknownName("no filter named '" + name + "'");
+            }
+            return f;
+        }
+
+        @Override
+        public ExpTest getExpTest(String name) {
+            ExpTest t = super.getExpTest(name);
+            if (t == null) {
+                throw new UnknownName("no test named '" + name + "'");
+            }
+            return t;
+        }
+    }
+
+    private static final class UnknownName extends RuntimeException {
+        UnknownName(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** jinja2's default {@code keep_trailing_newline=False}: one newline at the end of the source is dropped. */
