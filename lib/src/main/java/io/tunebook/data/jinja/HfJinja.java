@@ -139,20 +139,19 @@ public final class HfJinja {
 
         @Override
         public Filter getFilter(String name) {
-            Filter f = super.getFilter(name);
-            if (f == null) {
-                throw new UnknownName("no filter named '" + name + "'");
-            }
-            return f;
+            return known(super.getFilter(name), "filter", name);
         }
 
         @Override
         public ExpTest getExpTest(String name) {
-            ExpTest t = super.getExpTest(name);
-            if (t == null) {
-                throw new UnknownName("no test named '" + name + "'");
+            return known(super.getExpTest(name), "test", name);
+        }
+
+        private static <T> T known(T found, String kind, String name) {
+            if (found == null) {
+                throw new UnknownName("no " + kind + " named '" + name + "'");
             }
-            return t;
+            return found;
         }
     }
 
