@@ -139,7 +139,7 @@ final class PyStrings extends ELResolver {
                     return out;
                 }
                 if (maxSplit >= 0 && out.size() == maxSplit) {
-                    out.add(strip(s.substring(i), null, false, true));
+                    out.add(s.substring(i));
                     return out;
                 }
                 int j = i;
