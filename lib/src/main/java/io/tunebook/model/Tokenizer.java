@@ -1,11 +1,15 @@
 package io.tunebook.model;
 
+import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.tunebook.data.EncodedText;
+import io.tunebook.data.TextEncoder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -43,7 +48,7 @@ import java.util.TreeSet;
  * </ul>
  * Thread-safe for encoding and decoding. Close it to free the native tokenizer.
  */
-public final class Tokenizer implements AutoCloseable {
+public final class Tokenizer implements AutoCloseable, TextEncoder {
     /** Files {@link #load} reads and {@link #saveTo} writes back, when present. */
     public static final String[] FILES = {
         "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja",
@@ -61,6 +66,7 @@ public final class Tokenizer implements AutoCloseable {
     private final OptionalLong pad;
     private final OptionalLong unk;
     private final Map<String, String> chatTemplates;
+    private final Map<String, String> specialTokens;
     private final int vocabSize;
     private final OptionalLong modelMaxLength;
 
@@ -87,6 +93,13 @@ public final class Tokenizer implements AutoCloseable {
             id.ifPresent(special::add);
         }
         this.specialIds = Collections.unmodifiableSet(special);
+        Map<String, String> present = new TreeMap<>();
+        specialTokens.forEach((name, text) -> {
+            if (vocab.containsKey(text)) {
+                present.put(name, text);
+            }
+        });
+        this.specialTokens = Collections.unmodifiableMap(present);
         this.chatTemplates = Collections.unmodifiableMap(chatTemplates);
         this.modelMaxLength = modelMaxLength;
     }
@@ -274,6 +287,45 @@ public final class Tokenizer implements AutoCloseable {
         return native_.encode(text, addSpecialTokens, false).getIds();
     }
 
+    /**
+     * Ids of {@code text} without added special tokens, with each token's span in {@code char}
+     * indices (the tokenizers library counts code points; they differ past a character outside
+     * the Basic Multilingual Plane, an emoji).
+     */
+    @Override
+    public EncodedText encodeWithOffsets(String text) {
+        Encoding e = native_.encode(text, false, false);
+        CharSpan[] spans = e.getCharTokenSpans();
+        int[] charAt = new int[text.codePointCount(0, text.length()) + 1];
+        for (int cp = 0, i = 0; cp < charAt.length; cp++) {
+            charAt[cp] = i;
+            if (i < text.length()) {
+                i += Character.charCount(text.codePointAt(i));
+            }
+        }
+        long[] ids = e.getIds();
+        int[] starts = new int[ids.length];
+        int[] ends = new int[ids.length];
+        int last = 0;
+        for (int t = 0; t < ids.length; t++) {
+            if (spans[t] != null) {
+                starts[t] = charAt[Math.min(spans[t].getStart(), charAt.length - 1)];
+                ends[t] = charAt[Math.min(spans[t].getEnd(), charAt.length - 1)];
+                last = ends[t];
+            } else {
+                starts[t] = last;
+                ends[t] = last;
+            }
+        }
+        return new EncodedText(ids, starts, ends);
+    }
+
+    /** {@code bos_token}, {@code eos_token}, {@code pad_token}, {@code unk_token} by name, those in the vocabulary. */
+    @Override
+    public Map<String, String> specialTokens() {
+        return specialTokens;
+    }
+
     /** Token strings of {@code text} as the model vocabulary writes them (e.g. "Ġbonjour" for byte-level BPE). */
     public String[] tokens(String text, boolean addSpecialTokens) {
         return native_.encode(text, addSpecialTokens, false).getTokens();
@@ -309,10 +361,12 @@ public final class Tokenizer implements AutoCloseable {
         return bos;
     }
 
+    @Override
     public OptionalLong eosId() {
         return eos;
     }
 
+    @Override
     public OptionalLong padId() {
         return pad;
     }
@@ -327,6 +381,7 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     /** The default chat template (Jinja source), if the tokenizer has one. */
+    @Override
     public Optional<String> chatTemplate() {
         String t = chatTemplates.get("default");
         if (t == null && chatTemplates.size() == 1) {

@@ -110,10 +110,13 @@ public final class Transformer {
         if (positionIds == null) {
             positionIds = m.arange(past, (int) (past + seq)).toType(DataType.INT64, false).expandDims(0);
         }
+        return decode(inputIds, positionIds, attentionMask(m, past, seq, paddingMask), cache);
+    }
+
+    private NDArray decode(NDArray inputIds, NDArray positionIds, NDArray mask, KvCache cache) {
         NDArray x = inputIds.getNDArrayInternal().embedding(inputIds, embedTokens, SparseFormat.DENSE)
                 .singletonOrThrow();
         NDList cosSin = rope.cosSin(positionIds);
-        NDArray mask = attentionMask(m, past, seq, paddingMask);
         for (DecoderLayer layer : layers) {
             x = layer.forward(x, cosSin, mask, rope, cache);
         }
@@ -131,10 +134,38 @@ public final class Transformer {
     }
 
     /**
+     * Logits for packed rows, several sequences laid end to end in each row: a token attends only
+     * to the earlier tokens of its own sequence (a block-diagonal causal mask), and positions restart
+     * at 0 with each sequence, so every sequence gets the logits it would get alone.
+     *
+     * @param positionIds {@code [batch, seq]} position of each token within its sequence
+     * @param segmentIds {@code [batch, seq]} which sequence of the row each token belongs to
+     */
+    public NDArray forwardPacked(NDArray inputIds, NDArray positionIds, NDArray segmentIds) {
+        NDManager m = inputIds.getManager();
+        long batch = inputIds.getShape().get(0);
+        long seq = inputIds.getShape().get(1);
+        NDArray sameSequence = segmentIds.reshape(batch, seq, 1).eq(segmentIds.reshape(batch, 1, seq));
+        NDArray allowed = causal(m, 0, seq).reshape(1, seq, seq).logicalAnd(sameSequence).reshape(batch, 1, seq, seq);
+        return logits(decode(inputIds, positionIds, additive(allowed), null));
+    }
+
+    /**
      * Additive mask {@code [batch or 1, 1, seq, past+seq]}: 0 where a query may attend, the most
      * negative float elsewhere (as transformers does, so fully masked padding rows stay finite).
      */
     private NDArray attentionMask(NDManager m, int past, long seq, NDArray paddingMask) {
+        long keys = past + seq;
+        NDArray allowed = causal(m, past, seq).reshape(1, 1, seq, keys);
+        if (paddingMask != null) {
+            long batch = paddingMask.getShape().get(0);
+            allowed = allowed.logicalAnd(paddingMask.reshape(batch, 1, 1, keys).toType(DataType.BOOLEAN, false));
+        }
+        return additive(allowed);
+    }
+
+    /** {@code [seq, past+seq]}: query {@code past+i} may see key j when j is not later, and within the sliding window. */
+    private NDArray causal(NDManager m, int past, long seq) {
         long keys = past + seq;
         NDArray queryPos = m.arange(past, (int) keys).reshape(seq, 1);
         NDArray keyPos = m.arange(0, (int) keys).reshape(1, keys);
@@ -142,11 +173,10 @@ public final class Transformer {
         if (config.slidingWindow().isPresent()) {
             allowed = allowed.logicalAnd(queryPos.sub(keyPos).lt(config.slidingWindow().getAsInt()));
         }
-        allowed = allowed.reshape(1, 1, seq, keys);
-        if (paddingMask != null) {
-            long batch = paddingMask.getShape().get(0);
-            allowed = allowed.logicalAnd(paddingMask.reshape(batch, 1, 1, keys).toType(DataType.BOOLEAN, false));
-        }
+        return allowed;
+    }
+
+    private static NDArray additive(NDArray allowed) {
         return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(Float.MAX_VALUE);
     }
 

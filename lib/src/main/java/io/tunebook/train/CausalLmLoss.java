@@ -2,6 +2,7 @@ package io.tunebook.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import io.tunebook.data.TokenizedExample;
 
 /**
  * Next-token cross-entropy as transformers computes it: position t predicts label t+1, and labels
@@ -9,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
  */
 public final class CausalLmLoss {
     /** Label value that contributes no loss, as in PyTorch's cross-entropy. */
-    public static final long IGNORE_INDEX = -100;
+    public static final long IGNORE_INDEX = TokenizedExample.IGNORE_INDEX;
 
     private CausalLmLoss() {
     }

@@ -271,11 +271,8 @@ public final class Trainer implements AutoCloseable {
     private double backward(Batch batch, long countedInStep, int step) {
         try (NDManager m = model.manager().newSubManager();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            Shape shape = new Shape(batch.rows(), batch.length());
-            NDArray ids = Tensors.of(m, batch.flatInputs(), shape);
-            NDArray labels = Tensors.of(m, batch.flatLabels(), shape);
-            NDArray loss = CausalLmLoss.sum(model.transformer().forward(ids, null, null, null), labels)
-                    .div(Tensors.scalar(m, countedInStep));
+            NDArray labels = Tensors.of(m, batch.flatLabels(), new Shape(batch.rows(), batch.length()));
+            NDArray loss = CausalLmLoss.sum(logits(batch, m), labels).div(Tensors.scalar(m, countedInStep));
             double value = loss.getFloat();
             if (!Double.isFinite(value)) {
                 diverged("loss is " + value + " at step " + step);
@@ -337,9 +334,7 @@ public final class Trainer implements AutoCloseable {
             for (Batch b : batches) {
                 try (NDManager m = model.manager().newSubManager()) {
                     Shape shape = new Shape(b.rows(), b.length());
-                    NDArray logits = model.transformer().forward(Tensors.of(m, b.flatInputs(), shape), null, null,
-                            null);
-                    total += CausalLmLoss.sum(logits, Tensors.of(m, b.flatLabels(), shape)).getFloat();
+                    total += CausalLmLoss.sum(logits(b, m), Tensors.of(m, b.flatLabels(), shape)).getFloat();
                     tokens += CausalLmLoss.countedTokens(b.labels());
                 }
             }
@@ -347,6 +342,17 @@ public final class Trainer implements AutoCloseable {
             trainee.setTraining(true);
         }
         return total / Math.max(1, tokens);
+    }
+
+    /** Logits of a batch; a packed one attends within each of its sequences only. */
+    private NDArray logits(Batch b, NDManager m) {
+        Shape shape = new Shape(b.rows(), b.length());
+        NDArray ids = Tensors.of(m, b.flatInputs(), shape);
+        if (b.isPacked()) {
+            return model.transformer().forwardPacked(ids, Tensors.of(m, b.flatPositions(), shape),
+                    Tensors.of(m, b.flatSegments(), shape));
+        }
+        return model.transformer().forward(ids, null, null, null);
     }
 
     @Override
