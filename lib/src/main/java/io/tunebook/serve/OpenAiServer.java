@@ -3,6 +3,8 @@ package io.tunebook.serve;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tunebook.eval.client.ChatEncoding;
+import io.tunebook.eval.client.PromptRenderer;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationResult;
 import io.tunebook.serve.CompletionRequest.Endpoint;
@@ -38,6 +40,7 @@ public final class OpenAiServer implements AutoCloseable {
     private static final String COMPLETIONS = "/v1/completions";
 
     private final ServerConfig config;
+    private final ChatEncoding chat;
     private final RequestParser parser;
     private final GenerationQueue queue;
     private final HttpServer http;
@@ -51,7 +54,8 @@ public final class OpenAiServer implements AutoCloseable {
             throw new IllegalArgumentException("model " + config.modelId() + " has no tokenizer.json: it cannot be served");
         }
         this.config = config;
-        this.parser = new RequestParser(config, model);
+        this.chat = ChatEncoding.of(model, config.renderer().orElseGet(() -> PromptRenderer.forTokenizer(model.tokenizer())));
+        this.parser = new RequestParser(config, model, chat);
         this.queue = new GenerationQueue(model, config.queueCapacity());
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
         // One handler thread per waiting request plus spares, so that a full queue still answers 429 at once.
@@ -84,6 +88,11 @@ public final class OpenAiServer implements AutoCloseable {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** How chat messages become prompts and where answers end: the configured renderer or the model's own template. */
+    public ChatEncoding chatEncoding() {
+        return chat;
     }
 
     /** Blocks until {@link #close()} has finished. */

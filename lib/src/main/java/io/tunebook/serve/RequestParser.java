@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.tunebook.data.Message;
 import io.tunebook.data.Role;
+import io.tunebook.eval.client.ChatEncoding;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationConfig;
 import io.tunebook.model.GenerationSettings;
@@ -26,10 +27,12 @@ import java.util.Optional;
 final class RequestParser {
     private final ServerConfig config;
     private final CausalLM model;
+    private final ChatEncoding chat;
 
-    RequestParser(ServerConfig config, CausalLM model) {
+    RequestParser(ServerConfig config, CausalLM model, ChatEncoding chat) {
         this.config = config;
         this.model = model;
+        this.chat = chat;
     }
 
     static JsonObject parseBody(byte[] body) {
@@ -54,8 +57,7 @@ final class RequestParser {
 
     CompletionRequest chat(JsonObject body) {
         List<Message> messages = messages(body);
-        long[] ids = model.tokenizer().encode(config.renderer().render(messages), true);
-        return request(Endpoint.CHAT, body, List.of(ids), "messages", config.renderer().stopStrings());
+        return request(Endpoint.CHAT, body, List.of(chat.promptIds(messages)), "messages", true);
     }
 
     CompletionRequest text(JsonObject body) {
@@ -88,11 +90,11 @@ final class RequestParser {
             }
             ids.add(p);
         }
-        return request(Endpoint.TEXT, body, ids, "prompt", List.of());
+        return request(Endpoint.TEXT, body, ids, "prompt", false);
     }
 
     private CompletionRequest request(Endpoint endpoint, JsonObject body, List<long[]> prompts, String promptParam,
-            List<String> formatStops) {
+            boolean untilEndOfTurn) {
         Optional<String> requestedModel = string(body, "model");
         if (requestedModel.isPresent() && !requestedModel.get().equals(config.modelId())) {
             throw new ApiError(404, "invalid_request_error", "The model '" + requestedModel.get()
@@ -121,9 +123,7 @@ final class RequestParser {
                 .topK(integer(body, "top_k").map(k -> nonNegative(k, "top_k")).orElse(defaults.topK()))
                 .repetitionPenalty(defaults.repetitionPenalty());
         integer(body, "seed").ifPresent(settings::seed);
-        List<String> stops = new ArrayList<>(stops(body));
-        stops.addAll(formatStops);
-        settings.stopStrings(stops.toArray(String[]::new));
+        settings.stopStrings(stops(body).toArray(String[]::new));
         boolean stream = bool(body, "stream").orElse(false);
         boolean includeUsage = false;
         JsonElement options = body.get("stream_options");
@@ -133,7 +133,8 @@ final class RequestParser {
             }
             includeUsage = bool(options.getAsJsonObject(), "include_usage").orElse(false);
         }
-        return new CompletionRequest(endpoint, prompts, settings.build(), stream, includeUsage);
+        GenerationSettings decoding = untilEndOfTurn ? chat.untilEndOfTurn(settings.build()) : settings.build();
+        return new CompletionRequest(endpoint, prompts, decoding, stream, includeUsage);
     }
 
     private static Optional<Double> topP(JsonObject body) {

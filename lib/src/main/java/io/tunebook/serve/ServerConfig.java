@@ -3,6 +3,7 @@ package io.tunebook.serve;
 import io.tunebook.eval.client.PromptRenderer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How {@link OpenAiServer} listens and bounds its work: immutable, built with {@link #builder(String)}.
@@ -18,10 +19,11 @@ import java.util.Objects;
  * @param maxRequestBytes the largest request body; a larger one gets 413
  * @param drainTimeout how long {@link OpenAiServer#close()} lets queued and running requests finish before
  *     cancelling them
- * @param renderer how chat messages become a prompt
+ * @param renderer how chat messages become a prompt; empty for the model's own chat template, or the Alpaca-style
+ *     transcript when it has none
  */
 public record ServerConfig(String modelId, String host, int port, int maxTokens, int defaultMaxTokens,
-        int queueCapacity, int maxPrompts, int maxRequestBytes, Duration drainTimeout, PromptRenderer renderer) {
+        int queueCapacity, int maxPrompts, int maxRequestBytes, Duration drainTimeout, Optional<PromptRenderer> renderer) {
 
     public ServerConfig {
         Objects.requireNonNull(renderer, "renderer");
@@ -56,7 +58,8 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
 
     /**
      * Defaults: 127.0.0.1:8000, answers of at most 1024 tokens and 256 when unsaid, 64 queued requests,
-     * 8 prompts a batch, 1 MiB bodies, 30 s to drain, the Alpaca-style transcript for chat.
+     * 8 prompts a batch, 1 MiB bodies, 30 s to drain, chat rendered by the model's own template (the
+     * Alpaca-style transcript for a model without one).
      */
     public static final class Builder {
         private final String modelId;
@@ -68,7 +71,7 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
         private int maxPrompts = 8;
         private int maxRequestBytes = 1 << 20;
         private Duration drainTimeout = Duration.ofSeconds(30);
-        private PromptRenderer renderer = PromptRenderer.transcript();
+        private Optional<PromptRenderer> renderer = Optional.empty();
 
         private Builder(String modelId) {
             this.modelId = modelId;
@@ -117,7 +120,7 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
         }
 
         public Builder renderer(PromptRenderer r) {
-            this.renderer = r;
+            this.renderer = Optional.of(r);
             return this;
         }
 

@@ -9,7 +9,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.tunebook.data.Message;
-import io.tunebook.eval.client.PromptRenderer;
+import io.tunebook.eval.client.ChatEncoding;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationSettings;
@@ -60,11 +60,9 @@ class OpenAiServerTest {
 
     /** What the model says to the same messages when called directly. */
     static GenerationResult direct(String user, int maxTokens) {
-        PromptRenderer r = server.config().renderer();
-        long[] ids = model.tokenizer().encode(r.render(List.of(Message.system("Réponds en français."),
-                Message.user(user))), true);
-        GenerationSettings s = GenerationSettings.builder().maxNewTokens(maxTokens)
-                .stopStrings(r.stopStrings().toArray(String[]::new)).build();
+        ChatEncoding chat = server.chatEncoding();
+        long[] ids = chat.promptIds(List.of(Message.system("Réponds en français."), Message.user(user)));
+        GenerationSettings s = chat.untilEndOfTurn(GenerationSettings.greedy(maxTokens));
         return Generator.of(model).generateIds(List.of(ids), s, null).get(0);
     }
 

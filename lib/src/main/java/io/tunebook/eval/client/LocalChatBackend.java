@@ -5,16 +5,15 @@ import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationResult.FinishReason;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tunebook model answering in-process: the messages rendered to a prompt, then
- * {@link Generator}. Calls are serialized because a model decodes one batch at a time.
+ * A tunebook model answering in-process: the messages rendered to a prompt (see {@link ChatEncoding}),
+ * then {@link Generator}. Calls are serialized because a model decodes one batch at a time.
  */
 public final class LocalChatBackend implements ChatBackend {
     private final CausalLM model;
-    private final PromptRenderer renderer;
+    private final ChatEncoding encoding;
     private final String modelId;
 
     /** @param modelId the name results are reported under (the model directory's name, say) */
@@ -23,8 +22,14 @@ public final class LocalChatBackend implements ChatBackend {
             throw new IllegalArgumentException("model " + modelId + " has no tokenizer: it cannot chat");
         }
         this.model = model;
-        this.renderer = renderer;
+        this.encoding = ChatEncoding.of(model, renderer);
         this.modelId = modelId;
+    }
+
+    /** With the model's own chat template, or the transcript when it has none. */
+    public LocalChatBackend(CausalLM model, String modelId) {
+        this(model, model.hasTokenizer() ? PromptRenderer.forTokenizer(model.tokenizer()) : PromptRenderer.transcript(),
+                modelId);
     }
 
     @Override
@@ -34,17 +39,15 @@ public final class LocalChatBackend implements ChatBackend {
 
     @Override
     public synchronized ChatResponse chat(ChatRequest request) {
-        List<String> stops = new ArrayList<>(request.stop());
-        stops.addAll(renderer.stopStrings());
         GenerationSettings.Builder settings = GenerationSettings.builder()
                 .maxNewTokens(request.maxTokens())
                 .temperature(request.temperature())
-                .stopStrings(stops.toArray(String[]::new));
+                .stopStrings(request.stop().toArray(String[]::new));
         request.seed().ifPresent(settings::seed);
-        long[] prompt = model.tokenizer().encode(renderer.render(request.messages()), true);
+        long[] prompt = encoding.promptIds(request.messages());
         GenerationResult r;
         try {
-            r = Generator.of(model).generateIds(List.of(prompt), settings.build(), null).get(0);
+            r = Generator.of(model).generateIds(List.of(prompt), encoding.untilEndOfTurn(settings.build()), null).get(0);
         } catch (IllegalArgumentException e) {
             throw new ChatBackendException(modelId + ": " + e.getMessage(), 0, e);
         }

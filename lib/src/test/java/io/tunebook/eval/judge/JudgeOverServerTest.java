@@ -13,7 +13,6 @@ import io.tunebook.eval.client.ChatResponse;
 import io.tunebook.eval.client.LocalChatBackend;
 import io.tunebook.eval.client.OpenAiClient;
 import io.tunebook.eval.client.OpenAiClientConfig;
-import io.tunebook.eval.client.PromptRenderer;
 import io.tunebook.model.CausalLM;
 import io.tunebook.serve.OpenAiServer;
 import io.tunebook.serve.ServerConfig;
@@ -172,7 +171,7 @@ class JudgeOverServerTest {
                 GradingItem.of("2", "apt", "Qu'est-ce qu'un noyau ?", "Le cœur du système."));
         JudgeSettings settings = JudgeSettings.builder().maxTokens(6).build();
         List<GradeResult> overHttp = new SingleAnswerGrader(client(), SHORT, settings).gradeAll(items);
-        LocalChatBackend local = new LocalChatBackend(model, PromptRenderer.transcript(), "tiny-base");
+        LocalChatBackend local = new LocalChatBackend(model, "tiny-base");
         List<GradeResult> inProcess = new SingleAnswerGrader(local, SHORT, settings).gradeAll(items);
         for (int i = 0; i < items.size(); i++) {
             assertEquals(inProcess.get(i).judgment().raw(), overHttp.get(i).judgment().raw(),
