@@ -15,13 +15,6 @@ class ServeCommandTest {
     }
 
     @Test
-    void adapterIsRefusedUntilLoraExists() {
-        CliTest.Outcome o = CliTest.run("serve", "../models/tiny-base", "--adapter", "out/adapter");
-        assertEquals(2, o.code());
-        assertTrue(o.err().contains("--adapter is not available yet"), o.err());
-    }
-
-    @Test
     void badPortsAndPathsAreUsageErrors() {
         CliTest.Outcome port = CliTest.run("serve", "../models/tiny-base", "--port", "70000");
         assertEquals(2, port.code());

@@ -61,7 +61,6 @@ class ChatTemplateRendererTest {
         assertTrue(s.eosTokenIds().orElseThrow().contains(2L), "the model's own EOS still ends answers");
         assertEquals(List.of("STOP"), s.stopStrings());
         assertEquals(imEnd, chat.endOfAnswerId().getAsLong());
-
     }
 
     @Test
