@@ -144,7 +144,7 @@ public record Bleu(boolean lowercase, BleuTokenizer tokenizer, BleuSmoothing smo
     }
 
     /** {@code [hyp_len, ref_len, correct_1..N, total_1..N]} of one segment. */
-    private double[] segmentStatistics(String hypothesis, List<String> references) {
+    double[] segmentStatistics(String hypothesis, List<String> references) {
         Map<List<String>, Integer> refNgrams = new HashMap<>();
         List<Integer> refLens = new ArrayList<>();
         for (String ref : references) {

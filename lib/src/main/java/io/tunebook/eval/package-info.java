@@ -15,7 +15,13 @@
  * of lm-evaluation-harness, the forgetting check of a fine-tuned model against its base.</li>
  * </ul>
  *
- * <p>Results are plain records; {@code display} renders them. This stage depends on {@code data},
- * {@code model} and {@code train} only.
+ * <p>{@link io.tunebook.eval.Evaluator} puts them together: several candidates (a base, adapters on
+ * it, a merged model, an endpoint) answer a test split with the same decoding, every metric gets a
+ * seeded paired-bootstrap 95% interval, differences are taken from a reference candidate, and an
+ * optional LLM judge compares answers pairwise; {@link io.tunebook.eval.ab} lets a person do the
+ * same, blind.
+ *
+ * <p>Results are plain records (with Tablesaw tables); {@code display} renders them. This stage
+ * depends on {@code data}, {@code model}, {@code lora} and {@code train} only.
  */
 package io.tunebook.eval;

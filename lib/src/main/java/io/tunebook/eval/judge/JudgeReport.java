@@ -65,8 +65,7 @@ public final class JudgeReport {
 
     /** Writes {@code report} to {@code file} atomically, pretty-printed. */
     public static void save(JsonObject report, Path file) throws IOException {
-        byte[] bytes = (new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
-                .create().toJson(report) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(report) + "\n").getBytes(StandardCharsets.UTF_8);
         AtomicFile.write(file, out -> {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
@@ -121,7 +120,8 @@ public final class JudgeReport {
         return e.isPresent() ? e.get() : JsonNull.INSTANCE;
     }
 
-    private static JsonObject summary(JudgeSummary s) {
+    /** A summary as the reports write it: counts, each rate with its interval, consistency, categories. */
+    public static JsonObject summary(JudgeSummary s) {
         JsonObject o = new JsonObject();
         o.addProperty("total", s.total());
         o.addProperty("judged", s.judged());
@@ -139,13 +139,18 @@ public final class JudgeReport {
         return o;
     }
 
+    /** A number, or null where it is undefined (a rate of nothing): JSON has no NaN. */
+    public static JsonElement number(double v) {
+        return Double.isFinite(v) ? new JsonPrimitive(v) : JsonNull.INSTANCE;
+    }
+
     private static JsonObject rate(Rate r) {
         JsonObject o = new JsonObject();
         o.addProperty("count", r.count());
         o.addProperty("n", r.n());
-        o.addProperty("rate", r.rate());
-        o.addProperty("ci95_low", r.low());
-        o.addProperty("ci95_high", r.high());
+        o.add("rate", number(r.rate()));
+        o.add("ci95_low", number(r.low()));
+        o.add("ci95_high", number(r.high()));
         return o;
     }
 
@@ -154,9 +159,9 @@ public final class JudgeReport {
         o.addProperty("total", s.total());
         o.addProperty("graded", s.graded());
         o.addProperty("unparseable", s.unparseable());
-        o.addProperty("mean", s.mean());
-        o.addProperty("ci95_low", s.low());
-        o.addProperty("ci95_high", s.high());
+        o.add("mean", number(s.mean()));
+        o.add("ci95_low", number(s.low()));
+        o.add("ci95_high", number(s.high()));
         if (!s.byCategory().isEmpty()) {
             JsonObject c = new JsonObject();
             s.byCategory().forEach((name, sub) -> c.add(name, gradeSummary(sub)));
