@@ -6,8 +6,10 @@ import java.awt.Font;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 
@@ -54,6 +56,29 @@ final class Charts {
         s.setAnnotationLineColor(RED);
         s.setAnnotationLineStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {6f, 4f}, 0f));
+        s.setAntiAlias(true);
+        return chart;
+    }
+
+    /** A bar chart with the same look, one colour per series, no legend for a single series. */
+    static CategoryChart bars(int width, int height, String title, String xTitle, String yTitle) {
+        CategoryChart chart = new CategoryChart(width, height);
+        chart.setTitle(title);
+        chart.setXAxisTitle(xTitle);
+        chart.setYAxisTitle(yTitle);
+        CategoryStyler s = chart.getStyler();
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderVisible(false);
+        s.setPlotGridLinesColor(new Color(0xE5E7EB));
+        s.setChartTitleBoxVisible(false);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendVisible(false);
+        s.setSeriesColors(new Color[] {BLUE, ORANGE, GREEN, RED});
+        s.setLabelsVisible(true);
+        s.setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         s.setAntiAlias(true);
         return chart;
     }

@@ -6,6 +6,8 @@ import io.tunebook.data.Dataset;
 import io.tunebook.data.DatasetSplits;
 import io.tunebook.data.DatasetStats;
 import io.tunebook.data.ValidationReport;
+import io.tunebook.eval.EvaluationResult;
+import io.tunebook.eval.judge.JudgeSummary;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.lora.TrainableParameters;
 import io.tunebook.train.SearchResult;
@@ -31,7 +33,8 @@ public final class Views {
     /** The types {@link #of} has a view for, for renderers that register by type. */
     public static final List<Class<?>> TYPES = List.of(Displayable.class, Dataset.class, DatasetStats.class,
             ValidationReport.class, CleaningReport.class, CleaningResult.class, DatasetSplits.class, LoraModel.class,
-            TrainableParameters.class, SearchResult.class, TrainingResult.class);
+            TrainableParameters.class, SearchResult.class, TrainingResult.class, EvaluationResult.class,
+            JudgeSummary.class);
 
     /** How {@code value} is displayed; empty for values tunebook does not know. */
     public static Optional<Displayable> of(Object value) {
@@ -54,6 +57,10 @@ public final class Views {
         } else if (value instanceof TrainableParameters p) {
             String line = p.toString();
             return Optional.of(() -> MimeBundle.text(line).withHtml(Tables.paragraph(line)));
+        } else if (value instanceof EvaluationResult r) {
+            return Optional.of(EvaluationView.of(r));
+        } else if (value instanceof JudgeSummary s) {
+            return Optional.of(JudgeView.of(s));
         } else if (value instanceof SearchResult r) {
             return Optional.of(SearchView.of(r));
         } else if (value instanceof TrainingResult r) {

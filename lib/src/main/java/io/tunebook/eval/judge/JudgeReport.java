@@ -8,7 +8,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.tunebook.model.safetensors.AtomicFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,12 +65,7 @@ public final class JudgeReport {
     /** Writes {@code report} to {@code file} atomically, pretty-printed. */
     public static void save(JsonObject report, Path file) throws IOException {
         byte[] bytes = (new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(report) + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(file, out -> {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-        });
+        AtomicFile.write(file, bytes);
     }
 
     private static JsonObject header(String kind, String judgeModel) {

@@ -1,6 +1,7 @@
 package io.tunebook.model.safetensors;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,16 @@ public final class AtomicFile {
             throw t;
         }
         syncDirectory(dir);
+    }
+
+    /** Writes {@code bytes} to {@code target} as {@link #write(Path, Content)} does. */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, out -> {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+        });
     }
 
     private static String tempName(String name) {
