@@ -7,6 +7,9 @@ import io.tunebook.data.DatasetSplits;
 import io.tunebook.data.DatasetStats;
 import io.tunebook.data.ValidationReport;
 import io.tunebook.eval.EvaluationResult;
+import io.tunebook.eval.JudgeComparison;
+import io.tunebook.eval.ab.AbPair;
+import io.tunebook.eval.ab.BlindAbSession;
 import io.tunebook.eval.judge.JudgeSummary;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.lora.TrainableParameters;
@@ -34,7 +37,7 @@ public final class Views {
     public static final List<Class<?>> TYPES = List.of(Displayable.class, Dataset.class, DatasetStats.class,
             ValidationReport.class, CleaningReport.class, CleaningResult.class, DatasetSplits.class, LoraModel.class,
             TrainableParameters.class, SearchResult.class, TrainingResult.class, EvaluationResult.class,
-            JudgeSummary.class);
+            JudgeSummary.class, JudgeComparison.class, AbPair.class, BlindAbSession.class);
 
     /** How {@code value} is displayed; empty for values tunebook does not know. */
     public static Optional<Displayable> of(Object value) {
@@ -61,6 +64,12 @@ public final class Views {
             return Optional.of(EvaluationView.of(r));
         } else if (value instanceof JudgeSummary s) {
             return Optional.of(JudgeView.of(s));
+        } else if (value instanceof JudgeComparison c) {
+            return Optional.of(JudgeView.of(List.of(c)));
+        } else if (value instanceof AbPair p) {
+            return Optional.of(AbPairView.of(p));
+        } else if (value instanceof BlindAbSession s) {
+            return Optional.of(AbPairView.of(s));
         } else if (value instanceof SearchResult r) {
             return Optional.of(SearchView.of(r));
         } else if (value instanceof TrainingResult r) {
