@@ -1,7 +1,9 @@
 package io.tunebook.cli;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -93,9 +95,63 @@ final class YamlSection {
         return out;
     }
 
+    /** A list of mappings, each read as a section ({@code candidates[1].path}); empty when absent. */
+    List<YamlSection> sections(String key) {
+        read.add(key);
+        List<YamlSection> out = new ArrayList<>();
+        List<Object> resolvedItems = new ArrayList<>();
+        for (Object item : list(key)) {
+            YamlSection s = new YamlSection(file, where(key) + "[" + out.size() + "]", item);
+            out.add(s);
+            resolvedItems.add(s.resolved);
+        }
+        resolved.put(key, resolvedItems);
+        return out;
+    }
+
+    /** A list of strings, or one string as a list of one; {@code fallback} when absent. */
+    List<String> strings(String key, List<String> fallback) {
+        read.add(key);
+        Object v = values.get(key);
+        List<String> out = new ArrayList<>();
+        if (v == null) {
+            out.addAll(fallback);
+        } else if (v instanceof List) {
+            list(key).forEach(item -> out.add(String.valueOf(item)));
+        } else {
+            out.add(v.toString());
+        }
+        resolved.put(key, out);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> list(String key) {
+        Object v = values.get(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List)) {
+            throw new UsageException(file + ": '" + where(key) + "' must be a list");
+        }
+        return (List<Object>) v;
+    }
+
     /** Replaces a value in the resolved view (command-line overrides). */
     void override(String key, Object value) {
         resolved.put(key, value);
+    }
+
+    /** Whether a boolean key is true; {@code fallback} when absent. */
+    boolean flag(String key, boolean fallback) {
+        read.add(key);
+        Object v = values.get(key);
+        if (v != null && !(v instanceof Boolean)) {
+            throw new UsageException(file + ": '" + where(key) + "' must be true or false, got '" + v + "'");
+        }
+        boolean out = v == null ? fallback : (Boolean) v;
+        resolved.put(key, out);
+        return out;
     }
 
     /** Fails on any key that was not read, naming it; call after reading every key of the section. */
