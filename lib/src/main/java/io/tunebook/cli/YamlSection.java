@@ -1,7 +1,9 @@
 package io.tunebook.cli;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -88,6 +90,56 @@ final class YamlSection {
             } catch (NumberFormatException e) {
                 throw new UsageException(file + ": '" + where(key) + "' must be a number, got '" + v + "'");
             }
+        }
+        resolved.put(key, out);
+        return out;
+    }
+
+    boolean bool(String key, boolean fallback) {
+        read.add(key);
+        Object v = values.get(key);
+        if (v == null) {
+            resolved.put(key, fallback);
+            return fallback;
+        }
+        if (!(v instanceof Boolean)) {
+            throw new UsageException(file + ": '" + where(key) + "' must be true or false, got '" + v + "'");
+        }
+        resolved.put(key, v);
+        return (Boolean) v;
+    }
+
+    /** A list of strings; a single string counts as a list of one. Empty when absent. */
+    List<String> strings(String key) {
+        return list(key, String.class, "strings");
+    }
+
+    /** A list of integers; empty when absent. */
+    List<Integer> integers(String key) {
+        return list(key, Integer.class, "integers");
+    }
+
+    /** The raw value (a string, a list...), for keys whose shape selects a meaning; null when absent. */
+    Object raw(String key) {
+        read.add(key);
+        Object v = values.get(key);
+        if (v != null) {
+            resolved.put(key, v);
+        }
+        return v;
+    }
+
+    private <T> List<T> list(String key, Class<T> type, String what) {
+        read.add(key);
+        Object v = values.get(key);
+        List<?> items = v == null ? List.of() : v instanceof List ? (List<?>) v : List.of(v);
+        List<T> out = new ArrayList<>();
+        for (Object item : items) {
+            if (!type.isInstance(item)) {
+                throw new UsageException(file + ": '" + where(key) + "' must be a list of " + what + ", got '"
+                        + item + "'");
+            }
+            out.add(type.cast(item));
         }
         resolved.put(key, out);
         return out;
