@@ -103,7 +103,8 @@ final class EvalCommand implements Command {
 
         List<Metric> metrics;
         try {
-            metrics = Metric.parseAll(root.strings("metrics", List.of("bleu", "rougeL", "answer_words")));
+            List<String> names = root.strings("metrics");
+            metrics = Metric.parseAll(names.isEmpty() ? List.of("bleu", "rougeL", "answer_words") : names);
         } catch (IllegalArgumentException e) {
             throw new UsageException(file + ": metrics: " + e.getMessage());
         }
@@ -212,7 +213,7 @@ final class EvalCommand implements Command {
             default -> throw new UsageException(name() + ": judge.language '" + language + "' is not fr or en");
         };
         JudgeSettings settings = JudgeSettings.builder().maxTokens(j.integer("max_tokens", 512)).build();
-        b.judge(new PairwiseJudge(backend, prompts, settings), j.flag("with_reference", true));
+        b.judge(new PairwiseJudge(backend, prompts, settings), j.bool("with_reference", true));
         j.finish();
     }
 

@@ -1,5 +1,6 @@
 package io.tunebook.cli;
 
+import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationSettings;
@@ -23,16 +24,19 @@ final class GenerateCommand implements Command {
 
     @Override
     public String help() {
-        return "usage: tunebook generate DIR --prompt P [--max-new-tokens N] [--temperature T] [--top-k K]\n"
-                + "                         [--top-p P] [--repetition-penalty R] [--stop S] [--seed N] [--json]\n"
+        return "usage: tunebook generate DIR --prompt P [--adapter A] [--chat] [--system S] [--max-new-tokens N]\n"
+                + "                         [--temperature T] [--top-k K] [--top-p P] [--repetition-penalty R] [--stop S]\n"
+                + "                         [--seed N] [--json]\n"
                 + "Temperature 0 (the default) is greedy and deterministic. Without --json the text streams as it\n"
-                + "is generated. --json prints {\"text\", \"ids\", \"prompt_ids\", \"finish_reason\"}.";
+                + "is generated. --json prints {\"text\", \"ids\", \"prompt_ids\", \"finish_reason\"}.\n"
+                + "--adapter loads a LoRA adapter (PEFT layout) onto the model. --chat sends the prompt as a user turn\n"
+                + "(after --system, if given) through the model's chat template and stops at the end of the answer.";
     }
 
     @Override
     public int run(String[] argv) {
         Args a = Args.parse(name(), argv, Set.of("prompt", "max-new-tokens", "temperature", "top-k", "top-p",
-                "repetition-penalty", "stop", "seed"), Set.of("json"));
+                "repetition-penalty", "stop", "seed", "adapter", "system"), Set.of("json", "chat"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
         if (!a.has("prompt")) {
@@ -55,8 +59,19 @@ final class GenerateCommand implements Command {
             throw new UsageException(name() + ": " + e.getMessage());
         }
         boolean json = a.has("json");
-        try (CausalLM model = CausalLM.load(dir)) {
-            GenerationResult r = Generator.of(model).generate(List.of(a.get("prompt", "")), built,
+        Path adapterDir = a.has("adapter") ? Args.existingDirectory(name(), a.get("adapter", "")) : null;
+        if (a.has("system") && !a.has("chat")) {
+            throw new UsageException(name() + ": --system needs --chat");
+        }
+        try (CausalLM model = CausalLM.load(dir);
+                LoraModel adapter = adapterDir == null ? null : LoraModel.load(model, adapterDir)) {
+            String prompt = a.get("prompt", "");
+            if (a.has("chat")) {
+                ChatPrompt chat = ChatPrompt.of(model, a.has("system") ? a.get("system", "") : null, prompt);
+                prompt = chat.text();
+                built = built.toBuilder().eosTokenIds(chat.endIds()).build();
+            }
+            GenerationResult r = Generator.of(model).generate(List.of(prompt), built,
                     json ? null : (row, id, delta) -> {
                         System.out.print(delta);
                         System.out.flush();

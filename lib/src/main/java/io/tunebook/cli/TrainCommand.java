@@ -1,39 +1,54 @@
 package io.tunebook.cli;
 
+import io.tunebook.data.ChatTemplate;
+import io.tunebook.data.Dataset;
+import io.tunebook.data.DatasetLoader;
+import io.tunebook.data.Datasets;
+import io.tunebook.data.Truncation;
 import io.tunebook.display.ConsoleProgress;
+import io.tunebook.lora.LoraBias;
+import io.tunebook.lora.LoraConfig;
+import io.tunebook.lora.LoraInit;
+import io.tunebook.lora.LoraModel;
+import io.tunebook.lora.TargetModules;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tokenizer;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.train.Batch;
+import io.tunebook.train.Checkpoints;
 import io.tunebook.train.IntervalStrategy;
+import io.tunebook.train.Precision;
 import io.tunebook.train.SchedulerType;
-import io.tunebook.train.StepMetrics;
+import io.tunebook.train.SftData;
 import io.tunebook.train.TextCorpus;
 import io.tunebook.train.TokenWindows;
+import io.tunebook.train.TrainableModel;
 import io.tunebook.train.Trainer;
-import io.tunebook.train.TrainerCallback;
-import io.tunebook.train.TrainingDivergedException;
 import io.tunebook.train.TrainingArguments;
 import io.tunebook.train.TrainingData;
-import io.tunebook.train.TrainingResult;
-import io.tunebook.train.TrainableModel;
+import io.tunebook.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * {@code tunebook train CONFIG.yaml}: full-parameter training of a causal LM on a text corpus, from
- * a model directory or from scratch. The run directory receives {@code model/} (a Hugging Face
- * directory), {@code metrics.jsonl} and {@code config.yaml} (the resolved settings).
+ * {@code tunebook train CONFIG.yaml}: a run described in YAML, in the spirit of Axolotl's files and
+ * with the names of the builders: supervised fine-tuning of chat or instruction data (full or
+ * LoRA), or pretraining on raw text. The run directory receives the trained artifact
+ * ({@code adapter/} in PEFT's layout, or {@code model/}), {@code checkpoint-STEP/} directories,
+ * {@code metrics.jsonl} and {@code config.yaml} (the resolved settings).
  */
 final class TrainCommand implements Command {
     @Override
@@ -43,24 +58,36 @@ final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a model from a YAML run config";
+        return "train a model (full or LoRA) from a YAML run config";
     }
 
     @Override
     public String help() {
-        return "usage: tunebook train CONFIG.yaml [--max-steps N] [--output DIR]\n"
+        return "usage: tunebook train CONFIG.yaml [--max-steps N] [--output DIR] [--resume CHECKPOINT|latest]\n"
                 + "Runs the training described by CONFIG.yaml (see examples/). --max-steps and --output override\n"
-                + "training.max_steps and output.dir. Unknown keys in the file are errors; relative paths in it are\n"
-                + "relative to the file's directory.\n"
-                + "Sections: model (path | init_config + tokenizer), data (text, validation_fraction, eval_batches),\n"
-                + "training (method: full, max_steps, micro_batch_size, gradient_accumulation_steps, sequence_len,\n"
-                + "learning_rate, lr_scheduler, warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1,\n"
-                + "adam_beta2, adam_epsilon, logging_steps, eval_steps, save_steps, seed), output (dir, save_dtype).";
+                + "training.max_steps and output.dir; --resume continues from a checkpoint directory of the run (or the\n"
+                + "newest one). Unknown keys are errors; relative paths are relative to the file's directory.\n"
+                + "Sections:\n"
+                + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch\n"
+                + "  data: train, validation (JSONL/JSON files, any supported format), format, chat_template (a built-in:\n"
+                + "        " + String.join(", ", ChatTemplate.BUILT_IN) + "; default the model's), train_on_inputs,\n"
+                + "        truncation (drop | truncate_right | truncate_left)\n"
+                + "        or text, validation_fraction, eval_batches to pretrain on raw text\n"
+                + "  lora: r, alpha, dropout, target_modules (names, a regex, or all-linear), bias (none | all |\n"
+                + "        lora_only), use_rslora, use_dora, init (kaiming_uniform | gaussian), modules_to_save,\n"
+                + "        layers_to_transform\n"
+                + "  training: method (full | lora), num_epochs, max_steps, micro_batch_size, eval_batch_size,\n"
+                + "        gradient_accumulation_steps, sequence_len, sample_packing, learning_rate, lr_scheduler,\n"
+                + "        warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1, adam_beta2, adam_epsilon,\n"
+                + "        precision, logging_steps, eval_strategy, eval_steps, save_strategy, save_steps,\n"
+                + "        save_total_limit, early_stopping_patience, early_stopping_threshold,\n"
+                + "        load_best_model_at_end, seed\n"
+                + "  output: dir, save_dtype (full fine-tuning: f32 | f16 | bf16)";
     }
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args a = Args.parse(name(), argv, Set.of("max-steps", "output"), Set.of());
+        Args a = Args.parse(name(), argv, Set.of("max-steps", "output", "resume"), Set.of());
         Path configFile = Args.existingFile(name(), a.positional(name(), 0, "CONFIG.yaml"));
         a.expectPositionals(name(), 1);
         Object tree;
@@ -86,27 +113,72 @@ final class TrainCommand implements Command {
             throw new UsageException(file + ": model.init_config needs model.tokenizer (a directory with tokenizer.json)");
         }
 
-        YamlSection data = root.section("data");
-        Path text = resolve(base, data.requiredString("text"));
-        double validationFraction = data.number("validation_fraction", 0.01);
-        int evalBatches = data.integer("eval_batches", 8);
-        data.finish();
-
+        DataPlan data = DataPlan.read(root.section("data"), base, file);
         YamlSection t = root.section("training");
-        String method = t.string("method", "full");
-        if (!method.equals("full")) {
-            throw new UsageException(file + ": training.method '" + method + "' is not available yet; use full");
+        String method = t.string("method", root.has("lora") ? "lora" : "full");
+        if (!method.equals("full") && !method.equals("lora")) {
+            throw new UsageException(file + ": training.method must be full or lora, got '" + method + "'");
         }
-        int maxSteps = a.has("max-steps") ? a.getInt("max-steps", 0) : t.integer("max_steps", 1000);
+        LoraConfig lora = method.equals("lora") ? loraConfig(root.section("lora"), file) : null;
+        if (lora == null && root.has("lora")) {
+            throw new UsageException(file + ": a lora section needs training.method lora, not " + method);
+        }
+        TrainingArguments args = arguments(t, a, file, data.isText());
+        t.finish();
+
+        YamlSection output = root.section("output");
+        Path inFile = resolve(base, output.string("dir", "runs/train"));
+        Path runDir = a.has("output") ? Path.of(a.get("output", "")) : inFile;
+        output.override("dir", runDir.toString());
+        Dtype saveDtype = Dtype.valueOf(output.string("save_dtype", "f32").toUpperCase(Locale.ROOT));
+        output.finish();
+        root.finish();
+        Path resume = a.has("resume") ? checkpoint(a.get("resume", ""), runDir) : null;
+
+        Files.createDirectories(runDir);
+        writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
+        try (CausalLM model = modelPath != null ? CausalLM.load(resolve(base, modelPath))
+                : CausalLM.initialize(ModelConfig.read(resolve(base, initConfig)),
+                        Tokenizer.load(resolve(base, tokenizerDir)), initSeed);
+                LoraModel adapter = lora == null ? null
+                        : LoraModel.wrap(model, lora.toBuilder().baseModelNameOrPath(modelPath).build())) {
+            TrainableModel trainee = adapter == null ? TrainableModel.full(model, saveDtype) : TrainableModel.lora(adapter);
+            System.err.printf("model: %,d parameters%s%n", model.parameterCount(),
+                    adapter == null ? " (all trained)" : "; " + adapter.parameterCounts());
+            Trainer.Builder builder = Trainer.builder().model(trainee).arguments(args).outputDir(runDir)
+                    .callback(ConsoleProgress.toStandardError());
+            data.feed(builder, model.tokenizer(), args);
+            int exit = 0;
+            try (Trainer trainer = builder.build()) {
+                System.err.printf("training: %d steps, effective batch %d%n", trainer.totalSteps(),
+                        args.effectiveBatchSize());
+                if (resume == null) {
+                    trainer.train();
+                } else {
+                    trainer.train(resume);
+                }
+            } catch (TrainingDivergedException e) {
+                System.err.println("tunebook train: " + e.getMessage());
+                exit = 1;
+            }
+            Path artifact = runDir.resolve(trainee.artifactName());
+            System.err.println(exit == 0 ? "saved " + artifact : "saved the last good weights to " + artifact);
+            return exit;
+        }
+    }
+
+    private static TrainingArguments arguments(YamlSection t, Args a, String file, boolean pretraining) {
+        int maxSteps = a.has("max-steps") ? a.getInt("max-steps", 0) : t.integer("max_steps", pretraining ? 1000 : -1);
         t.override("max_steps", maxSteps);
-        int microBatch = t.integer("micro_batch_size", 4);
-        int seqLen = t.integer("sequence_len", 256);
-        TrainingArguments args;
         try {
             TrainingArguments.Builder b = TrainingArguments.builder()
+                    .numTrainEpochs(t.integer("num_epochs", 3))
                     .maxSteps(maxSteps)
-                    .perDeviceTrainBatchSize(microBatch)
+                    .perDeviceTrainBatchSize(t.integer("micro_batch_size", 4))
+                    .perDeviceEvalBatchSize(t.integer("eval_batch_size", 4))
                     .gradientAccumulationSteps(t.integer("gradient_accumulation_steps", 4))
+                    .maxSeqLength(t.integer("sequence_len", 512))
+                    .packing(t.bool("sample_packing", false))
                     .learningRate(t.number("learning_rate", 2e-4))
                     .lrScheduler(SchedulerType.parse(t.string("lr_scheduler", "cosine")))
                     .warmupSteps(t.integer("warmup_steps", 0))
@@ -115,63 +187,73 @@ final class TrainCommand implements Command {
                     .maxGradNorm(t.number("max_grad_norm", 1.0))
                     .adamBetas(t.number("adam_beta1", 0.9), t.number("adam_beta2", 0.999))
                     .adamEpsilon(t.number("adam_epsilon", 1e-8))
+                    .precision(Precision.parse(t.string("precision", "fp32")))
                     .loggingSteps(t.integer("logging_steps", 10))
+                    .evalStrategy(IntervalStrategy.parse("eval_strategy", t.string("eval_strategy", "no")))
+                    .saveStrategy(IntervalStrategy.parse("save_strategy", t.string("save_strategy", "steps")))
                     .saveTotalLimit(t.integer("save_total_limit", 0))
+                    .earlyStopping(t.integer("early_stopping_patience", 0), t.number("early_stopping_threshold", 0))
+                    .loadBestModelAtEnd(t.bool("load_best_model_at_end", false))
                     .seed(t.integer("seed", 42));
             int evalSteps = t.integer("eval_steps", 0);
-            b = evalSteps > 0 ? b.evalSteps(evalSteps) : b.evalStrategy(IntervalStrategy.NO);
-            int saveSteps = t.integer("save_steps", 0);
-            args = (saveSteps > 0 ? b.saveSteps(saveSteps) : b.saveStrategy(IntervalStrategy.NO)).build();
+            if (evalSteps > 0) {
+                b.evalSteps(evalSteps);
+            }
+            int saveSteps = t.integer("save_steps", 500);
+            if (saveSteps > 0) {
+                b.saveSteps(saveSteps);
+            } else {
+                b.saveStrategy(IntervalStrategy.NO);
+            }
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(file + ": training: " + e.getMessage());
         }
-        t.finish();
+    }
 
-        YamlSection output = root.section("output");
-        Path runDir = a.has("output") ? Path.of(a.get("output", "")) : resolve(base, output.string("dir", "runs/train"));
-        output.override("dir", runDir.toString());
-        Dtype saveDtype = Dtype.valueOf(output.string("save_dtype", "f32").toUpperCase());
-        output.finish();
-        root.finish();
-
-        Files.createDirectories(runDir);
-        writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
-        try (CausalLM model = modelPath != null ? CausalLM.load(resolve(base, modelPath))
-                : CausalLM.initialize(ModelConfig.read(resolve(base, initConfig)),
-                        Tokenizer.load(resolve(base, tokenizerDir)), initSeed)) {
-            long eos = model.tokenizer().eosId().orElseThrow(() ->
-                    new UsageException(name() + ": the tokenizer has no eos_token to separate documents"));
-            System.err.printf("model: %,d parameters; tokenizing %s%n", model.parameterCount(), text);
-            int[] tokens = TextCorpus.tokens(text, model.tokenizer(), eos, args.seed());
-            int split = (int) (tokens.length * (1 - validationFraction));
-            System.err.printf("corpus: %,d tokens (%,d for validation)%n", tokens.length, tokens.length - split);
-            TokenWindows train = new TokenWindows(tokens, 0, split, microBatch, seqLen, args.seed());
-            List<Batch> validation = validationFraction > 0
-                    ? new TokenWindows(tokens, split, tokens.length, microBatch, seqLen, args.seed()).sequential(evalBatches)
-                    : List.of();
-            int exit = 0;
-            try (Trainer trainer = Trainer.builder()
-                    .model(TrainableModel.full(model, saveDtype))
-                    .arguments(args)
-                    .trainData(TrainingData.endless(() -> new TokenWindows(tokens, 0, split, microBatch, seqLen,
-                            args.seed())))
-                    .evalData(validation)
-                    .outputDir(runDir)
-                    .callback(ConsoleProgress.toStandardError())
-                    .build()) {
-                trainer.train();
-            } catch (TrainingDivergedException e) {
-                System.err.println("tunebook train: " + e.getMessage());
-                exit = 1;
+    private static LoraConfig loraConfig(YamlSection l, String file) {
+        try {
+            LoraConfig.Builder b = LoraConfig.builder()
+                    .r(l.integer("r", 16))
+                    .alpha(l.number("alpha", 32))
+                    .dropout(l.number("dropout", 0.05))
+                    .bias(LoraBias.fromPeftName(l.string("bias", "none")))
+                    .useRslora(l.bool("use_rslora", false))
+                    .useDora(l.bool("use_dora", false))
+                    .initLoraWeights(LoraInit.valueOf(l.string("init", "kaiming_uniform").toUpperCase(Locale.ROOT)))
+                    .modulesToSave(l.strings("modules_to_save"))
+                    .layersToTransform(l.integers("layers_to_transform"));
+            Object targets = l.raw("target_modules");
+            if (targets instanceof String s) {
+                b.targetModules(s.equals(TargetModules.ALL_LINEAR) ? TargetModules.allLinear() : TargetModules.regex(s));
+            } else if (targets != null) {
+                b.targetModules(l.strings("target_modules").toArray(new String[0]));
             }
-            Path modelOut = runDir.resolve("model");
-            System.err.println(exit == 0 ? "saved " + modelOut : "saved the last good weights to " + modelOut);
-            return exit;
+            l.finish();
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(file + ": lora: " + e.getMessage());
         }
     }
 
+    /** {@code latest} is the run's newest checkpoint; anything else a checkpoint directory. */
+    private Path checkpoint(String value, Path runDir) {
+        if (value.equals("latest")) {
+            OptionalInt step = Checkpoints.latestStep(runDir);
+            if (step.isEmpty()) {
+                throw new UsageException(name() + ": --resume latest: no checkpoint in " + runDir);
+            }
+            return runDir.resolve("checkpoint-" + step.getAsInt());
+        }
+        Path p = Path.of(value);
+        if (!Files.isDirectory(p)) {
+            throw new UsageException(name() + ": --resume: no checkpoint directory " + p);
+        }
+        return p;
+    }
+
     /** Relative paths in a run config are relative to the config file, wherever the command runs. */
-    private static Path resolve(Path base, String p) {
+    static Path resolve(Path base, String p) {
         Path path = Path.of(p);
         return path.isAbsolute() ? path : base.resolve(path).normalize();
     }
@@ -181,5 +263,80 @@ final class TrainCommand implements Command {
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         Files.writeString(file, "# resolved settings of this run, defaults filled in\n"
                 + new Yaml(options).dump(resolved));
+    }
+
+    /** The data section: chat/instruction files for supervised fine-tuning, or raw text for pretraining. */
+    private record DataPlan(String file, List<Path> train, List<Path> validation, String format, String chatTemplate,
+            boolean trainOnInputs, Truncation truncation, Path text, double validationFraction, int evalBatches) {
+
+        static DataPlan read(YamlSection d, Path base, String file) {
+            List<Path> train = d.strings("train").stream().map(p -> resolve(base, p)).collect(Collectors.toList());
+            List<Path> validation = d.strings("validation").stream().map(p -> resolve(base, p))
+                    .collect(Collectors.toList());
+            String text = d.string("text", null);
+            if (train.isEmpty() == (text == null)) {
+                throw new UsageException(file + ": give exactly one of data.train (fine-tuning files) or data.text "
+                        + "(raw text to pretrain on)");
+            }
+            DataPlan plan = new DataPlan(file, train, validation, d.string("format", null),
+                    d.string("chat_template", null), d.bool("train_on_inputs", false),
+                    truncation(d.string("truncation", "drop"), file), text == null ? null : resolve(base, text),
+                    d.number("validation_fraction", 0.01), d.integer("eval_batches", 8));
+            d.finish();
+            return plan;
+        }
+
+        private static Truncation truncation(String value, String file) {
+            try {
+                return Truncation.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(file + ": data.truncation must be drop, truncate_right or truncate_left, got '"
+                        + value + "'");
+            }
+        }
+
+        boolean isText() {
+            return text != null;
+        }
+
+        void feed(Trainer.Builder builder, Tokenizer tokenizer, TrainingArguments args) throws IOException {
+            if (isText()) {
+                feedText(builder, tokenizer, args);
+                return;
+            }
+            SftData.Builder sft = SftData.builder(tokenizer, args).trainOnAllTokens(trainOnInputs).truncation(truncation);
+            if (chatTemplate != null) {
+                sft.template(ChatTemplate.builtIn(chatTemplate));
+            }
+            SftData prepared = sft.build();
+            Dataset trainSet = load(train);
+            System.err.printf("train: %s%n%s%n", trainSet, prepared.report(trainSet));
+            builder.trainData(prepared.training(trainSet));
+            if (!validation.isEmpty()) {
+                Dataset validationSet = load(validation);
+                System.err.printf("validation: %s%n", validationSet);
+                builder.evalData(prepared.evaluation(validationSet));
+            }
+        }
+
+        private Dataset load(List<Path> files) {
+            DatasetLoader loader = Datasets.from(files).strict();
+            return format == null ? loader.load() : loader.format(format).load();
+        }
+
+        private void feedText(Trainer.Builder builder, Tokenizer tokenizer, TrainingArguments args) throws IOException {
+            long eos = tokenizer.eosId().orElseThrow(() ->
+                    new UsageException("train: the tokenizer has no eos_token to separate documents"));
+            int[] tokens = TextCorpus.tokens(text, tokenizer, eos, args.seed());
+            int split = (int) (tokens.length * (1 - validationFraction));
+            System.err.printf("corpus: %,d tokens (%,d for validation)%n", tokens.length, tokens.length - split);
+            int batch = args.perDeviceTrainBatchSize();
+            int length = args.maxSeqLength();
+            builder.trainData(TrainingData.endless(() -> new TokenWindows(tokens, 0, split, batch, length, args.seed())));
+            List<Batch> held = validationFraction > 0
+                    ? new TokenWindows(tokens, split, tokens.length, batch, length, args.seed()).sequential(evalBatches)
+                    : List.of();
+            builder.evalData(held);
+        }
     }
 }

@@ -95,12 +95,35 @@ final class YamlSection {
         return out;
     }
 
-    /** A list of mappings, each read as a section ({@code candidates[1].path}); empty when absent. */
-    List<YamlSection> sections(String key) {
+    boolean bool(String key, boolean fallback) {
         read.add(key);
+        Object v = values.get(key);
+        if (v == null) {
+            resolved.put(key, fallback);
+            return fallback;
+        }
+        if (!(v instanceof Boolean)) {
+            throw new UsageException(file + ": '" + where(key) + "' must be true or false, got '" + v + "'");
+        }
+        resolved.put(key, v);
+        return (Boolean) v;
+    }
+
+    /** A list of strings; a single string counts as a list of one. Empty when absent. */
+    List<String> strings(String key) {
+        return list(key, String.class, "strings");
+    }
+
+    /** A list of integers; empty when absent. */
+    List<Integer> integers(String key) {
+        return list(key, Integer.class, "integers");
+    }
+
+    /** A list of mappings, each read as a section named by its place ({@code candidates[1]}); empty when absent. */
+    List<YamlSection> sections(String key) {
         List<YamlSection> out = new ArrayList<>();
         List<Object> resolvedItems = new ArrayList<>();
-        for (Object item : list(key)) {
+        for (Object item : list(key, Map.class, "mappings")) {
             YamlSection s = new YamlSection(file, where(key) + "[" + out.size() + "]", item);
             out.add(s);
             resolvedItems.add(s.resolved);
@@ -109,49 +132,35 @@ final class YamlSection {
         return out;
     }
 
-    /** A list of strings, or one string as a list of one; {@code fallback} when absent. */
-    List<String> strings(String key, List<String> fallback) {
+    /** The raw value (a string, a list...), for keys whose shape selects a meaning; null when absent. */
+    Object raw(String key) {
         read.add(key);
         Object v = values.get(key);
-        List<String> out = new ArrayList<>();
-        if (v == null) {
-            out.addAll(fallback);
-        } else if (v instanceof List) {
-            list(key).forEach(item -> out.add(String.valueOf(item)));
-        } else {
-            out.add(v.toString());
+        if (v != null) {
+            resolved.put(key, v);
+        }
+        return v;
+    }
+
+    private <T> List<T> list(String key, Class<T> type, String what) {
+        read.add(key);
+        Object v = values.get(key);
+        List<?> items = v == null ? List.of() : v instanceof List ? (List<?>) v : List.of(v);
+        List<T> out = new ArrayList<>();
+        for (Object item : items) {
+            if (!type.isInstance(item)) {
+                throw new UsageException(file + ": '" + where(key) + "' must be a list of " + what + ", got '"
+                        + item + "'");
+            }
+            out.add(type.cast(item));
         }
         resolved.put(key, out);
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Object> list(String key) {
-        Object v = values.get(key);
-        if (v == null) {
-            return List.of();
-        }
-        if (!(v instanceof List)) {
-            throw new UsageException(file + ": '" + where(key) + "' must be a list");
-        }
-        return (List<Object>) v;
     }
 
     /** Replaces a value in the resolved view (command-line overrides). */
     void override(String key, Object value) {
         resolved.put(key, value);
-    }
-
-    /** Whether a boolean key is true; {@code fallback} when absent. */
-    boolean flag(String key, boolean fallback) {
-        read.add(key);
-        Object v = values.get(key);
-        if (v != null && !(v instanceof Boolean)) {
-            throw new UsageException(file + ": '" + where(key) + "' must be true or false, got '" + v + "'");
-        }
-        boolean out = v == null ? fallback : (Boolean) v;
-        resolved.put(key, out);
-        return out;
     }
 
     /** Fails on any key that was not read, naming it; call after reading every key of the section. */

@@ -168,6 +168,7 @@ class TrainerRunTest {
         Path out = dir.resolve("crash");
         int[] saves = {0};
         try (CausalLM model = CausalLM.initialize(CONFIG, null, 7)) {
+            TrainableModel full = TrainableModel.full(model, Dtype.F32);
             TrainableModel flaky = new TrainableModel() {
                 @Override
                 public CausalLM model() {
@@ -176,7 +177,7 @@ class TrainerRunTest {
 
                 @Override
                 public Map<String, NDArray> trainableParameters() {
-                    return model.transformer().parameters();
+                    return full.trainableParameters();
                 }
 
                 @Override
@@ -184,12 +185,12 @@ class TrainerRunTest {
                     if (++saves[0] == 2) {
                         throw new IllegalStateException("disk full");
                     }
-                    model.save(target, Dtype.F32);
+                    full.saveTrained(target);
                 }
 
                 @Override
                 public String artifactName() {
-                    return "model";
+                    return full.artifactName();
                 }
             };
             try (Trainer trainer = Trainer.builder().model(flaky).arguments(args).trainData(batches(10, 0))

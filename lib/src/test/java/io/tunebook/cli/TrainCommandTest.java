@@ -1,0 +1,89 @@
+package io.tunebook.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.tunebook.cli.CliTest.Outcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tunebook train} on LoRA fine-tuning of the shipped model with a slice of the shipped support data. */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path config(String training) throws IOException {
+        Path support = Path.of("../datasets/support-fr").toAbsolutePath().normalize();
+        Files.write(dir.resolve("train.jsonl"), Files.readAllLines(support.resolve("train.jsonl")).subList(0, 24));
+        Files.write(dir.resolve("validation.jsonl"), Files.readAllLines(support.resolve("validation.jsonl")).subList(0, 4));
+        Path config = dir.resolve("run.yaml");
+        Files.writeString(config, "model:\n  path: " + Path.of("../models/tiny-base").toAbsolutePath().normalize() + "\n"
+                + "data:\n  train: train.jsonl\n  validation: validation.jsonl\n"
+                + "lora:\n  r: 8\n  alpha: 16\n  target_modules: [q_proj, v_proj]\n"
+                + "training:\n  micro_batch_size: 2\n  gradient_accumulation_steps: 2\n  learning_rate: 1.0e-3\n"
+                + "  logging_steps: 1\n  eval_strategy: steps\n  eval_steps: 2\n  save_steps: 2\n  sequence_len: 384\n"
+                + training
+                + "output:\n  dir: out\n");
+        return config;
+    }
+
+    private static List<JsonObject> metrics(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).collect(Collectors.toList());
+    }
+
+    @Test
+    void loraRunWritesAPeftAdapterMetricsAndResumesExactly() throws IOException {
+        Path config = config("  max_steps: 4\n");
+        Outcome o = CliTest.run("train", config.toString());
+        assertEquals(0, o.code(), o.err());
+        Path run = dir.resolve("out");
+        JsonObject adapter = JsonParser.parseString(Files.readString(run.resolve("adapter/adapter_config.json")))
+                .getAsJsonObject();
+        assertEquals("LORA", adapter.get("peft_type").getAsString());
+        assertEquals(8, adapter.get("r").getAsInt());
+        assertTrue(Files.exists(run.resolve("adapter/adapter_model.safetensors")));
+        assertTrue(Files.exists(run.resolve("checkpoint-2/adapter/adapter_model.safetensors")));
+        assertTrue(Files.readString(run.resolve("config.yaml")).contains("num_epochs: 3"), "defaults resolved");
+        List<JsonObject> lines = metrics(run);
+        List<JsonObject> steps = lines.stream().filter(l -> l.has("loss")).collect(Collectors.toList());
+        assertEquals(4, steps.size());
+        assertTrue(steps.stream().allMatch(l -> l.has("step") && l.has("lr") && l.has("epoch")));
+        assertEquals(2, lines.stream().filter(l -> l.has("eval_loss")).count());
+        // r (in + out) for q (256 -> 256) and v (256 -> 128) in 6 layers.
+        assertTrue(o.err().contains("trainable params: " + String.format("%,d", 6 * 8 * (512 + 384))), o.err());
+
+        // The same run again, cut back to its step-2 checkpoint and resumed: the same losses.
+        Path again = dir.resolve("again");
+        assertEquals(0, CliTest.run("train", config.toString(), "--output", again.toString()).code());
+        io.tunebook.model.safetensors.AtomicDirectory.deleteRecursively(again.resolve("checkpoint-4"));
+        Outcome resumed = CliTest.run("train", config.toString(), "--output", again.toString(), "--resume", "latest");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(steps.stream().map(l -> l.get("loss").getAsDouble()).collect(Collectors.toList()),
+                metrics(again).stream().filter(l -> l.has("loss")).map(l -> l.get("loss").getAsDouble())
+                        .collect(Collectors.toList()));
+
+        Outcome chat = CliTest.run("generate", "../models/tiny-base", "--adapter", run.resolve("adapter").toString(),
+                "--chat", "--prompt", "Bonjour, où est ma commande ?", "--max-new-tokens", "8", "--json");
+        assertEquals(0, chat.code(), chat.err());
+        assertFalse(JsonParser.parseString(chat.out()).getAsJsonObject().get("text").getAsString().isEmpty());
+    }
+
+    @Test
+    void badSettingsNameTheirKey() throws IOException {
+        Outcome o = CliTest.run("train", config("  lr_schedulr: cosine\n").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("unknown key 'training.lr_schedulr'"), o.err());
+        o = CliTest.run("train", config("  warmup_ratio: 1.5\n").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("training: warmupRatio must be in [0, 1), got 1.5"), o.err());
+    }
+}
