@@ -97,7 +97,11 @@ final class EvalCommand implements Command {
         if (Files.isDirectory(dataPath)) {
             dataPath = dataPath.resolve(split + ".jsonl");
         }
-        int limit = a.has("limit") ? a.getInt("limit", 0) : data.integer("limit", Integer.MAX_VALUE);
+        int limit = data.integer("limit", Integer.MAX_VALUE);
+        if (a.has("limit")) {
+            limit = a.getInt("limit", 0);
+            data.override("limit", limit);
+        }
         String schema = data.string("json_schema", null);
         data.finish();
 

@@ -1,11 +1,14 @@
 package io.tunebook.cli;
 
+import io.tunebook.data.Message;
+import io.tunebook.eval.client.ChatEncoding;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +69,21 @@ final class GenerateCommand implements Command {
         try (CausalLM model = CausalLM.load(dir);
                 LoraModel adapter = adapterDir == null ? null : LoraModel.load(model, adapterDir)) {
             String prompt = a.get("prompt", "");
+            long[] ids = model.tokenizer().encode(prompt, true);
             if (a.has("chat")) {
-                ChatPrompt chat = ChatPrompt.of(model, a.has("system") ? a.get("system", "") : null, prompt);
-                prompt = chat.text();
-                built = built.toBuilder().eosTokenIds(chat.endIds()).build();
+                if (model.tokenizer().chatTemplate().isEmpty()) {
+                    throw new UsageException(name() + ": " + dir + " has no chat_template; drop --chat");
+                }
+                ChatEncoding chat = ChatEncoding.of(model);
+                List<Message> messages = new ArrayList<>();
+                if (a.has("system")) {
+                    messages.add(Message.system(a.get("system", "")));
+                }
+                messages.add(Message.user(prompt));
+                ids = chat.promptIds(messages);
+                built = chat.untilEndOfTurn(built);
             }
-            GenerationResult r = Generator.of(model).generate(List.of(prompt), built,
+            GenerationResult r = Generator.of(model).generateIds(List.of(ids), built,
                     json ? null : (row, id, delta) -> {
                         System.out.print(delta);
                         System.out.flush();
