@@ -19,15 +19,11 @@ import io.tunebook.eval.judge.PairwiseJudge;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationSettings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * {@code tunebook eval CONFIG.yaml}: base against fine-tuned (and more) on a test split, written as
@@ -66,15 +62,9 @@ final class EvalCommand implements Command {
         Args a = Args.parse(name(), argv, Set.of("output", "limit"), Set.of());
         Path configFile = Args.existingFile(name(), a.positional(name(), 0, "CONFIG.yaml"));
         a.expectPositionals(name(), 1);
-        Object tree;
-        try (InputStream in = Files.newInputStream(configFile)) {
-            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
-        } catch (RuntimeException e) {
-            throw new UsageException(name() + ": " + configFile + " is not valid YAML: " + e.getMessage());
-        }
         String file = configFile.toString();
         Path base = configFile.toAbsolutePath().getParent();
-        YamlSection root = new YamlSection(file, "", tree);
+        YamlSection root = YamlSection.load(name(), configFile);
 
         YamlSection modelSection = root.section("model");
         Path modelPath = resolve(base, modelSection.requiredString("path"));

@@ -29,7 +29,6 @@ import io.tunebook.train.TrainingArguments;
 import io.tunebook.train.TrainingData;
 import io.tunebook.train.TrainingDivergedException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,9 +38,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * {@code tunebook train CONFIG.yaml}: a run described in YAML, in the spirit of Axolotl's files and
@@ -90,15 +87,9 @@ final class TrainCommand implements Command {
         Args a = Args.parse(name(), argv, Set.of("max-steps", "output", "resume"), Set.of());
         Path configFile = Args.existingFile(name(), a.positional(name(), 0, "CONFIG.yaml"));
         a.expectPositionals(name(), 1);
-        Object tree;
-        try (InputStream in = Files.newInputStream(configFile)) {
-            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
-        } catch (RuntimeException e) {
-            throw new UsageException(name() + ": " + configFile + " is not valid YAML: " + e.getMessage());
-        }
         String file = configFile.toString();
         Path base = configFile.toAbsolutePath().getParent();
-        YamlSection root = new YamlSection(file, "", tree);
+        YamlSection root = YamlSection.load(name(), configFile);
 
         YamlSection modelSection = root.section("model");
         String modelPath = modelSection.string("path", null);

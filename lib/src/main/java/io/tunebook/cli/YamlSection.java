@@ -1,11 +1,18 @@
 package io.tunebook.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * One mapping of a YAML run config, read key by key. Keys the command never asked for are errors
@@ -26,6 +33,21 @@ final class YamlSection {
             throw new UsageException(file + ": '" + path + "' must be a mapping of keys");
         }
         this.values = node == null ? Map.of() : (Map<String, Object>) node;
+    }
+
+    /**
+     * The root section of a run config file.
+     *
+     * @throws UsageException naming the command and the file when it is not valid YAML
+     */
+    static YamlSection load(String command, Path configFile) throws IOException {
+        Object tree;
+        try (InputStream in = Files.newInputStream(configFile)) {
+            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        } catch (RuntimeException e) {
+            throw new UsageException(command + ": " + configFile + " is not valid YAML: " + e.getMessage());
+        }
+        return new YamlSection(configFile.toString(), "", tree);
     }
 
     private String where(String key) {

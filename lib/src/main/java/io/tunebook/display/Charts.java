@@ -9,6 +9,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
@@ -36,11 +37,24 @@ final class Charts {
 
     /** An XY chart with tunebook's style: white, light grid, legend inside the top right corner. */
     static XYChart xy(int width, int height, String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChart(width, height);
+        XYChart chart = styled(new XYChart(width, height), title, xTitle, yTitle);
+        XYStyler s = chart.getStyler();
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setLegendBorderColor(new Color(0xD0D7DE));
+        s.setAnnotationLineColor(RED);
+        s.setAnnotationLineStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {6f, 4f}, 0f));
+        return chart;
+    }
+
+    /** What every chart shares: titles, white, light grid, tunebook's fonts and series colours, anti-aliased. */
+    private static <S extends AxesChartStyler, C extends Chart<S, ?>> C styled(C chart, String title, String xTitle,
+            String yTitle) {
         chart.setTitle(title);
         chart.setXAxisTitle(xTitle);
         chart.setYAxisTitle(yTitle);
-        XYStyler s = chart.getStyler();
+        S s = chart.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setPlotBorderVisible(false);
@@ -49,37 +63,18 @@ final class Charts {
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
-        s.setLegendBorderColor(new Color(0xD0D7DE));
         s.setSeriesColors(new Color[] {BLUE, ORANGE, GREEN, RED});
-        s.setAnnotationLineColor(RED);
-        s.setAnnotationLineStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {6f, 4f}, 0f));
         s.setAntiAlias(true);
         return chart;
     }
 
     /** A bar chart with the same look, one colour per series, no legend for a single series. */
     static CategoryChart bars(int width, int height, String title, String xTitle, String yTitle) {
-        CategoryChart chart = new CategoryChart(width, height);
-        chart.setTitle(title);
-        chart.setXAxisTitle(xTitle);
-        chart.setYAxisTitle(yTitle);
+        CategoryChart chart = styled(new CategoryChart(width, height), title, xTitle, yTitle);
         CategoryStyler s = chart.getStyler();
-        s.setChartBackgroundColor(Color.WHITE);
-        s.setPlotBackgroundColor(Color.WHITE);
-        s.setPlotBorderVisible(false);
-        s.setPlotGridLinesColor(new Color(0xE5E7EB));
-        s.setChartTitleBoxVisible(false);
-        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         s.setLegendVisible(false);
-        s.setSeriesColors(new Color[] {BLUE, ORANGE, GREEN, RED});
         s.setLabelsVisible(true);
         s.setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        s.setAntiAlias(true);
         return chart;
     }
 
