@@ -3,7 +3,9 @@
  * {@code com.sun.net.httpserver}. {@code GET /v1/models}, {@code POST /v1/chat/completions} and
  * {@code POST /v1/completions}, with {@code stream: true} as server-sent events; errors in
  * OpenAI's shape. Requests wait in a bounded queue for the one generation worker (a model decodes
- * one batch at a time); a full queue answers 429 with {@code Retry-After}.
+ * one batch at a time); a full queue answers 429 with {@code Retry-After}. Chat messages go through
+ * the model's own chat template ({@link io.tunebook.eval.client.ChatEncoding}) and answers stop at
+ * its end-of-turn token; a model with LoRA adapters (a {@code LoraModel} on it) is served as it is.
  *
  * <p>At the side of the pipeline, like {@code cli}: it may read {@code model} and {@code eval}; no
  * stage imports it.
