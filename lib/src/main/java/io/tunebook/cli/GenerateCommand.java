@@ -66,12 +66,14 @@ final class GenerateCommand implements Command {
         try (CausalLM model = CausalLM.load(dir);
                 LoraModel adapter = adapterDir == null ? null : LoraModel.load(model, adapterDir)) {
             String prompt = a.get("prompt", "");
+            // A rendered chat template carries its own special tokens, as transformers' apply_chat_template does.
+            long[] ids = model.tokenizer().encode(prompt, true);
             if (a.has("chat")) {
                 ChatPrompt chat = ChatPrompt.of(model, a.has("system") ? a.get("system", "") : null, prompt);
-                prompt = chat.text();
+                ids = model.tokenizer().encode(chat.text(), false);
                 built = built.toBuilder().eosTokenIds(chat.endIds()).build();
             }
-            GenerationResult r = Generator.of(model).generate(List.of(prompt), built,
+            GenerationResult r = Generator.of(model).generateIds(List.of(ids), built,
                     json ? null : (row, id, delta) -> {
                         System.out.print(delta);
                         System.out.flush();
