@@ -101,7 +101,7 @@ class TrainCommandTest {
      */
     @Test
     void qloraRunTrainsOnAQuantizedBaseAndItsAdapterLoadsOnDenseAndQuantizedBases() throws IOException {
-        Path config = config("  method: qlora\n  max_steps: 2\n");
+        Path config = config("  method: qlora\n  max_steps: 1\n  warmup_ratio: 0\n");
         Outcome o = CliTest.run("train", config.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.err().contains("base quantized to nf4: 42 layers, 0.5159 bytes per quantized weight"), o.err());
@@ -136,7 +136,7 @@ class TrainCommandTest {
                 Closeness c = Closeness.of(denseAdapted, Closeness.logits(quantized, ids), vocab);
                 assertTrue(c.relativeError() < 0.06 && c.kl() < 0.01 && c.top1() >= 0.9, c.toString());
                 assertTrue(Closeness.of(denseBase, denseAdapted, vocab).relativeError() > 1e-3,
-                        "two steps at lr 1e-3 must move the adapter off its zero start");
+                        "a step at lr 1e-3 must move the adapter off its zero start");
 
                 TrainingArguments args = TrainingArguments.builder().maxSeqLength(384).build();
                 SftData sft = SftData.builder(quantized.tokenizer(), args).build();
