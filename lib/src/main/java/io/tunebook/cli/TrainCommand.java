@@ -82,8 +82,8 @@ final class TrainCommand implements Command {
                 + "  lora: r, alpha, dropout, target_modules (names, a regex, or all-linear), bias (none | all |\n"
                 + "        lora_only), use_rslora, use_dora, init (kaiming_uniform | gaussian), modules_to_save,\n"
                 + "        layers_to_transform\n"
-                + "  quantization (method qlora): type (nf4 | fp4 | int8), block_size, double_quant, compute_dtype\n"
-                + "        (f32 | f16); the base's projections are quantized before the LoRA adapters are added\n"
+                + "  quantization (method qlora): type (nf4 | fp4 | int8), block_size, double_quant, compute_dtype (f32);\n"
+                + "        the base's projections are quantized before the LoRA adapters are added\n"
                 + "  training: method (full | lora | qlora), num_epochs, max_steps, micro_batch_size, eval_batch_size,\n"
                 + "        gradient_accumulation_steps, sequence_len, sample_packing, learning_rate, lr_scheduler,\n"
                 + "        warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1, adam_beta2, adam_epsilon,\n"
@@ -267,14 +267,14 @@ final class TrainCommand implements Command {
         if (!List.of("nf4", "fp4", "int8").contains(type)) {
             throw new UsageException(file + ": quantization.type must be nf4, fp4 or int8, got '" + type + "'");
         }
-        if (!List.of("f32", "f16").contains(computeDtype)) {
-            throw new UsageException(file + ": quantization.compute_dtype must be f32 or f16 (bf16 conversion aborts "
-                    + "this engine), got '" + computeDtype + "'");
+        if (!computeDtype.equals("f32")) {
+            throw new UsageException(file + ": quantization.compute_dtype must be f32 to train, got '" + computeDtype
+                    + "': this engine converts dtypes without recording gradients (f16 compute serves inference only) "
+                    + "and aborts on bf16");
         }
         try {
             return QuantConfig.builder().type(QuantType.valueOf(type.toUpperCase(Locale.ROOT))).blockSize(blockSize)
-                    .doubleQuant(doubleQuant)
-                    .computeDtype(computeDtype.equals("f16") ? DataType.FLOAT16 : DataType.FLOAT32).build();
+                    .doubleQuant(doubleQuant).computeDtype(DataType.FLOAT32).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(file + ": quantization: " + e.getMessage());
         }

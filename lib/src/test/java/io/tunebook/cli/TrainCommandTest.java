@@ -159,7 +159,7 @@ class TrainCommandTest {
         for (String[] bad : new String[][] {
             {"  type: nf3\n", "quantization.type must be nf4, fp4 or int8, got 'nf3'"},
             {"  block_size: 63\n", "quantization: blockSize must be even and in [2, 4096], got 63"},
-            {"  compute_dtype: bf16\n", "quantization.compute_dtype must be f32 or f16"},
+            {"  compute_dtype: f16\n", "quantization.compute_dtype must be f32 to train, got 'f16'"},
             {"  doublequant: true\n", "unknown key 'quantization.doublequant'"}}) {
             config = config("  method: qlora\n");
             Files.writeString(config, Files.readString(config) + "quantization:\n" + bad[0]);
