@@ -7,6 +7,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.tunebook.cli.CliTest.Outcome;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code tunebook bench --methods}: one child JVM per method, measured beside the planner's estimate. */
@@ -42,5 +44,20 @@ class MethodBenchTest {
         Outcome bad = CliTest.run("bench", "../models/tiny-base", "--methods", "lora,dora");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("dora"), bad.err());
+    }
+
+    @Test
+    void theTablePutsMeasuredAndEstimatedMemoryInOneRowAMethod() {
+        Map<String, Object> full = Map.of("method", "full", "trainable_parameters", 6229248.0, "base_weight_bytes",
+                24916992.0, "tokens_per_second", 623.2, "ready_rss_mb", 230.9, "peak_rss_mb", 1074.9,
+                "estimate_mb", Map.of("total", 518.4));
+        Map<String, Object> qlora = Map.of("method", "qlora", "trainable_parameters", 172032.0, "base_weight_bytes",
+                10531992.0, "tokens_per_second", 843.0, "ready_rss_mb", 232.0, "peak_rss_mb", 1105.0,
+                "estimate_mb", Map.of("total", 461.0));
+        assertEquals("training step, batch 4 x seq 256, float32 (each method in a fresh JVM)\n"
+                + "method  trainable params  base weights MiB  train tok/s  ready RSS MiB  peak RSS MiB  estimate MiB\n"
+                + "full             6229248              23.8          623            231          1075           518\n"
+                + "qlora             172032              10.0          843            232          1105           461\n",
+                MethodBench.table(List.of(full, qlora), new MethodBench.Workload(4, 256, 5)));
     }
 }
