@@ -284,7 +284,8 @@ final class TrainCommand implements Command {
     private static CausalLM quantized(CausalLM model, QuantConfig config) {
         if (config != null) {
             ModelMemory memory = Quantizer.quantize(model, config);
-            System.err.printf("base quantized to %s: %d layers, %.4f bytes per quantized weight, %,d bytes in all%n",
+            System.err.printf(Locale.ROOT, "base quantized to %s: %d layers, %.4f bytes per quantized weight, "
+                    + "%,d bytes in all%n",
                     config.type().hfName(), memory.quantizedLayers(), memory.quantizedBytesPerParameter(),
                     memory.totalBytes());
         }
