@@ -9,8 +9,11 @@ import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tensors;
+import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.plan.Method;
 import io.tunebook.train.Batch;
 import io.tunebook.train.TokenWindows;
+import io.tunebook.train.TrainableModel;
 import io.tunebook.train.Trainer;
 import io.tunebook.train.TrainerCallback;
 import io.tunebook.train.TrainingArguments;
@@ -18,6 +21,7 @@ import io.tunebook.train.TrainingData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,21 +46,40 @@ final class BenchCommand implements Command {
     @Override
     public String help() {
         return "usage: tunebook bench DIR [--batch 4] [--seq 256] [--steps 10] [--gen-tokens 64]\n"
-                + "                       [--memory-steps N] [--json]\n"
+                + "                       [--memory-steps N] [--methods full,lora,qlora | --method M] [--json]\n"
                 + "Full fine-tuning steps on random tokens (AdamW, no accumulation), forward passes, and greedy\n"
                 + "generation with the KV cache. MFU = model FLOP/s / float32 matmul peak measured on this machine\n"
                 + "(FLOPs per token: 2 x matmul weights + 4 x layers x seq x attention width, x3 for training).\n"
-                + "--memory-steps N trains N steps and reports resident memory every 100 steps (flat = no leak).";
+                + "--memory-steps N trains N steps and reports resident memory every 100 steps (flat = no leak).\n"
+                + "--methods full,lora,qlora trains the same steps under each method, each in a fresh JVM (--method M\n"
+                + "runs one in this process), and tables tokens/s and peak resident memory beside the planner's\n"
+                + "estimate. LoRA: r 16 on q, k, v, o; QLoRA: the same on an NF4 base with double quantization.";
     }
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps"), Set.of("json"));
+        Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps", "method",
+                "methods"), Set.of("json"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
         int batch = a.getInt("batch", 4);
         int seq = a.getInt("seq", 256);
         int steps = a.getInt("steps", 10);
+        MethodBench.Workload workload = new MethodBench.Workload(batch, seq, steps);
+        if (a.has("method")) {
+            Map<String, Object> one = MethodBench.runOne(dir, method(a.get("method", "")), workload);
+            System.out.println(a.has("json") ? Json.GSON.toJson(one) : Json.PRETTY.toJson(one));
+            return 0;
+        }
+        if (a.has("methods")) {
+            List<Method> methods = new ArrayList<>();
+            for (String m : a.get("methods", "").split(",")) {
+                methods.add(method(m.strip()));
+            }
+            List<Map<String, Object>> rows = MethodBench.compare(dir, methods, workload);
+            System.out.println(a.has("json") ? Json.GSON.toJson(rows) : MethodBench.table(rows, workload));
+            return 0;
+        }
         int genTokens = a.getInt("gen-tokens", 64);
         int memorySteps = a.getInt("memory-steps", 0);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -77,7 +100,7 @@ final class BenchCommand implements Command {
             int[] tokens = randomTokens(c.vocabSize(), 1 << 16);
             TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, batch, seq, 1);
             out.put("forward", forward(model, windows.next(), steps, forwardFlopsPerToken, peak));
-            out.put("train", train(model, windows, steps, 3 * forwardFlopsPerToken, peak));
+            out.put("train", train(model, workload, 3 * forwardFlopsPerToken, peak));
             out.put("generate", generate(model, genTokens));
             if (memorySteps > 0) {
                 out.put("rss_mb_by_step", memory(model, windows, memorySteps));
@@ -86,6 +109,14 @@ final class BenchCommand implements Command {
         out.put("peak_rss_mb", round(procStatusMb("VmHWM")));
         System.out.println(a.has("json") ? Json.GSON.toJson(out) : Json.PRETTY.toJson(out));
         return 0;
+    }
+
+    private Method method(String value) {
+        try {
+            return Method.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(name() + ": " + e.getMessage());
+        }
     }
 
     private static long matmulWeights(ModelConfig c) {
@@ -118,15 +149,29 @@ final class BenchCommand implements Command {
         return r;
     }
 
-    private static Map<String, Object> train(CausalLM model, TokenWindows windows, int steps, double flopsPerToken,
+    private static Map<String, Object> train(CausalLM model, MethodBench.Workload workload, double flopsPerToken,
             double peak) {
-        TrainingArguments args = TrainingArguments.builder().maxSteps(steps + 1).gradientAccumulationSteps(1)
+        double[] speed = trainSteps(TrainableModel.full(model, Dtype.F32), workload);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tokens_per_second", round(speed[0]));
+        r.put("step_seconds", round4(speed[1]));
+        r.put("mfu", round4(speed[0] * flopsPerToken / (peak * 1e9)));
+        return r;
+    }
+
+    /**
+     * {@code steps + 1} optimizer steps on random token windows, AdamW at lr 1e-5, no accumulation;
+     * returns {tokens per second, seconds per step} over all but the first (warm-up) step.
+     */
+    static double[] trainSteps(TrainableModel trainee, MethodBench.Workload workload) {
+        int[] tokens = randomTokens(trainee.model().config().vocabSize(), 1 << 16);
+        TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, workload.batch(), workload.seq(), 1);
+        TrainingArguments args = TrainingArguments.builder().maxSteps(workload.steps() + 1).gradientAccumulationSteps(1)
                 .learningRate(1e-5).loggingSteps(1).build();
-        Batch sample = windows.next();
-        double tokensPerStep = (double) sample.rows() * sample.length();
+        double tokensPerStep = (double) workload.batch() * workload.seq();
         double[] seconds = {0};
         int[] measured = {0};
-        try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+        try (Trainer trainer = Trainer.builder().model(trainee).arguments(args)
                 .trainData(TrainingData.endless(() -> windows)).callback(new TrainerCallback() {
                 @Override
                 public void onStep(io.tunebook.train.StepMetrics m) {
@@ -138,12 +183,7 @@ final class BenchCommand implements Command {
             }).build()) {
             trainer.train();
         }
-        double tps = measured[0] * tokensPerStep / seconds[0];
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("tokens_per_second", round(tps));
-        r.put("step_seconds", round4(seconds[0] / measured[0]));
-        r.put("mfu", round4(tps * flopsPerToken / (peak * 1e9)));
-        return r;
+        return new double[] {measured[0] * tokensPerStep / seconds[0], seconds[0] / measured[0]};
     }
 
     private static Map<String, Object> generate(CausalLM model, int newTokens) {
@@ -204,7 +244,7 @@ final class BenchCommand implements Command {
         return best;
     }
 
-    private static int[] randomTokens(int vocab, int n) {
+    static int[] randomTokens(int vocab, int n) {
         Random random = new Random(7);
         int[] t = new int[n];
         for (int i = 0; i < n; i++) {
@@ -226,11 +266,11 @@ final class BenchCommand implements Command {
         return Double.NaN;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 10) / 10.0;
     }
 
-    private static double round4(double v) {
+    static double round4(double v) {
         return Math.round(v * 10000) / 10000.0;
     }
 }

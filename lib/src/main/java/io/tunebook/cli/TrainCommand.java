@@ -1,5 +1,6 @@
 package io.tunebook.cli;
 
+import ai.djl.ndarray.types.DataType;
 import io.tunebook.data.ChatTemplate;
 import io.tunebook.data.Dataset;
 import io.tunebook.data.DatasetLoader;
@@ -15,6 +16,10 @@ import io.tunebook.model.CausalLM;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tokenizer;
 import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.quant.ModelMemory;
+import io.tunebook.quant.QuantConfig;
+import io.tunebook.quant.QuantType;
+import io.tunebook.quant.Quantizer;
 import io.tunebook.train.Batch;
 import io.tunebook.train.Checkpoints;
 import io.tunebook.train.IntervalStrategy;
@@ -42,10 +47,11 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code tunebook train CONFIG.yaml}: a run described in YAML, in the spirit of Axolotl's files and
- * with the names of the builders: supervised fine-tuning of chat or instruction data (full or
- * LoRA), or pretraining on raw text. The run directory receives the trained artifact
- * ({@code adapter/} in PEFT's layout, or {@code model/}), {@code checkpoint-STEP/} directories,
- * {@code metrics.jsonl} and {@code config.yaml} (the resolved settings).
+ * with the names of the builders: supervised fine-tuning of chat or instruction data (full, LoRA, or
+ * QLoRA: LoRA on a base quantized by {@link Quantizer}), or pretraining on raw text. The run
+ * directory receives the trained artifact ({@code adapter/} in PEFT's layout, or {@code model/}),
+ * {@code checkpoint-STEP/} directories, {@code metrics.jsonl} and {@code config.yaml} (the resolved
+ * settings).
  */
 final class TrainCommand implements Command {
     @Override
@@ -55,7 +61,7 @@ final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a model (full or LoRA) from a YAML run config";
+        return "train a model (full, LoRA or QLoRA) from a YAML run config";
     }
 
     @Override
@@ -73,7 +79,9 @@ final class TrainCommand implements Command {
                 + "  lora: r, alpha, dropout, target_modules (names, a regex, or all-linear), bias (none | all |\n"
                 + "        lora_only), use_rslora, use_dora, init (kaiming_uniform | gaussian), modules_to_save,\n"
                 + "        layers_to_transform\n"
-                + "  training: method (full | lora), num_epochs, max_steps, micro_batch_size, eval_batch_size,\n"
+                + "  quantization (method qlora): type (nf4 | fp4 | int8), block_size, double_quant, compute_dtype (f32);\n"
+                + "        the base's projections are quantized before the LoRA adapters are added\n"
+                + "  training: method (full | lora | qlora), num_epochs, max_steps, micro_batch_size, eval_batch_size,\n"
                 + "        gradient_accumulation_steps, sequence_len, sample_packing, learning_rate, lr_scheduler,\n"
                 + "        warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1, adam_beta2, adam_epsilon,\n"
                 + "        precision, logging_steps, eval_strategy, eval_steps, save_strategy, save_steps,\n"
@@ -106,13 +114,20 @@ final class TrainCommand implements Command {
 
         DataPlan data = DataPlan.read(root.section("data"), base, file);
         YamlSection t = root.section("training");
-        String method = t.string("method", root.has("lora") ? "lora" : "full");
-        if (!method.equals("full") && !method.equals("lora")) {
-            throw new UsageException(file + ": training.method must be full or lora, got '" + method + "'");
+        String method = t.string("method", root.has("quantization") ? "qlora" : root.has("lora") ? "lora" : "full");
+        if (!List.of("full", "lora", "qlora").contains(method)) {
+            throw new UsageException(file + ": training.method must be full, lora or qlora, got '" + method + "'");
         }
-        LoraConfig lora = method.equals("lora") ? loraConfig(root.section("lora"), file) : null;
+        LoraConfig lora = method.equals("full") ? null : loraConfig(root.section("lora"), file);
         if (lora == null && root.has("lora")) {
-            throw new UsageException(file + ": a lora section needs training.method lora, not " + method);
+            throw new UsageException(file + ": a lora section needs training.method lora or qlora, not " + method);
+        }
+        QuantConfig quantization = method.equals("qlora") ? quantConfig(root.section("quantization"), file) : null;
+        if (quantization == null && root.has("quantization")) {
+            throw new UsageException(file + ": a quantization section needs training.method qlora, not " + method);
+        }
+        if (quantization != null && modelPath == null) {
+            throw new UsageException(file + ": training.method qlora quantizes a pretrained base: give model.path");
         }
         TrainingArguments args = arguments(t, a, file, data.isText());
         t.finish();
@@ -132,7 +147,8 @@ final class TrainCommand implements Command {
                 : CausalLM.initialize(ModelConfig.read(resolve(base, initConfig)),
                         Tokenizer.load(resolve(base, tokenizerDir)), initSeed);
                 LoraModel adapter = lora == null ? null
-                        : LoraModel.wrap(model, lora.toBuilder().baseModelNameOrPath(modelPath).build())) {
+                        : LoraModel.wrap(quantized(model, quantization),
+                                lora.toBuilder().baseModelNameOrPath(modelPath).build())) {
             TrainableModel trainee = adapter == null ? TrainableModel.full(model, saveDtype) : TrainableModel.lora(adapter);
             System.err.printf("model: %,d parameters%s%n", model.parameterCount(),
                     adapter == null ? " (all trained)" : "; " + adapter.parameterCounts());
@@ -225,6 +241,46 @@ final class TrainCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(file + ": lora: " + e.getMessage());
         }
+    }
+
+    /**
+     * The {@code quantization} section, bitsandbytes' settings under Axolotl-like names. It is recorded
+     * in the run's {@code config.yaml} only: the adapter stays plain PEFT, loadable on the dense base
+     * or a quantized one, and PEFT versions before its forward-compatibility filter refuse
+     * {@code adapter_config.json} fields they do not know.
+     */
+    private static QuantConfig quantConfig(YamlSection q, String file) {
+        String type = q.string("type", "nf4");
+        int blockSize = q.integer("block_size", 64);
+        boolean doubleQuant = q.bool("double_quant", true);
+        String computeDtype = q.string("compute_dtype", "f32");
+        q.finish();
+        if (!List.of("nf4", "fp4", "int8").contains(type)) {
+            throw new UsageException(file + ": quantization.type must be nf4, fp4 or int8, got '" + type + "'");
+        }
+        if (!computeDtype.equals("f32")) {
+            throw new UsageException(file + ": quantization.compute_dtype must be f32 to train, got '" + computeDtype
+                    + "': this engine converts dtypes without recording gradients (f16 compute serves inference only) "
+                    + "and aborts on bf16");
+        }
+        try {
+            return QuantConfig.builder().type(QuantType.valueOf(type.toUpperCase(Locale.ROOT))).blockSize(blockSize)
+                    .doubleQuant(doubleQuant).computeDtype(DataType.FLOAT32).build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(file + ": quantization: " + e.getMessage());
+        }
+    }
+
+    /** The base model, its projections quantized first when the run is QLoRA. */
+    private static CausalLM quantized(CausalLM model, QuantConfig config) {
+        if (config != null) {
+            ModelMemory memory = Quantizer.quantize(model, config);
+            System.err.printf(Locale.ROOT, "base quantized to %s: %d layers, %.4f bytes per quantized weight, "
+                    + "%,d bytes in all%n",
+                    config.type().hfName(), memory.quantizedLayers(), memory.quantizedBytesPerParameter(),
+                    memory.totalBytes());
+        }
+        return model;
     }
 
     /** {@code latest} is the run's newest checkpoint; anything else a checkpoint directory. */

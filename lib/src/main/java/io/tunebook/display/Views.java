@@ -13,6 +13,10 @@ import io.tunebook.eval.ab.BlindAbSession;
 import io.tunebook.eval.judge.JudgeSummary;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.lora.TrainableParameters;
+import io.tunebook.plan.Estimate;
+import io.tunebook.plan.MemoryBreakdown;
+import io.tunebook.plan.Recommendation;
+import io.tunebook.quant.ModelMemory;
 import io.tunebook.train.SearchResult;
 import io.tunebook.train.TrainingResult;
 import java.util.List;
@@ -37,7 +41,8 @@ public final class Views {
     public static final List<Class<?>> TYPES = List.of(Displayable.class, Dataset.class, DatasetStats.class,
             ValidationReport.class, CleaningReport.class, CleaningResult.class, DatasetSplits.class, LoraModel.class,
             TrainableParameters.class, SearchResult.class, TrainingResult.class, EvaluationResult.class,
-            JudgeSummary.class, JudgeComparison.class, AbPair.class, BlindAbSession.class);
+            JudgeSummary.class, JudgeComparison.class, AbPair.class, BlindAbSession.class, Estimate.class,
+            MemoryBreakdown.class, Recommendation.class, ModelMemory.class);
 
     /** How {@code value} is displayed; empty for values tunebook does not know. */
     public static Optional<Displayable> of(Object value) {
@@ -75,6 +80,14 @@ public final class Views {
         } else if (value instanceof TrainingResult r) {
             String outcome = TrainingView.outcome(r);
             return Optional.of(() -> MimeBundle.text(outcome).withHtml(Tables.paragraph(outcome)));
+        } else if (value instanceof Estimate e) {
+            return Optional.of(MemoryView.of(e));
+        } else if (value instanceof MemoryBreakdown b) {
+            return Optional.of(MemoryView.of(b));
+        } else if (value instanceof Recommendation r) {
+            return Optional.of(RecommendationView.of(r));
+        } else if (value instanceof ModelMemory m) {
+            return Optional.of(ModelMemoryView.of(m));
         }
         return Optional.empty();
     }

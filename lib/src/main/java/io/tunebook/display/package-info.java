@@ -1,7 +1,7 @@
 /**
  * Tables, charts and MIME bundles for notebooks and consoles. At the side of the pipeline: it may
- * read every stage ({@code data}, {@code model}, {@code lora}, {@code train}, {@code eval}); no
- * stage imports it.
+ * read every stage ({@code data}, {@code model}, {@code lora}, {@code quant}, {@code train},
+ * {@code eval}) and the planner ({@code plan}); no stage imports it.
  *
  * <p>Every view is a {@link io.tunebook.display.Displayable}: {@code text/plain} always, plus
  * {@code text/html} (self-contained: inline styles, images as data URIs) or {@code image/png}.
@@ -11,6 +11,9 @@
  * run: {@link io.tunebook.display.TrainingHistory} records it as a trainer callback and gives
  * {@link io.tunebook.display.TrainingView} snapshots (progress bar and
  * {@link io.tunebook.display.LossChart}); {@link io.tunebook.display.ConsoleProgress} prints it.
+ * Planning: {@link io.tunebook.display.MemoryView} (an estimate's memory by part),
+ * {@link io.tunebook.display.RecommendationView} (the decision and its reasons) and
+ * {@link io.tunebook.display.ModelMemoryView} (dense and quantized weight bytes).
  * {@link io.tunebook.display.Views#of} finds the view of any value a notebook cell returns.
  * {@link io.tunebook.display.Tables} holds what makes them all look alike.
  */

@@ -19,4 +19,9 @@ public final class Autograd {
             JniUtils.setGradMode(false);
         }
     }
+
+    /** True while the calling thread records an autograd graph (inside a gradient collector). */
+    public static boolean recording() {
+        return "PyTorch".equals(Engine.getInstance().getEngineName()) && JniUtils.isGradMode();
+    }
 }

@@ -13,8 +13,9 @@ import java.util.List;
  * @param doubleQuant quantize the block scales again ({@code bnb_4bit_use_double_quant})
  * @param doubleQuantBlockSize block scales sharing one second-level float32 scale
  * @param computeDtype dtype the weight is dequantized to for the matmul ({@code bnb_4bit_compute_dtype}):
- *     FLOAT32 (the default), or FLOAT16 to halve the transient dense weight (bfloat16
- *     conversion aborts this engine, so it is not offered)
+ *     FLOAT32 (the default), or FLOAT16 to halve the transient dense weight in inference (not in
+ *     training: this engine's dtype conversion records no gradient; bfloat16 conversion aborts
+ *     this engine, so it is not offered)
  * @param skipModules modules kept dense, matched against the last part of the module path
  *     ({@code lm_head}, {@code q_proj}...) or the whole path
  */

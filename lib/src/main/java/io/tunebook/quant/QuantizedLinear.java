@@ -3,6 +3,7 @@ package io.tunebook.quant;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.tunebook.model.Autograd;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
 
@@ -15,6 +16,10 @@ import io.tunebook.model.Projection;
  * matmul needs it for the input gradient); bitsandbytes avoids that with a custom autograd function
  * that dequantizes again in the backward, which DJL cannot express. Training therefore holds one
  * dense weight per layer between forward and backward; inference holds one at a time.
+ *
+ * <p>A compute dtype other than the input's serves inference only: DJL converts dtypes with
+ * autograd off, so under a gradient collector the converted input would carry no gradient back
+ * and the adapters below this layer would train on a cut graph. The forward refuses it there.
  */
 public final class QuantizedLinear implements Projection, AutoCloseable {
     private final String name;
@@ -43,6 +48,11 @@ public final class QuantizedLinear implements Projection, AutoCloseable {
     public NDArray forward(NDArray x) {
         NDManager m = x.getManager();
         DataType inputType = x.getDataType();
+        if (computeDtype != inputType && Autograd.recording()) {
+            throw new IllegalStateException(name + ": compute dtype " + computeDtype + " cannot train on "
+                    + inputType + " inputs: this engine converts dtypes without recording gradients, so none would "
+                    + "flow back through the layer; train with the input's dtype (float16 compute serves inference)");
+        }
         try (NDManager scratch = m.newSubManager()) {
             NDArray w = weight.dequantize(scratch, computeDtype);
             NDArray in = x;

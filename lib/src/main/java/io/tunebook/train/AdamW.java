@@ -50,8 +50,11 @@ public final class AdamW implements AutoCloseable {
         double bias2 = 1 - Math.pow(beta2, step);
         double stepSize = lr / bias1;
         double sqrtBias2 = Math.sqrt(bias2);
-        try (NDManager scratch = manager.newSubManager()) {
-            for (Slot s : slots) {
+        for (Slot s : slots) {
+            // One scratch manager per parameter: its temporaries (the gradient handle, g(1-b1), g^2,
+            // the denominator, the update) are freed before the next parameter's are made, so the
+            // step adds one parameter's worth of memory, not the model's.
+            try (NDManager scratch = manager.newSubManager()) {
                 NDArray g = s.param.getGradient();
                 g.attach(scratch);
                 if (s.decay && weightDecay != 0) {

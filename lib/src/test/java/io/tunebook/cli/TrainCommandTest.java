@@ -7,6 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.tunebook.cli.CliTest.Outcome;
+import io.tunebook.data.Dataset;
+import io.tunebook.data.Datasets;
+import io.tunebook.data.Message;
+import io.tunebook.lora.LoraModel;
+import io.tunebook.model.CausalLM;
+import io.tunebook.quant.Closeness;
+import io.tunebook.quant.QuantConfig;
+import io.tunebook.quant.Quantizer;
+import io.tunebook.train.SftData;
+import io.tunebook.train.TrainableModel;
+import io.tunebook.train.Trainer;
+import io.tunebook.train.TrainingArguments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tunebook train} on LoRA fine-tuning of the shipped model with a slice of the shipped support data. */
 class TrainCommandTest {
+    private static final Path TINY = Path.of("../models/tiny-base");
+
     @TempDir
     Path dir;
 
@@ -75,6 +89,84 @@ class TrainCommandTest {
                 "--chat", "--prompt", "Bonjour, où est ma commande ?", "--max-new-tokens", "8", "--json");
         assertEquals(0, chat.code(), chat.err());
         assertFalse(JsonParser.parseString(chat.out()).getAsJsonObject().get("text").getAsString().isEmpty());
+    }
+
+    /**
+     * QLoRA trains on an NF4 base and writes a plain PEFT adapter. Loaded on a base quantized again
+     * the same way it reproduces the run's last validation loss (quantization is deterministic, so
+     * the model is the one that trained: 1e-5 relative allows float summation order only). Loaded
+     * on the dense base it gives logits within the NF4 bound of QuantizerTest (relative L2 < 6%,
+     * KL < 0.01 nats, top-1 kept at 90% of positions): the adapter is a small update, and what
+     * separates the two is the base's quantization error alone.
+     */
+    @Test
+    void qloraRunTrainsOnAQuantizedBaseAndItsAdapterLoadsOnDenseAndQuantizedBases() throws IOException {
+        Path config = config("  method: qlora\n  max_steps: 1\n  warmup_ratio: 0\n");
+        Outcome o = CliTest.run("train", config.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("base quantized to nf4: 42 layers, 0.5159 bytes per quantized weight"), o.err());
+        Path run = dir.resolve("out");
+        Path adapterDir = run.resolve("adapter");
+        JsonObject adapter = JsonParser.parseString(Files.readString(adapterDir.resolve("adapter_config.json")))
+                .getAsJsonObject();
+        assertEquals("LORA", adapter.get("peft_type").getAsString());
+        assertFalse(adapter.toString().contains("nf4"), "the adapter config stays plain PEFT: " + adapter);
+        String resolved = Files.readString(run.resolve("config.yaml"));
+        assertTrue(resolved.contains("quantization:\n  type: nf4\n  block_size: 64\n  double_quant: true\n"
+                + "  compute_dtype: f32\n"), resolved);
+        double lastEval = metrics(run).stream().filter(l -> l.has("eval_loss"))
+                .reduce((a, b) -> b).orElseThrow().get("eval_loss").getAsDouble();
+
+        Dataset validation = Datasets.from(List.of(dir.resolve("validation.jsonl"))).load();
+        long[] ids;
+        float[] denseBase;
+        float[] denseAdapted;
+        try (CausalLM dense = CausalLM.load(TINY)) {
+            ids = dense.tokenizer().encode(validation.get(0).conversation().messages().stream().map(Message::content)
+                    .collect(Collectors.joining("\n")), true);
+            denseBase = Closeness.logits(dense, ids);
+            try (LoraModel lora = LoraModel.load(dense, adapterDir)) {
+                denseAdapted = Closeness.logits(dense, ids);
+            }
+        }
+        try (CausalLM quantized = CausalLM.load(TINY)) {
+            Quantizer.quantize(quantized, QuantConfig.nf4());
+            try (LoraModel lora = LoraModel.load(quantized, adapterDir)) {
+                int vocab = quantized.config().vocabSize();
+                Closeness c = Closeness.of(denseAdapted, Closeness.logits(quantized, ids), vocab);
+                assertTrue(c.relativeError() < 0.06 && c.kl() < 0.01 && c.top1() >= 0.9, c.toString());
+                assertTrue(Closeness.of(denseBase, denseAdapted, vocab).relativeError() > 1e-3,
+                        "a step at lr 1e-3 must move the adapter off its zero start");
+
+                TrainingArguments args = TrainingArguments.builder().maxSeqLength(384).build();
+                SftData sft = SftData.builder(quantized.tokenizer(), args).build();
+                try (Trainer trainer = Trainer.builder().model(TrainableModel.lora(lora)).arguments(args)
+                        .trainData(sft.training(validation)).build()) {
+                    double replayed = trainer.evaluate(sft.evaluation(validation));
+                    assertEquals(lastEval, replayed, 1e-5 * lastEval);
+                }
+            }
+        }
+    }
+
+    @Test
+    void quantizationNeedsQloraAndValidSettings() throws IOException {
+        Path config = config("  method: lora\n");
+        Files.writeString(config, Files.readString(config) + "quantization:\n  type: nf4\n");
+        Outcome o = CliTest.run("train", config.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("a quantization section needs training.method qlora, not lora"), o.err());
+        for (String[] bad : new String[][] {
+            {"  type: nf3\n", "quantization.type must be nf4, fp4 or int8, got 'nf3'"},
+            {"  block_size: 63\n", "quantization: blockSize must be even and in [2, 4096], got 63"},
+            {"  compute_dtype: f16\n", "quantization.compute_dtype must be f32 to train, got 'f16'"},
+            {"  doublequant: true\n", "unknown key 'quantization.doublequant'"}}) {
+            config = config("  method: qlora\n");
+            Files.writeString(config, Files.readString(config) + "quantization:\n" + bad[0]);
+            o = CliTest.run("train", config.toString());
+            assertEquals(2, o.code(), o.err());
+            assertTrue(o.err().contains(bad[1]), o.err());
+        }
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.tunebook.quant;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -79,6 +81,13 @@ class QuantizedLinearTest {
                 assertEquals(DataType.FLOAT32, y16.getDataType());
                 // Half precision keeps 11 significant bits: outputs of magnitude ~8 agree to ~0.02.
                 assertArrayEquals(f32.forward(x).toFloatArray(), y16.toFloatArray(), 0.05f);
+
+                // DJL's dtype conversion runs with autograd off: recording through it would cut the graph.
+                x.setRequiresGradient(true);
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    IllegalStateException e = assertThrows(IllegalStateException.class, () -> f16.forward(x));
+                    assertTrue(e.getMessage().contains("serves inference"), e.getMessage());
+                }
             }
         }
     }

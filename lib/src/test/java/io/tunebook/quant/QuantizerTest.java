@@ -1,5 +1,6 @@
 package io.tunebook.quant;
 
+import static io.tunebook.quant.Closeness.logits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.Linear;
 import io.tunebook.model.ModelConfig;
@@ -16,7 +15,6 @@ import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
 import io.tunebook.model.ModelException;
 import io.tunebook.model.Projection;
-import io.tunebook.model.Tensors;
 import io.tunebook.model.safetensors.Dtype;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,58 +40,6 @@ class QuantizerTest {
 
     @TempDir
     Path tmp;
-
-    /** Mean KL(dense || quantized) per position, relative L2 error of the logits, top-1 agreement. */
-    record Closeness(double kl, double relativeError, double top1) {
-    }
-
-    static float[] logits(CausalLM model, long[] ids) {
-        try (NDManager m = model.manager().newSubManager()) {
-            return model.transformer().forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null)
-                    .toFloatArray();
-        }
-    }
-
-    static Closeness compare(float[] dense, float[] quant, int vocab) {
-        double kl = 0;
-        double diff = 0;
-        double norm = 0;
-        int agree = 0;
-        int positions = dense.length / vocab;
-        for (int t = 0; t < positions; t++) {
-            double[] p = logSoftmax(dense, t * vocab, vocab);
-            double[] q = logSoftmax(quant, t * vocab, vocab);
-            int argP = 0;
-            int argQ = 0;
-            for (int v = 0; v < vocab; v++) {
-                kl += Math.exp(p[v]) * (p[v] - q[v]);
-                double d = dense[t * vocab + v] - quant[t * vocab + v];
-                diff += d * d;
-                norm += dense[t * vocab + v] * (double) dense[t * vocab + v];
-                argP = p[v] > p[argP] ? v : argP;
-                argQ = q[v] > q[argQ] ? v : argQ;
-            }
-            agree += argP == argQ ? 1 : 0;
-        }
-        return new Closeness(kl / positions, Math.sqrt(diff / norm), (double) agree / positions);
-    }
-
-    private static double[] logSoftmax(float[] x, int off, int n) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, x[off + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.exp(x[off + i] - max);
-        }
-        double log = max + Math.log(sum);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = x[off + i] - log;
-        }
-        return out;
-    }
 
     @BeforeAll
     static void load() {
@@ -121,12 +67,12 @@ class QuantizerTest {
         long[] ids = dense.tokenizer().encode(TEXT, true);
         float[] reference = logits(dense, ids);
         int vocab = dense.config().vocabSize();
-        Closeness c4 = compare(reference, logits(nf4, ids), vocab);
+        Closeness c4 = Closeness.of(reference, logits(nf4, ids), vocab);
         assertTrue(c4.relativeError() < 0.06 && c4.kl() < 0.01 && c4.top1() >= 0.9, "NF4: " + c4);
         assertTrue(c4.relativeError() > 0.001, "NF4 changed nothing: " + c4);
         try (CausalLM int8 = CausalLM.load(TINY)) {
             Quantizer.quantize(int8, QuantConfig.builder().type(QuantType.INT8).build());
-            Closeness c8 = compare(reference, logits(int8, ids), vocab);
+            Closeness c8 = Closeness.of(reference, logits(int8, ids), vocab);
             assertTrue(c8.relativeError() < 0.006 && c8.kl() < 1e-4 && c8.top1() == 1.0, "INT8: " + c8);
         }
     }
