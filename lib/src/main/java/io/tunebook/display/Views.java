@@ -103,7 +103,6 @@ public final class Views {
     private static Displayable splits(DatasetSplits s) {
         StringColumn name = StringColumn.create("split", "train", "validation", "test");
         IntColumn size = IntColumn.create("examples", s.train().size(), s.validation().size(), s.test().size());
-        Table t = Table.create("Splits", name, size);
-        return () -> MimeBundle.text(Tables.text(t).stripTrailing()).withHtml(Tables.html(t));
+        return TableView.of(Table.create("Splits", name, size));
     }
 }
