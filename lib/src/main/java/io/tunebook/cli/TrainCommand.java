@@ -136,7 +136,14 @@ final class TrainCommand implements Command {
         Path inFile = resolve(base, output.string("dir", "runs/train"));
         Path runDir = a.has("output") ? Path.of(a.get("output", "")) : inFile;
         output.override("dir", runDir.toString());
-        Dtype saveDtype = Dtype.valueOf(output.string("save_dtype", "f32").toUpperCase(Locale.ROOT));
+        String dtypeName = output.string("save_dtype", "f32");
+        Dtype saveDtype = switch (dtypeName) {
+            case "f32" -> Dtype.F32;
+            case "f16" -> Dtype.F16;
+            case "bf16" -> Dtype.BF16;
+            default -> throw new UsageException(file + ": output.save_dtype must be f32, f16 or bf16, got '"
+                    + dtypeName + "'");
+        };
         output.finish();
         root.finish();
         Path resume = a.has("resume") ? checkpoint(a.get("resume", ""), runDir) : null;
@@ -353,7 +360,11 @@ final class TrainCommand implements Command {
             }
             SftData.Builder sft = SftData.builder(tokenizer, args).trainOnAllTokens(trainOnInputs).truncation(truncation);
             if (chatTemplate != null) {
-                sft.template(ChatTemplate.builtIn(chatTemplate));
+                try {
+                    sft.template(ChatTemplate.builtIn(chatTemplate));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(file + ": data.chat_template: " + e.getMessage());
+                }
             }
             SftData prepared = sft.build();
             Dataset trainSet = load(train);

@@ -177,5 +177,15 @@ class TrainCommandTest {
         o = CliTest.run("train", config("  warmup_ratio: 1.5\n").toString());
         assertEquals(2, o.code());
         assertTrue(o.err().contains("training: warmupRatio must be in [0, 1), got 1.5"), o.err());
+        Path config = config("");
+        Files.writeString(config, Files.readString(config).replace("output:\n", "output:\n  save_dtype: f8\n"));
+        o = CliTest.run("train", config.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("output.save_dtype must be f32, f16 or bf16, got 'f8'"), o.err());
+        Files.writeString(config, Files.readString(config).replace("  save_dtype: f8\n", "")
+                .replace("data:\n", "data:\n  chat_template: vicuna\n"));
+        o = CliTest.run("train", config.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("data.chat_template: "), o.err());
     }
 }
