@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.DataType;
 import io.tunebook.data.ChatTemplate;
 import io.tunebook.data.Dataset;
 import io.tunebook.data.DatasetLoader;
+import io.tunebook.data.TokenizedDataset;
 import io.tunebook.data.Datasets;
 import io.tunebook.data.Truncation;
 import io.tunebook.display.ConsoleProgress;
@@ -368,8 +369,9 @@ final class TrainCommand implements Command {
             }
             SftData prepared = sft.build();
             Dataset trainSet = load(train);
-            System.err.printf("train: %s%n%s%n", trainSet, prepared.report(trainSet));
-            builder.trainData(prepared.training(trainSet));
+            TokenizedDataset tokenized = prepared.tokenize(trainSet);
+            System.err.printf("train: %s%n%s%n", trainSet, tokenized.report());
+            builder.trainData(prepared.training(tokenized));
             if (!validation.isEmpty()) {
                 Dataset validationSet = load(validation);
                 System.err.printf("validation: %s%n", validationSet);

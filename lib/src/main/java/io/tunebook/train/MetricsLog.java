@@ -4,9 +4,11 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.tunebook.model.safetensors.AtomicFile;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -44,7 +46,9 @@ public final class MetricsLog implements TrainerCallback, AutoCloseable {
                 ? Files.readAllLines(file).stream().filter(l -> !l.isBlank())
                         .filter(l -> stepOf(file, l) <= step).collect(Collectors.toList())
                 : List.of();
-        Files.write(file, kept);
+        // Replaced at once: a crash here must not lose the log of the steps before the checkpoint.
+        AtomicFile.write(file, kept.isEmpty() ? new byte[0]
+                : (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8));
         return new MetricsLog(Files.newBufferedWriter(file, StandardOpenOption.APPEND));
     }
 

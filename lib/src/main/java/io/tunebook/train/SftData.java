@@ -64,7 +64,12 @@ public final class SftData {
 
     /** Training batches, reshuffled each epoch. */
     public TrainingData training(Dataset train) {
-        return trainBatching.trainingData(tokenize(train).examples());
+        return training(tokenize(train));
+    }
+
+    /** Training batches of examples already tokenized (e.g. to look at their report first). */
+    public TrainingData training(TokenizedDataset train) {
+        return trainBatching.trainingData(train.examples());
     }
 
     /** Validation batches, in a fixed order. */

@@ -166,7 +166,8 @@ public final class Trainer implements AutoCloseable {
                     micro.add(source.next());
                     batchInEpoch++;
                 }
-                lastLoss = optimizerStep(micro, step, window);
+                double lr = args.learningRateAt(step, total);
+                lastLoss = optimizerStep(micro, step, lr, window);
                 boolean epochEnded = perEpoch > 0 && batchInEpoch == perEpoch;
                 if (epochEnded) {
                     epoch++;
@@ -177,7 +178,7 @@ public final class Trainer implements AutoCloseable {
                 int done = state.globalStep();
                 if (done % args.loggingSteps() == 0 || done == total) {
                     double epochs = perEpoch == 0 ? Double.NaN : epoch + (double) batchInEpoch / perEpoch;
-                    StepMetrics m = window.metrics(done, total, epochs, args.learningRateAt(step, total),
+                    StepMetrics m = window.metrics(done, total, epochs, lr,
                             (System.nanoTime() - start) / 1e9);
                     hooks.forEach(h -> h.onStep(m));
                 }
@@ -248,8 +249,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** One optimizer step over its micro-batches; returns the step's mean loss per counted token. */
-    private double optimizerStep(List<Batch> micro, int step, Window window) {
-        double lr = args.learningRateAt(step, args.totalSteps(data.batchesPerEpoch()));
+    private double optimizerStep(List<Batch> micro, int step, double lr, Window window) {
         long counted = 0;
         for (Batch b : micro) {
             counted += CausalLmLoss.countedTokens(b.labels());
