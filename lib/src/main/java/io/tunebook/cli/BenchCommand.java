@@ -53,21 +53,57 @@ final class BenchCommand implements Command {
                 + "--memory-steps N trains N steps and reports resident memory every 100 steps (flat = no leak).\n"
                 + "--methods full,lora,qlora trains the same steps under each method, each in a fresh JVM (--method M\n"
                 + "runs one in this process), and tables tokens/s and peak resident memory beside the planner's\n"
-                + "estimate. LoRA: r 16 on q, k, v, o; QLoRA: the same on an NF4 base with double quantization.";
+                + "estimate. LoRA: r 16 on q, k, v, o; QLoRA: the same on an NF4 base with double quantization.\n"
+                + "\n"
+                + "usage: tunebook bench --real CONFIG.json [--phases load,lora,qlora,full,generate] [--batch 1]\n"
+                + "                       [--seq 512] [--rank 16] [--steps 1] [--checkpoint-dir DIR] [--seed N] [--json]\n"
+                + "A real model's published shape: writes (or reuses) a seeded random bf16 checkpoint of CONFIG.json,\n"
+                + "sharded as Hugging Face does (default bench/out/real/NAME), then runs each phase in a fresh JVM:\n"
+                + "load (16-bit base), lora (r RANK on every linear layer, 16-bit base), qlora (NF4 + double\n"
+                + "quantization, gradient checkpointing), full (float32, AdamW), generate (greedy, 16 new tokens after\n"
+                + "32, KV cache): peak RSS, load seconds, seconds per step (the mean of --steps steps after a warm-up\n"
+                + "step; --steps 0 times the first) and tokens/s, beside the planner's CPU estimate. A phase whose\n"
+                + "weights cannot fit in MemAvailable\n"
+                + "is refused before anything loads (exit 1).";
     }
 
     @Override
     public int run(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps", "method",
-                "methods"), Set.of("json"));
+                "methods", "real", "phases", "phase", "rank", "checkpoint-dir", "seed"), Set.of("json"));
+        if (a.has("real")) {
+            a.expectPositionals(name(), 0);
+            Path config = Path.of(a.get("real", ""));
+            MethodBench.Workload workload = new MethodBench.Workload(a.getInt("batch", 1), a.getInt("seq", 512),
+                    a.getInt("steps", 1));
+            RealBench.Options o = new RealBench.Options(config,
+                    RealBench.phases(a.get("phases", "load,lora,qlora,full,generate")), workload, a.getInt("rank", 16),
+                    a.has("checkpoint-dir") ? Path.of(a.get("checkpoint-dir", "")) : RealBench.defaultCheckpointDir(config),
+                    a.has("seed") ? Long.parseLong(a.get("seed", "")) : RealBench.DEFAULT_SEED);
+            try {
+                Map<String, Object> result = RealBench.run(o);
+                System.out.println(a.has("json") ? Json.GSON.toJson(result) : RealBench.table(result));
+            } catch (io.tunebook.plan.HostMemory.InsufficientMemoryException e) {
+                System.err.println("tunebook bench: " + e.getMessage());
+                return 1;
+            }
+            return 0;
+        }
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
         int batch = a.getInt("batch", 4);
         int seq = a.getInt("seq", 256);
         int steps = a.getInt("steps", 10);
         MethodBench.Workload workload = new MethodBench.Workload(batch, seq, steps);
+        if (a.has("phase")) {
+            Map<String, Object> one = RealBench.runPhase(dir, RealBench.Phase.parse(a.get("phase", "")), workload,
+                    a.getInt("rank", 16));
+            System.out.println(a.has("json") ? Json.GSON.toJson(one) : Json.PRETTY.toJson(one));
+            return 0;
+        }
         if (a.has("method")) {
-            Map<String, Object> one = MethodBench.runOne(dir, method(a.get("method", "")), workload);
+            Map<String, Object> one = MethodBench.runOne(dir, MethodBench.Setup.quickstart(method(a.get("method", ""))),
+                    workload);
             System.out.println(a.has("json") ? Json.GSON.toJson(one) : Json.PRETTY.toJson(one));
             return 0;
         }
@@ -175,7 +211,7 @@ final class BenchCommand implements Command {
                 .trainData(TrainingData.endless(() -> windows)).callback(new TrainerCallback() {
                 @Override
                 public void onStep(io.tunebook.train.StepMetrics m) {
-                    if (m.step() > 1) { // the first step warms up the engine
+                    if (m.step() > 1 || workload.steps() == 0) { // the first step warms up the engine
                         seconds[0] += tokensPerStep / m.tokensPerSecond();
                         measured[0]++;
                     }

@@ -44,7 +44,7 @@ import java.util.Map;
  */
 public record Estimate(String modelName, ModelConfig model, Method method, int sequenceLength, int batchSize,
         int rank, List<String> targetModules, Optimizer optimizer, boolean gradientCheckpointing, Precision precision,
-        boolean flashAttention, long overheadBytes, double mfu, QuantConfig quantization) {
+        boolean flashAttention, long overheadBytes, double mfu, QuantConfig quantization, Hardware hardware) {
 
     /** The projections LoRA can target, in Hugging Face module names. */
     public static final List<String> PROJECTIONS = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
@@ -55,8 +55,8 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         if (model == null) {
             throw new IllegalArgumentException("give a model: a config.json or a reference size such as 8B");
         }
-        if (method == null || optimizer == null || precision == null || quantization == null) {
-            throw new IllegalArgumentException("method, optimizer, precision and quantization must be given");
+        if (method == null || optimizer == null || precision == null || quantization == null || hardware == null) {
+            throw new IllegalArgumentException("method, optimizer, precision, quantization and hardware must be given");
         }
         positive("sequenceLength", sequenceLength);
         positive("batchSize", batchSize);
@@ -130,16 +130,11 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
     }
 
     public MemoryBreakdown memory() {
-        int p = precision.bytes();
-        long weights;
-        if (method == Method.QLORA) {
-            double quantized = layerProjections().stream()
-                    .mapToDouble(pr -> pr.weights() * quantization.bytesPerParameter(pr.weights())).sum()
-                    * model.numHiddenLayers();
-            weights = Math.round(quantized) + (parameters() - projectionParameters()) * p;
-        } else {
-            weights = parameters() * p;
+        if (hardware == Hardware.CPU) {
+            return cpuMemory();
         }
+        int p = precision.bytes();
+        long weights = baseWeightBytes(p);
         int trainableBytes = method == Method.FULL ? p : 4;
         long trainable = trainableParameters();
         long adapters = adapterParameters() * 4;
@@ -148,7 +143,53 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activationBytes(), overheadBytes);
     }
 
-    private long activationBytes() {
+    /** Weights of one decoder layer's projections. */
+    private long layerProjectionWeights() {
+        return layerProjections().stream().mapToLong(Projection::weights).sum();
+    }
+
+    /** Bytes of the base weights as stored: quantized projections for QLoRA, the rest in the precision. */
+    private long baseWeightBytes(int p) {
+        if (method != Method.QLORA) {
+            return parameters() * p;
+        }
+        double quantized = layerProjections().stream()
+                .mapToDouble(pr -> pr.weights() * quantization.bytesPerParameter(pr.weights())).sum()
+                * model.numHiddenLayers();
+        return Math.round(quantized) + (parameters() - projectionParameters()) * p;
+    }
+
+    /**
+     * The CPU profile (see {@link Hardware#CPU}): no device context; full fine-tuning holds float32
+     * weights, LoRA and QLoRA hold the frozen base in the precision (QLoRA's projections quantized);
+     * adapters, gradients and AdamW moments in float32; the compute runs in float32.
+     */
+    private MemoryBreakdown cpuMemory() {
+        int p = method == Method.FULL ? 4 : precision.bytes();
+        long weights = baseWeightBytes(p);
+        long trainable = trainableParameters();
+        long adapters = adapterParameters() * 4;
+        long gradients = trainable * 4;
+        long optimizerStates = Math.round(trainable * optimizer.bytesPerParameter(4));
+        long h = model.hiddenSize();
+        long tokens = (long) sequenceLength * batchSize;
+        long layers = model.numHiddenLayers();
+        long perLayer = Math.round(activationValuesPerToken() * Hardware.CPU_KEPT_PER_VALUE) * tokens * 4;
+        long activations = gradientCheckpointing ? layers * h * tokens * 4 + perLayer : layers * perLayer;
+        // A frozen base that is not float32 is cast (or dequantized) to float32 for each matmul, and
+        // autograd keeps that copy for the input's gradient until the backward: every layer's
+        // projections, or one layer's when the layer is recomputed in the backward.
+        if (method != Method.FULL && (p < 4 || method == Method.QLORA)) {
+            activations += (gradientCheckpointing ? 1 : layers) * layerProjectionWeights() * 4;
+            activations += (long) model.vocabSize() * h * 4; // lm_head's float32 copy
+        }
+        // The loss runs over chunks of positions: logits, log-softmax and their gradient for one chunk.
+        activations += Math.min(tokens, Hardware.CPU_LOSS_CHUNK_TOKENS) * model.vocabSize() * 4L * 3;
+        return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overheadBytes);
+    }
+
+    /** Values one decoder layer keeps per token for the backward (see the class comment). */
+    private long activationValuesPerToken() {
         long h = model.hiddenSize();
         long q = (long) model.numAttentionHeads() * model.headDim();
         long kv = (long) model.numKeyValueHeads() * model.headDim();
@@ -160,6 +201,12 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
             perToken += layerProjections().stream().filter(pr -> targetModules.contains(pr.module()))
                     .mapToLong(pr -> pr.in() + rank).sum();
         }
+        return perToken;
+    }
+
+    private long activationBytes() {
+        long h = model.hiddenSize();
+        long perToken = activationValuesPerToken();
         long tokens = (long) sequenceLength * batchSize;
         int p = precision.bytes();
         long layers = model.numHiddenLayers();
@@ -221,6 +268,7 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         private long overheadBytes = 1_000_000_000L;
         private double mfu = 0.4;
         private QuantConfig quantization = QuantConfig.nf4();
+        private Hardware hardware = Hardware.GPU;
 
         /** A model read from its {@code config.json}. */
         public Builder model(String name, ModelConfig config) {
@@ -295,11 +343,20 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
             return this;
         }
 
+        /**
+         * The machine the run holds its memory on. {@link Hardware#CPU}: this machine's RAM, with
+         * {@code overheadBytes} the engine's resident size before loading (no device context).
+         */
+        public Builder hardware(Hardware v) {
+            hardware = v;
+            return this;
+        }
+
         public Estimate build() {
             Optimizer o = optimizer != null ? optimizer
                     : method == Method.QLORA ? Optimizer.PAGED_ADAMW_8BIT : Optimizer.ADAMW_TORCH;
             return new Estimate(modelName, model, method, sequenceLength, batchSize, rank, targetModules, o,
-                    gradientCheckpointing, precision, flashAttention, overheadBytes, mfu, quantization);
+                    gradientCheckpointing, precision, flashAttention, overheadBytes, mfu, quantization, hardware);
         }
     }
 }
