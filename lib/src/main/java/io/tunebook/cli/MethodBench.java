@@ -10,6 +10,7 @@ import io.tunebook.display.Tables;
 import io.tunebook.lora.LoraConfig;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.LoadOptions;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.plan.Estimate;
@@ -90,15 +91,15 @@ final class MethodBench {
     }
 
     /**
-     * Loads the model as the setup says (quantized for QLoRA) and returns it with the load's wall
-     * time in seconds.
+     * Loads the model as the setup says, streaming: frozen weights in {@code baseDtype}, QLoRA's
+     * projections quantized as they are read ({@link Quantizer#load}); stores the load's wall time
+     * in seconds in {@code seconds[0]}.
      */
     static CausalLM load(Path dir, Setup setup, double[] seconds) {
         long t0 = System.nanoTime();
-        CausalLM model = CausalLM.load(dir);
-        if (setup.method() == Method.QLORA) {
-            Quantizer.quantize(model, QuantConfig.nf4());
-        }
+        LoadOptions options = LoadOptions.builder().dtype(setup.baseDtype()).build();
+        CausalLM model = setup.method() == Method.QLORA ? Quantizer.load(dir, QuantConfig.nf4(), options)
+                : CausalLM.load(dir, options);
         seconds[0] = (System.nanoTime() - t0) / 1e9;
         return model;
     }
