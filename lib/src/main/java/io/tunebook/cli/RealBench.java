@@ -84,8 +84,12 @@ final class RealBench {
         }
     }
 
+    /** The phases of a comma-separated list; {@code none} writes the checkpoint only. */
     static List<Phase> phases(String list) {
         List<Phase> out = new ArrayList<>();
+        if (list.strip().equals("none")) {
+            return out;
+        }
         for (String s : list.split(",")) {
             out.add(Phase.parse(s.strip()));
         }

@@ -17,6 +17,10 @@ import io.tunebook.model.CausalLM;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tokenizer;
 import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.plan.Estimate;
+import io.tunebook.plan.Hardware;
+import io.tunebook.plan.HostMemory;
+import io.tunebook.plan.Optimizer;
 import io.tunebook.quant.ModelMemory;
 import io.tunebook.quant.QuantConfig;
 import io.tunebook.quant.QuantType;
@@ -149,6 +153,9 @@ final class TrainCommand implements Command {
         root.finish();
         Path resume = a.has("resume") ? checkpoint(a.get("resume", ""), runDir) : null;
 
+        if (modelPath != null) {
+            refuseIfWeightsCannotFit(resolve(base, modelPath), method, lora);
+        }
         Files.createDirectories(runDir);
         writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
         try (CausalLM model = modelPath != null ? CausalLM.load(resolve(base, modelPath))
@@ -180,6 +187,23 @@ final class TrainCommand implements Command {
             System.err.println(exit == 0 ? "saved " + artifact : "saved the last good weights to " + artifact);
             return exit;
         }
+    }
+
+    /**
+     * The planner's up-front check ({@link HostMemory}): a base whose weights, as this command holds
+     * them (float32, QLoRA's projections in 4 bits), exceed the available memory is refused before
+     * anything loads.
+     */
+    private static void refuseIfWeightsCannotFit(Path modelDir, String method, LoraConfig lora) {
+        Path configFile = modelDir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            return; // the load reports the missing file
+        }
+        String name = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
+        HostMemory.requireWeightsFit(Estimate.builder().model(name, ModelConfig.read(configFile))
+                .method(io.tunebook.plan.Method.parse(method)).hardware(Hardware.CPU)
+                .precision(io.tunebook.plan.Precision.FP32).optimizer(Optimizer.ADAMW_TORCH)
+                .rank(lora == null ? 16 : lora.r()).build());
     }
 
     private static TrainingArguments arguments(YamlSection t, Args a, String file, boolean pretraining) {
