@@ -70,7 +70,7 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps", "method",
-                "methods", "real", "phases", "phase", "rank", "checkpoint-dir", "seed"), Set.of("json"));
+                "methods", "real", "phases", "phase", "rank", "checkpoint-dir", "seed", "gradient-checkpointing"), Set.of("json"));
         if (a.has("real")) {
             a.expectPositionals(name(), 0);
             Path config = Path.of(a.get("real", ""));
@@ -79,7 +79,8 @@ final class BenchCommand implements Command {
             RealBench.Options o = new RealBench.Options(config,
                     RealBench.phases(a.get("phases", "load,lora,qlora,full,generate")), workload, a.getInt("rank", 16),
                     a.has("checkpoint-dir") ? Path.of(a.get("checkpoint-dir", "")) : RealBench.defaultCheckpointDir(config),
-                    a.has("seed") ? Long.parseLong(a.get("seed", "")) : RealBench.DEFAULT_SEED);
+                    a.has("seed") ? Long.parseLong(a.get("seed", "")) : RealBench.DEFAULT_SEED,
+                    checkpointing(a));
             Map<String, Object> result = RealBench.run(o); // refuses a run that cannot fit (Main: exit 1)
             System.out.println(a.has("json") ? Json.GSON.toJson(result) : RealBench.table(result));
             return 0;
@@ -92,7 +93,7 @@ final class BenchCommand implements Command {
         MethodBench.Workload workload = new MethodBench.Workload(batch, seq, steps);
         if (a.has("phase")) {
             Map<String, Object> one = RealBench.runPhase(dir, RealBench.Phase.parse(a.get("phase", "")), workload,
-                    a.getInt("rank", 16));
+                    a.getInt("rank", 16), checkpointing(a));
             System.out.println(a.has("json") ? Json.GSON.toJson(one) : Json.PRETTY.toJson(one));
             return 0;
         }
@@ -142,6 +143,18 @@ final class BenchCommand implements Command {
         return 0;
     }
 
+    /** {@code --gradient-checkpointing true|false}, or null for each method's recipe. */
+    private Boolean checkpointing(Args a) {
+        if (!a.has("gradient-checkpointing")) {
+            return null;
+        }
+        String v = a.get("gradient-checkpointing", "");
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new UsageException(name() + ": --gradient-checkpointing must be true or false, got '" + v + "'");
+        }
+        return Boolean.valueOf(v);
+    }
+
     private Method method(String value) {
         try {
             return Method.parse(value);
@@ -182,7 +195,7 @@ final class BenchCommand implements Command {
 
     private static Map<String, Object> train(CausalLM model, MethodBench.Workload workload, double flopsPerToken,
             double peak) {
-        double[] speed = trainSteps(TrainableModel.full(model, Dtype.F32), workload);
+        double[] speed = trainSteps(TrainableModel.full(model, Dtype.F32), workload, false);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("tokens_per_second", round(speed[0]));
         r.put("step_seconds", round4(speed[1]));
@@ -194,7 +207,7 @@ final class BenchCommand implements Command {
      * {@code steps + 1} optimizer steps on random token windows, AdamW at lr 1e-5, no accumulation;
      * returns {tokens per second, seconds per step} over all but the first (warm-up) step.
      */
-    static double[] trainSteps(TrainableModel trainee, MethodBench.Workload workload) {
+    static double[] trainSteps(TrainableModel trainee, MethodBench.Workload workload, boolean gradientCheckpointing) {
         int[] tokens = randomTokens(trainee.model().config().vocabSize(), 1 << 16);
         TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, workload.batch(), workload.seq(), 1);
         TrainingArguments args = TrainingArguments.builder().maxSteps(workload.steps() + 1).gradientAccumulationSteps(1)

@@ -88,6 +88,11 @@ final class MethodBench {
             };
         }
 
+        /** This setup with checkpointing on or off; null keeps it. */
+        Setup checkpointing(Boolean on) {
+            return on == null ? this : new Setup(method, targets, rank, baseDtype, on);
+        }
+
     }
 
     /**
@@ -136,7 +141,7 @@ final class MethodBench {
                 out.put("quantized_bytes_per_parameter", BenchCommand.round4(base.quantizedBytesPerParameter()));
                 out.put("loaded_rss_mb", BenchCommand.round(loadedMb));
                 out.put("ready_rss_mb", BenchCommand.round(BenchCommand.procStatusMb("VmRSS")));
-                double[] speed = BenchCommand.trainSteps(trainee, workload);
+                double[] speed = BenchCommand.trainSteps(trainee, workload, setup.gradientCheckpointing());
                 out.put("tokens_per_second", BenchCommand.round(speed[0]));
                 out.put("step_seconds", BenchCommand.round4(speed[1]));
             }

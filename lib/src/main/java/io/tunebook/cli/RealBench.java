@@ -75,11 +75,15 @@ final class RealBench {
         }
     }
 
+    /** @param checkpointing gradient checkpointing for every training phase, or null for each recipe's */
     record Options(Path config, List<Phase> phases, MethodBench.Workload workload, int rank, Path checkpointDir,
-            long seed) {
+            long seed, Boolean checkpointing) {
         List<String> childFlags() {
             List<String> f = new ArrayList<>(workload.flags());
             f.addAll(List.of("--rank", Integer.toString(rank)));
+            if (checkpointing != null) {
+                f.addAll(List.of("--gradient-checkpointing", checkpointing.toString()));
+            }
             return f;
         }
     }
@@ -166,7 +170,7 @@ final class RealBench {
      */
     static Estimate estimate(String name, ModelConfig config, Phase phase, Options o, long overheadBytes) {
         Method method = phase.method() == null ? Method.LORA : phase.method();
-        MethodBench.Setup setup = MethodBench.Setup.real(method, o.rank());
+        MethodBench.Setup setup = MethodBench.Setup.real(method, o.rank()).checkpointing(o.checkpointing());
         return Estimate.builder().model(name, config).method(method).hardware(Hardware.CPU).precision(Precision.BF16)
                 .optimizer(Optimizer.ADAMW_TORCH).gradientCheckpointing(setup.gradientCheckpointing())
                 .flashAttention(false).batchSize(o.workload().batch()).sequenceLength(o.workload().seq())
@@ -194,11 +198,13 @@ final class RealBench {
     }
 
     /** One phase in this process (the child's work). */
-    static Map<String, Object> runPhase(Path dir, Phase phase, MethodBench.Workload workload, int rank) {
+    static Map<String, Object> runPhase(Path dir, Phase phase, MethodBench.Workload workload, int rank,
+            Boolean checkpointing) {
         if (phase.method() != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("phase", phase.cliName());
-            out.putAll(MethodBench.runOne(dir, MethodBench.Setup.real(phase.method(), rank), workload));
+            out.putAll(MethodBench.runOne(dir, MethodBench.Setup.real(phase.method(), rank).checkpointing(checkpointing),
+                    workload));
             return out;
         }
         Map<String, Object> out = new LinkedHashMap<>();
