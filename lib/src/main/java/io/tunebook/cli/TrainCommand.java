@@ -87,7 +87,7 @@ final class TrainCommand implements Command {
                 + "        warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1, adam_beta2, adam_epsilon,\n"
                 + "        precision, logging_steps, eval_strategy, eval_steps, save_strategy, save_steps,\n"
                 + "        save_total_limit, early_stopping_patience, early_stopping_threshold,\n"
-                + "        load_best_model_at_end, seed\n"
+                + "        load_best_model_at_end, seed, gradient_checkpointing (default: on for qlora, off otherwise)\n"
                 + "  output: dir, save_dtype (full fine-tuning: f32 | f16 | bf16)";
     }
 
@@ -210,6 +210,9 @@ final class TrainCommand implements Command {
                     .earlyStopping(t.integer("early_stopping_patience", 0), t.number("early_stopping_threshold", 0))
                     .loadBestModelAtEnd(t.bool("load_best_model_at_end", false))
                     .seed(t.integer("seed", 42));
+            if (t.has("gradient_checkpointing")) {
+                b.gradientCheckpointing(t.bool("gradient_checkpointing", false));
+            }
             int evalSteps = t.integer("eval_steps", 0);
             if (evalSteps > 0) {
                 b.evalSteps(evalSteps);
