@@ -68,13 +68,15 @@ final class TrainCommand implements Command {
 
     @Override
     public String help() {
-        return "usage: tunebook train CONFIG.yaml [--max-steps N] [--output DIR] [--resume CHECKPOINT|latest] [--device D]\n"
+        return "usage: tunebook train CONFIG.yaml [--max-steps N] [--output DIR] [--resume CHECKPOINT|latest]\n"
+                + "                          [--device D]\n"
                 + "Runs the training described by CONFIG.yaml (see examples/). --max-steps and --output override\n"
                 + "training.max_steps and output.dir; --resume continues from a checkpoint directory of the run (or the\n"
                 + "newest one); --device overrides model.device. Unknown keys are errors; relative paths are relative to\n"
                 + "the file's directory.\n"
                 + "Sections:\n"
-                + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch; device (cpu | gpu | gpu:N)\n"
+                + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch;\n"
+                + "         device (cpu | gpu | gpu:N)\n"
                 + "  data: train, validation (JSONL/JSON files, any supported format), format, chat_template (a built-in:\n"
                 + "        " + String.join(", ", ChatTemplate.BUILT_IN) + "; default the model's), train_on_inputs,\n"
                 + "        truncation (drop | truncate_right | truncate_left)\n"
