@@ -1,5 +1,6 @@
 package io.tunebook.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import io.tunebook.data.ChatTemplate;
 import io.tunebook.data.Dataset;
@@ -68,11 +69,14 @@ final class TrainCommand implements Command {
     @Override
     public String help() {
         return "usage: tunebook train CONFIG.yaml [--max-steps N] [--output DIR] [--resume CHECKPOINT|latest]\n"
+                + "                          [--device D]\n"
                 + "Runs the training described by CONFIG.yaml (see examples/). --max-steps and --output override\n"
                 + "training.max_steps and output.dir; --resume continues from a checkpoint directory of the run (or the\n"
-                + "newest one). Unknown keys are errors; relative paths are relative to the file's directory.\n"
+                + "newest one); --device overrides model.device. Unknown keys are errors; relative paths are relative to\n"
+                + "the file's directory.\n"
                 + "Sections:\n"
-                + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch\n"
+                + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch;\n"
+                + "         device (cpu | gpu | gpu:N)\n"
                 + "  data: train, validation (JSONL/JSON files, any supported format), format, chat_template (a built-in:\n"
                 + "        " + String.join(", ", ChatTemplate.BUILT_IN) + "; default the model's), train_on_inputs,\n"
                 + "        truncation (drop | truncate_right | truncate_left)\n"
@@ -93,7 +97,7 @@ final class TrainCommand implements Command {
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args a = Args.parse(name(), argv, Set.of("max-steps", "output", "resume"), Set.of());
+        Args a = Args.parse(name(), argv, Set.of("max-steps", "output", "resume", DeviceOption.FLAG), Set.of());
         Path configFile = Args.existingFile(name(), a.positional(name(), 0, "CONFIG.yaml"));
         a.expectPositionals(name(), 1);
         String file = configFile.toString();
@@ -105,6 +109,7 @@ final class TrainCommand implements Command {
         String initConfig = modelSection.string("init_config", null);
         String tokenizerDir = modelSection.string("tokenizer", null);
         int initSeed = modelSection.integer("init_seed", 0);
+        Device device = DeviceOption.fromRun(name(), a, modelSection, file);
         modelSection.finish();
         if ((modelPath == null) == (initConfig == null)) {
             throw new UsageException(file + ": give exactly one of model.path or model.init_config");
@@ -151,9 +156,9 @@ final class TrainCommand implements Command {
 
         Files.createDirectories(runDir);
         writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
-        try (CausalLM model = modelPath != null ? CausalLM.load(resolve(base, modelPath))
+        try (CausalLM model = modelPath != null ? CausalLM.load(resolve(base, modelPath), device)
                 : CausalLM.initialize(ModelConfig.read(resolve(base, initConfig)),
-                        Tokenizer.load(resolve(base, tokenizerDir)), initSeed);
+                        Tokenizer.load(resolve(base, tokenizerDir)), initSeed, device);
                 LoraModel adapter = lora == null ? null
                         : LoraModel.wrap(quantized(model, quantization),
                                 lora.toBuilder().baseModelNameOrPath(modelPath).build())) {
