@@ -2,13 +2,14 @@ package io.tunebook.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
 
 /**
  * The dense weight and bias behind a frozen projection, which DoRA needs for its column norms. A
- * dense {@link Linear} gives them directly; any other layer (a quantized one) is probed through its
+ * dense {@link Linear} gives them directly (a 16-bit weight as a float32 copy); any other layer (a quantized one) is probed through its
  * forward: {@code f(0) = b} and {@code f(I) = Wᵀ + b}, so it is dequantized the way it computes.
  */
 final class BaseWeight {
@@ -18,7 +19,7 @@ final class BaseWeight {
     /** {@code Wᵀ}, shape {@code [in, out]}, owned by {@code m}. */
     static NDArray transposed(Projection base, NDManager m) {
         if (base instanceof Linear linear) {
-            return on(m, linear.weight().transpose());
+            return on(m, linear.weightAs(DataType.FLOAT32, m).transpose());
         }
         NDArray withBias = base.forward(m.eye(Math.toIntExact(base.inFeatures())));
         NDArray bias = bias(base, m);

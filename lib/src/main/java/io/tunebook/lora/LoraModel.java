@@ -320,7 +320,7 @@ public final class LoraModel implements AutoCloseable {
             merge();
         }
         for (Linear[] pair : copies) {
-            pair[0].weight().set(new NDIndex("..."), pair[1].weight());
+            pair[0].updateWeight(w -> w.set(new NDIndex("..."), pair[1].weight()));
             pair[0].bias().ifPresent(b -> b.set(new NDIndex("..."), pair[1].bias().orElseThrow()));
         }
         unwrapAndFree();

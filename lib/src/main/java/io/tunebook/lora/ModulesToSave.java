@@ -2,6 +2,7 @@ package io.tunebook.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
 import java.util.LinkedHashMap;
@@ -58,7 +59,9 @@ final class ModulesToSave implements Projection {
             throw new LoraException("modulesToSave: " + name() + " is a " + original.getClass().getSimpleName()
                     + " layer; only dense layers can be trained in full");
         }
-        NDArray weight = linear.weight().duplicate();
+        // The copy trains, so it is float32 even when the frozen original is held in 16 bits.
+        NDArray weight = linear.weight().getDataType() == DataType.FLOAT32 ? linear.weight().duplicate()
+                : linear.weight().toType(DataType.FLOAT32, false);
         weight.attach(manager);
         NDArray bias = linear.bias().map(NDArray::duplicate).orElse(null);
         if (bias != null) {

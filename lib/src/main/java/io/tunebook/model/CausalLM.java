@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.tunebook.model.safetensors.AtomicDirectory;
 import io.tunebook.model.safetensors.CheckpointReader;
+import io.tunebook.model.safetensors.ChunkBuffers;
 import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.model.safetensors.SafetensorsException;
 import io.tunebook.model.safetensors.SafetensorsWriter;
 import io.tunebook.model.safetensors.TensorEntry;
 import java.io.IOException;
@@ -26,7 +28,8 @@ import java.util.TreeSet;
 
 /**
  * A causal language model loaded from (or saved to) a Hugging Face directory: the network, its
- * tokenizer and its decoding defaults, with weights in float32 on the engine's default device.
+ * tokenizer and its decoding defaults, with weights in float32 (or 16 bits, see {@link LoadOptions})
+ * on the engine's default device or the one asked for.
  *
  * <pre>{@code
  * try (CausalLM model = CausalLM.load(Path.of("models/tiny-base"))) {
@@ -38,57 +41,116 @@ public final class CausalLM implements AutoCloseable {
     private final Path directory;
     private final ModelConfig config;
     private final NDManager manager;
+    private final DataType dtype;
     private final Transformer transformer;
     private final Tokenizer tokenizer;
     private final GenerationConfig generationConfig;
     private final List<String> unusedTensors;
 
     private CausalLM(Path directory, ModelConfig config, NDManager manager, Map<String, NDArray> weights,
-            Tokenizer tokenizer, GenerationConfig generationConfig, List<String> unusedTensors) {
+            Map<String, Projection> projections, DataType dtype, Tokenizer tokenizer,
+            GenerationConfig generationConfig, List<String> unusedTensors) {
         this.directory = directory;
         this.config = config;
         this.manager = manager;
-        this.transformer = new Transformer(config, manager, weights);
+        this.dtype = dtype;
+        this.transformer = new Transformer(config, manager, weights, projections);
         this.tokenizer = tokenizer;
         this.generationConfig = generationConfig;
         this.unusedTensors = List.copyOf(unusedTensors);
     }
 
-    /** Loads a Hugging Face model directory onto the engine's default device (a GPU when there is one). */
+    /** Loads a Hugging Face model directory onto the engine's default device (a GPU when there is one), in float32. */
     public static CausalLM load(Path directory) {
-        return load(directory, Engine.getInstance().defaultDevice());
+        return load(directory, LoadOptions.defaults());
     }
 
+    /** Loads in float32 onto {@code device}. */
     public static CausalLM load(Path directory, Device device) {
+        return load(directory, LoadOptions.builder().device(device).build());
+    }
+
+    /**
+     * Loads a Hugging Face model directory as {@code options} say (device, storage dtype, projection
+     * loader). Tensors are read one at a time, each streamed from its shard into its final array,
+     * so the peak is the weights in their storage dtype plus a fixed overhead.
+     *
+     * @throws ModelException naming the directory, file or tensor when the checkpoint does not fit
+     *     its config, a shard is missing, or a value cannot be held in the requested dtype
+     */
+    public static CausalLM load(Path directory, LoadOptions options) {
         if (!Files.isDirectory(directory)) {
             throw new ModelException("model directory " + directory + " does not exist");
         }
         ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-        NDManager manager = NDManager.newBaseManager(device);
-        try (CheckpointReader reader = CheckpointReader.open(directory)) {
+        DataType storage;
+        try {
+            storage = options.storage(config.torchDtype());
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(directory.resolve("config.json") + ": " + e.getMessage());
+        }
+        NDManager manager = NDManager.newBaseManager(options.device());
+        try (CheckpointReader checkpoint = CheckpointReader.open(directory)) {
+            WeightReader reader = new WeightReader(checkpoint, new ChunkBuffers());
             Map<String, long[]> expected = ParameterLayout.of(config);
-            Map<String, NDArray> weights = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
-                weights.put(e.getKey(), readTensor(reader, directory, e.getKey(), e.getValue(), manager));
+                checkTensor(checkpoint, directory, e.getKey(), e.getValue());
             }
-            Set<String> unused = new TreeSet<>(reader.names());
+            Map<String, NDArray> weights = new LinkedHashMap<>();
+            Map<String, Projection> built = new LinkedHashMap<>();
+            ProjectionLoader loader = options.projectionLoader().orElse(null);
+            for (Map.Entry<String, long[]> e : expected.entrySet()) {
+                String name = e.getKey();
+                if (weights.containsKey(name)) {
+                    continue; // a bias read early for its projection
+                }
+                String module = ParameterLayout.projectionOf(name);
+                if (loader != null && module != null) {
+                    String biasName = module + ".bias";
+                    NDArray bias = null;
+                    if (expected.containsKey(biasName)) {
+                        bias = reader.read(biasName, DataType.FLOAT32, manager);
+                        weights.put(biasName, bias);
+                    }
+                    Projection p = loader.load(new ProjectionSource(module, name, e.getValue(), bias, manager,
+                            checkpoint, reader.buffers()));
+                    if (p != null) {
+                        built.put(module, p);
+                        continue;
+                    }
+                }
+                weights.put(name, reader.read(name, ParameterLayout.storageOf(name, storage), manager));
+            }
+            if (loader != null && config.tieWordEmbeddings()) {
+                // A tied head has no tensor of its own: offer the embedding, as quantizing a loaded model would.
+                long[] shape = expected.get("model.embed_tokens.weight");
+                Projection p = loader.load(new ProjectionSource("lm_head", "model.embed_tokens.weight", shape, null,
+                        manager, checkpoint, reader.buffers()));
+                if (p != null) {
+                    built.put("lm_head", p);
+                }
+            }
+            Set<String> unused = new TreeSet<>(checkpoint.names());
             unused.removeAll(expected.keySet());
             // Tied heads may still be stored, and old Llama checkpoints carry the rotary table: both are derived.
             unused.removeIf(n -> n.equals("lm_head.weight") || n.endsWith("rotary_emb.inv_freq"));
             Tokenizer tokenizer = Files.exists(directory.resolve("tokenizer.json")) ? Tokenizer.load(directory) : null;
-            return new CausalLM(directory, config, manager, weights, tokenizer,
+            return new CausalLM(directory, config, manager, weights, built, storage, tokenizer,
                     GenerationConfig.read(directory.resolve("generation_config.json"), config), new ArrayList<>(unused));
-        } catch (IOException e) {
+        } catch (SafetensorsException e) {
             manager.close();
             throw new ModelException(e.getMessage(), e);
+        } catch (IOException e) {
+            manager.close();
+            throw new ModelException(directory + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    private static NDArray readTensor(CheckpointReader reader, Path dir, String name, long[] shape, NDManager manager)
-            throws IOException {
+    /** Fails before anything is loaded when a tensor is missing or misshapen. */
+    private static void checkTensor(CheckpointReader reader, Path dir, String name, long[] shape) throws IOException {
         if (!reader.names().contains(name)) {
             throw new ModelException(dir + ": tensor '" + name + "' is missing from the checkpoint (expected shape "
                     + Arrays.toString(shape) + " from config.json)");
@@ -98,9 +160,6 @@ public final class CausalLM implements AutoCloseable {
             throw new ModelException(reader.fileOf(name) + ": tensor '" + name + "' has shape "
                     + Arrays.toString(entry.shape()) + " but config.json implies " + Arrays.toString(shape));
         }
-        NDArray weight = Tensors.of(manager, reader.readFloat32(name), new Shape(shape), DataType.FLOAT32);
-        weight.setName(name);
-        return weight;
     }
 
     /**
@@ -135,11 +194,21 @@ public final class CausalLM implements AutoCloseable {
             w.setName(name);
             weights.put(name, w);
         }
-        return new CausalLM(null, config, manager, weights, tokenizer, GenerationConfig.defaults(config), List.of());
+        return new CausalLM(null, config, manager, weights, Map.of(), DataType.FLOAT32, tokenizer,
+                GenerationConfig.defaults(config), List.of());
     }
 
     public ModelConfig config() {
         return config;
+    }
+
+    /**
+     * The dtype the frozen weights (embedding, projections, lm_head) are held in: FLOAT32, or
+     * FLOAT16 for a model loaded in 16 bits (bfloat16 checkpoints included; see {@link LoadOptions}).
+     * Norm scales and biases are float32 either way; activations are always float32.
+     */
+    public DataType dtype() {
+        return dtype;
     }
 
     public Transformer transformer() {
@@ -209,7 +278,7 @@ public final class CausalLM implements AutoCloseable {
                 Files.writeString(staging.resolve("generation_config.json"), generationConfig.toJson());
                 SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
                 for (Map.Entry<String, NDArray> e : transformer.parameters().entrySet()) {
-                    writer.add(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray(), dtype);
+                    writer.add(e.getKey(), e.getValue().getShape().getShape(), Tensors.toFloatArray(e.getValue()), dtype);
                 }
                 writer.write(staging.resolve("model.safetensors"));
                 if (tokenizer != null) {

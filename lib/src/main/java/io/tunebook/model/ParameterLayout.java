@@ -1,5 +1,6 @@
 package io.tunebook.model;
 
+import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,6 +48,27 @@ public final class ParameterLayout {
     /** True for RMSNorm scales, whose initial value is 1 and which take no weight decay. */
     public static boolean isNorm(String name) {
         return name.endsWith("norm.weight");
+    }
+
+    /**
+     * The module a projection weight belongs to ({@code model.layers.0.mlp.up_proj} for
+     * {@code model.layers.0.mlp.up_proj.weight}, {@code lm_head} for {@code lm_head.weight}), or null
+     * for any other tensor (embedding, norms, biases).
+     */
+    public static String projectionOf(String name) {
+        if (name.equals("lm_head.weight") || name.endsWith("_proj.weight")) {
+            return name.substring(0, name.length() - ".weight".length());
+        }
+        return null;
+    }
+
+    /**
+     * The dtype a tensor is held in when frozen weights are held in {@code frozen}: norm scales and
+     * biases always stay FLOAT32 (tiny; RMSNorm computes in float32, and PEFT's bias modes train
+     * biases), everything else (embedding, projections, lm_head) takes {@code frozen}.
+     */
+    public static DataType storageOf(String name, DataType frozen) {
+        return isNorm(name) || name.endsWith(".bias") ? DataType.FLOAT32 : frozen;
     }
 
     public static long count(Map<String, long[]> shapes) {

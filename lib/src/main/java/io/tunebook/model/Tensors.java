@@ -40,6 +40,21 @@ public final class Tensors {
         return owned(manager.create(value));
     }
 
+    /**
+     * The array's values as float32: a 16-bit array (a frozen weight loaded in 16 bits) is widened
+     * exactly in a scratch manager that is freed before returning.
+     */
+    public static float[] toFloatArray(NDArray array) {
+        if (array.getDataType() == DataType.FLOAT32) {
+            return array.toFloatArray();
+        }
+        try (NDManager scratch = array.getManager().newSubManager()) {
+            NDArray wide = array.toType(DataType.FLOAT32, false);
+            wide.attach(scratch);
+            return wide.toFloatArray();
+        }
+    }
+
     private static NDArray owned(NDArray alias) {
         try (alias) {
             return alias.duplicate();

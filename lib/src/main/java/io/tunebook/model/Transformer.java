@@ -28,9 +28,16 @@ public final class Transformer {
     private final RotaryEmbedding rope;
     private final Map<String, NDArray> parameters;
     private final Map<String, NDArray> parametersView;
+    private final Map<String, Projection> prebuilt;
 
-    Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
+    /**
+     * @param projections layers built while loading (quantized ones), by module path; every other
+     *     projection is a dense {@link Linear} over {@code parameters}
+     */
+    Transformer(ModelConfig config, NDManager manager, Map<String, NDArray> parameters,
+            Map<String, Projection> projections) {
         this.config = config;
+        this.prebuilt = Map.copyOf(projections);
         this.parameters = new LinkedHashMap<>(parameters);
         this.parametersView = Collections.unmodifiableMap(this.parameters);
         this.embedTokens = param("model.embed_tokens.weight");
@@ -40,8 +47,8 @@ public final class Transformer {
             layers.add(layer(i));
         }
         this.norm = new RmsNorm(param("model.norm.weight"), config.rmsNormEps());
-        this.lmHead = new Linear("lm_head",
-                config.tieWordEmbeddings() ? embedTokens : param("lm_head.weight"), null);
+        this.lmHead = prebuilt.containsKey("lm_head") ? prebuilt.get("lm_head")
+                : new Linear("lm_head", config.tieWordEmbeddings() ? embedTokens : param("lm_head.weight"), null);
     }
 
     private DecoderLayer layer(int i) {
@@ -63,7 +70,11 @@ public final class Transformer {
                 new RmsNorm(param(p + "post_attention_layernorm.weight"), config.rmsNormEps()));
     }
 
-    private Linear linear(String name, boolean bias) {
+    private Projection linear(String name, boolean bias) {
+        Projection built = prebuilt.get(name);
+        if (built != null) {
+            return built;
+        }
         return new Linear(name, param(name + ".weight"), bias ? param(name + ".bias") : null);
     }
 
@@ -155,7 +166,14 @@ public final class Transformer {
 
     /** Token embeddings {@code [batch, seq, hidden]} of {@code [batch, seq]} ids. */
     public NDArray embed(NDArray inputIds) {
-        return inputIds.getNDArrayInternal().embedding(inputIds, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+        NDArray x = inputIds.getNDArrayInternal().embedding(inputIds, embedTokens, SparseFormat.DENSE)
+                .singletonOrThrow();
+        if (x.getDataType() != DataType.FLOAT32) {
+            // A 16-bit table: activations are float32. The cast records no gradient, which is
+            // right here because a 16-bit table is frozen and nothing before it trains.
+            x = x.toType(DataType.FLOAT32, false);
+        }
+        return x;
     }
 
     public int layerCount() {

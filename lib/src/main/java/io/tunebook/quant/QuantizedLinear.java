@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import io.tunebook.model.Autograd;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
+import io.tunebook.model.Tensors;
 
 /**
  * A frozen linear layer whose weight is a {@link QuantizedTensor}, as bitsandbytes' {@code Linear4bit}:
@@ -40,7 +41,8 @@ public final class QuantizedLinear implements Projection, AutoCloseable {
     /** Quantizes a dense layer's weight; the dense layer is left untouched (the caller frees it). */
     public static QuantizedLinear of(Linear dense, QuantConfig config, NDManager manager) {
         NDArray w = dense.weight();
-        QuantizedTensor q = QuantizedTensor.quantize(dense.name(), w.toFloatArray(), w.getShape(), config, manager);
+        QuantizedTensor q = QuantizedTensor.quantize(dense.name(), Tensors.toFloatArray(w), w.getShape(), config,
+                manager);
         return new QuantizedLinear(dense.name(), q, dense.bias().orElse(null), config.computeDtype());
     }
 

@@ -1,10 +1,13 @@
 package io.tunebook.quant;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.LoadOptions;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
 import io.tunebook.model.Transformer;
+import java.nio.file.Path;
 
 /**
  * Replaces a model's dense projections by quantized ones, as loading with a
@@ -13,13 +16,42 @@ import io.tunebook.model.Transformer;
  * weights of quantized layers are freed.
  *
  * <pre>{@code
+ * try (CausalLM model = Quantizer.load(dir, QuantConfig.nf4(), LoadOptions.builder().dtype("auto").build())) {
+ *     ModelMemory memory = ModelMemory.of(model);   // quantized as read: the dense model never existed
+ * }
  * try (CausalLM model = CausalLM.load(dir)) {
- *     ModelMemory memory = Quantizer.quantize(model, QuantConfig.nf4());
+ *     ModelMemory memory = Quantizer.quantize(model, QuantConfig.nf4()); // an already loaded model
  * }
  * }</pre>
  */
 public final class Quantizer {
     private Quantizer() {
+    }
+
+    /**
+     * Loads a model with its projections quantized as they are read, as {@code from_pretrained(dir,
+     * quantization_config=...)} does: each projection goes file → float32 rows →
+     * {@link QuantizedTensor} while the model loads, so the dense model never exists (one dense
+     * projection is in flight at a time). Embeddings, norms, biases and the modules the config skips
+     * ({@code lm_head} by default) load dense in {@code options}' dtype, as bitsandbytes leaves them
+     * in the checkpoint's 16 bits. The codes and scales are those of {@link #quantize} on the same
+     * model loaded in float32.
+     *
+     * @param options device and dtype of the dense parts; it must not carry a projection loader
+     */
+    public static CausalLM load(Path dir, QuantConfig config, LoadOptions options) {
+        if (options.projectionLoader().isPresent()) {
+            throw new IllegalArgumentException("Quantizer.load installs its own projection loader; the options "
+                    + "already carry one");
+        }
+        return CausalLM.load(dir, options.toBuilder().projectionLoader(source -> {
+            if (config.skips(source.module())) {
+                return null;
+            }
+            QuantizedTensor q = QuantizedTensor.quantize(source.module(), source.readAll(),
+                    new Shape(source.shape()), config, source.manager());
+            return new QuantizedLinear(source.module(), q, source.bias(), config.computeDtype());
+        }).build());
     }
 
     /**

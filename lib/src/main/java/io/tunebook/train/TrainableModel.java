@@ -1,6 +1,7 @@
 package io.tunebook.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.safetensors.Dtype;
@@ -63,6 +64,11 @@ public interface TrainableModel {
 
     /** Full fine-tuning: every weight trains; the result is saved as a model in {@code dtype}. */
     static TrainableModel full(CausalLM model, Dtype dtype) {
+        if (model.dtype() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("full fine-tuning updates every weight, which must be float32, but this"
+                    + " model holds its weights in " + model.dtype() + ": load it with dtype float32 (in a run config,"
+                    + " model.dtype: float32), or train adapters (lora, qlora) on the 16-bit base");
+        }
         return new TrainableModel() {
             @Override
             public CausalLM model() {

@@ -162,6 +162,12 @@ public final class CheckpointReader implements AutoCloseable {
         return fileHolding(name).readRaw(name);
     }
 
+    /** Streams part of a tensor in chunks; see {@link SafetensorsFile#readChunks}. */
+    public void readChunks(String name, Dtype target, long firstElement, long count, ChunkBuffers buffers,
+            ChunkConsumer consumer) throws IOException {
+        fileHolding(name).readChunks(name, target, firstElement, count, buffers, consumer);
+    }
+
     private SafetensorsFile fileHolding(String name) throws SafetensorsException {
         SafetensorsFile file = fileByTensor.get(name);
         if (file == null) {

@@ -168,6 +168,52 @@ public final class SafetensorsFile implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Streams elements {@code [firstElement, firstElement + count)} of the tensor (flattened,
+     * row-major) to {@code consumer} in order, as {@code target}: the tensor's own dtype (its bytes
+     * as stored, in native order), or {@link Dtype#F32} / {@link Dtype#F16} converted from any float
+     * dtype as {@link #readFloat32} and {@code ElementConverter} describe. Every chunk passes through
+     * {@code buffers}, so no tensor size limit applies beyond the format's own.
+     *
+     * @throws SafetensorsException if there is no such tensor, the range is outside it, the
+     *     conversion is not offered, or a value does not fit float16 (naming the element)
+     */
+    public void readChunks(String name, Dtype target, long firstElement, long count, ChunkBuffers buffers,
+            ChunkConsumer consumer) throws IOException {
+        TensorEntry e = entry(name);
+        Dtype source = e.dtype();
+        if (firstElement < 0 || count < 0 || firstElement > e.numel() - count) {
+            throw new SafetensorsException(path, name, "elements [" + firstElement + ", " + (firstElement + count)
+                    + ") are outside the tensor's " + e.numel());
+        }
+        boolean asStored = target == source;
+        if (!asStored && !(source.isFloat32Convertible() && (target == Dtype.F32 || target == Dtype.F16))) {
+            throw new SafetensorsException(path, name, "dtype " + source + " cannot be read as " + target
+                    + " (F32, F16, BF16 and F64 convert to F32 or F16)");
+        }
+        int size = source.byteSize();
+        int perChunk = buffers.elementsPerChunk(size);
+        ByteBuffer raw = buffers.raw();
+        for (long done = 0; done < count; ) {
+            int n = (int) Math.min(perChunk, count - done);
+            long element = firstElement + done;
+            raw.clear().limit(n * size);
+            ChannelReads.readFully(channel, raw, dataStart + e.begin() + element * size, path, name);
+            raw.flip();
+            if (asStored && (size == 1 || ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN)) {
+                consumer.accept(raw, element, n); // little-endian, which is then the native order
+            } else if (asStored) {
+                throw new SafetensorsException(path, name, "reading " + source + " as stored needs a little-endian"
+                        + " machine; read it as F32 instead");
+            } else {
+                ByteBuffer out = buffers.converted().clear();
+                ElementConverter.convert(source, target, raw, out, n, path, name, element);
+                consumer.accept(out.flip(), element, n);
+            }
+            done += n;
+        }
+    }
+
     private int bufferSize(TensorEntry e, long bytes, String method) throws SafetensorsException {
         if (bytes > Integer.MAX_VALUE) {
             throw new SafetensorsException(path, e.name(), method + " needs " + bytes
