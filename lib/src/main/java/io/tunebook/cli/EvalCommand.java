@@ -1,5 +1,6 @@
 package io.tunebook.cli;
 
+import ai.djl.Device;
 import io.tunebook.data.ChatTemplate;
 import io.tunebook.data.Dataset;
 import io.tunebook.data.Datasets;
@@ -44,12 +45,13 @@ final class EvalCommand implements Command {
 
     @Override
     public String help() {
-        return "usage: tunebook eval CONFIG.yaml [--output DIR] [--limit N]\n"
+        return "usage: tunebook eval CONFIG.yaml [--output DIR] [--limit N] [--device D]\n"
                 + "Every candidate answers the test examples with the same decoding; each metric gets a 95% bootstrap\n"
                 + "interval and its difference from the reference candidate; an optional judge compares answers in\n"
                 + "pairs. Writes evaluation.json and evaluation.html in output.dir (or --output) and prints the\n"
                 + "summary. Unknown keys are errors; relative paths are relative to the file (see examples/).\n"
-                + "Sections: model (path, chat_template), candidates (a list: name, type: base | adapter | merged |\n"
+                + "Sections: model (path, chat_template, device: cpu | gpu | gpu:N, which every local model and judge\n"
+                + "use; --device overrides it), candidates (a list: name, type: base | adapter | merged |\n"
                 + "model | endpoint, path, base_url, model, api_key_env), reference, dataset (path, split, limit,\n"
                 + "json_schema), metrics (bleu, rouge, rouge1, rouge2, rougeL, exact_match, json, json_valid,\n"
                 + "json_schema, json_exact, perplexity, answer_words), decoding (max_new_tokens, temperature, seed,\n"
@@ -59,7 +61,7 @@ final class EvalCommand implements Command {
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args a = Args.parse(name(), argv, Set.of("output", "limit"), Set.of());
+        Args a = Args.parse(name(), argv, Set.of("output", "limit", DeviceOption.FLAG), Set.of());
         Path configFile = Args.existingFile(name(), a.positional(name(), 0, "CONFIG.yaml"));
         a.expectPositionals(name(), 1);
         String file = configFile.toString();
@@ -69,6 +71,7 @@ final class EvalCommand implements Command {
         YamlSection modelSection = root.section("model");
         Path modelPath = resolve(base, modelSection.requiredString("path"));
         String template = modelSection.string("chat_template", null);
+        Device device = DeviceOption.fromRun(name(), a, modelSection, file);
         modelSection.finish();
         if (template != null && !ChatTemplate.BUILT_IN.contains(template)) {
             throw new UsageException(file + ": model.chat_template '" + template + "' is not one of "
@@ -126,7 +129,7 @@ final class EvalCommand implements Command {
 
         List<CausalLM> loaded = new ArrayList<>();
         try {
-            CausalLM model = load(modelPath, loaded);
+            CausalLM model = load(modelPath, device, loaded);
             Evaluator.Builder b = Evaluator.builder()
                     .dataset(base.relativize(dataPath.toAbsolutePath()).toString(), Datasets.load(dataPath))
                     .decoding(decoding).metrics(metrics).batchSize(batchSize).resamples(resamples).seed(bootSeed)
@@ -176,7 +179,8 @@ final class EvalCommand implements Command {
                 case "base" -> b.model(name, model);
                 case "adapter" -> b.adapter(name, model, resolve(base, c.requiredString("path")));
                 case "merged" -> b.merged(name, model, resolve(base, c.requiredString("path")));
-                case "model" -> b.model(name, load(resolve(base, c.requiredString("path")), loaded));
+                case "model" -> b.model(name, load(resolve(base, c.requiredString("path")), model.manager().getDevice(),
+                        loaded));
                 case "endpoint" -> b.endpoint(name, endpoint(c));
                 default -> throw new UsageException(name() + ": candidate " + name + ": type '" + type
                         + "' is not one of " + String.join(", ", CANDIDATE_TYPES));
@@ -193,8 +197,8 @@ final class EvalCommand implements Command {
         ChatBackend backend;
         if (type.equals("local")) {
             Path path = resolve(base, j.string("path", modelPath.toString()));
-            backend = new LocalChatBackend(path.equals(modelPath) ? model : load(path, loaded),
-                    path.getFileName().toString());
+            CausalLM judge = path.equals(modelPath) ? model : load(path, model.manager().getDevice(), loaded);
+            backend = new LocalChatBackend(judge, path.getFileName().toString());
         } else if (type.equals("endpoint")) {
             backend = endpoint(j);
         } else {
@@ -221,8 +225,9 @@ final class EvalCommand implements Command {
         return new OpenAiClient(config.build());
     }
 
-    private static CausalLM load(Path dir, List<CausalLM> loaded) {
-        CausalLM m = CausalLM.load(dir);
+    /** Every local model of an evaluation goes on the device of the config's model. */
+    private static CausalLM load(Path dir, Device device, List<CausalLM> loaded) {
+        CausalLM m = CausalLM.load(dir, device);
         loaded.add(m);
         return m;
     }

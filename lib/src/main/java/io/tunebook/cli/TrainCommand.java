@@ -1,5 +1,6 @@
 package io.tunebook.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import io.tunebook.data.ChatTemplate;
 import io.tunebook.data.Dataset;
@@ -14,6 +15,7 @@ import io.tunebook.lora.LoraInit;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.lora.TargetModules;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.LoadOptions;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tokenizer;
 import io.tunebook.model.safetensors.Dtype;
@@ -72,11 +74,15 @@ final class TrainCommand implements Command {
     @Override
     public String help() {
         return "usage: tunebook train CONFIG.yaml [--max-steps N] [--output DIR] [--resume CHECKPOINT|latest]\n"
+                + "                          [--device D]\n"
                 + "Runs the training described by CONFIG.yaml (see examples/). --max-steps and --output override\n"
                 + "training.max_steps and output.dir; --resume continues from a checkpoint directory of the run (or the\n"
-                + "newest one). Unknown keys are errors; relative paths are relative to the file's directory.\n"
+                + "newest one); --device overrides model.device. Unknown keys are errors; relative paths are relative to\n"
+                + "the file's directory.\n"
                 + "Sections:\n"
-                + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch\n"
+                + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch; device (cpu | gpu |\n"
+                + "        gpu:N); dtype (auto | float32 | float16 | bfloat16) holds the frozen base in 16 bits: default\n"
+                + "        auto (config.json's torch_dtype) for lora and qlora, float32 for full\n"
                 + "  data: train, validation (JSONL/JSON files, any supported format), format, chat_template (a built-in:\n"
                 + "        " + String.join(", ", ChatTemplate.BUILT_IN) + "; default the model's), train_on_inputs,\n"
                 + "        truncation (drop | truncate_right | truncate_left)\n"
@@ -91,13 +97,13 @@ final class TrainCommand implements Command {
                 + "        warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1, adam_beta2, adam_epsilon,\n"
                 + "        precision, logging_steps, eval_strategy, eval_steps, save_strategy, save_steps,\n"
                 + "        save_total_limit, early_stopping_patience, early_stopping_threshold,\n"
-                + "        load_best_model_at_end, seed\n"
+                + "        load_best_model_at_end, seed, gradient_checkpointing (default: on for qlora, off otherwise)\n"
                 + "  output: dir, save_dtype (full fine-tuning: f32 | f16 | bf16)";
     }
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args a = Args.parse(name(), argv, Set.of("max-steps", "output", "resume"), Set.of());
+        Args a = Args.parse(name(), argv, Set.of("max-steps", "output", "resume", DeviceOption.FLAG), Set.of());
         Path configFile = Args.existingFile(name(), a.positional(name(), 0, "CONFIG.yaml"));
         a.expectPositionals(name(), 1);
         String file = configFile.toString();
@@ -109,6 +115,8 @@ final class TrainCommand implements Command {
         String initConfig = modelSection.string("init_config", null);
         String tokenizerDir = modelSection.string("tokenizer", null);
         int initSeed = modelSection.integer("init_seed", 0);
+        Device device = DeviceOption.fromRun(name(), a, modelSection, file);
+        String dtypeSetting = modelSection.string("dtype", null);
         modelSection.finish();
         if ((modelPath == null) == (initConfig == null)) {
             throw new UsageException(file + ": give exactly one of model.path or model.init_config");
@@ -134,6 +142,7 @@ final class TrainCommand implements Command {
         if (quantization != null && modelPath == null) {
             throw new UsageException(file + ": training.method qlora quantizes a pretrained base: give model.path");
         }
+        LoadOptions loadOptions = loadOptions(modelSection, dtypeSetting, method, initConfig != null, device, file);
         TrainingArguments args = arguments(t, a, file, data.isText());
         t.finish();
 
@@ -158,12 +167,11 @@ final class TrainCommand implements Command {
         }
         Files.createDirectories(runDir);
         writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
-        try (CausalLM model = modelPath != null ? CausalLM.load(resolve(base, modelPath))
+        try (CausalLM model = modelPath != null ? load(resolve(base, modelPath), quantization, loadOptions)
                 : CausalLM.initialize(ModelConfig.read(resolve(base, initConfig)),
-                        Tokenizer.load(resolve(base, tokenizerDir)), initSeed);
+                        Tokenizer.load(resolve(base, tokenizerDir)), initSeed, device);
                 LoraModel adapter = lora == null ? null
-                        : LoraModel.wrap(quantized(model, quantization),
-                                lora.toBuilder().baseModelNameOrPath(modelPath).build())) {
+                        : LoraModel.wrap(model, lora.toBuilder().baseModelNameOrPath(modelPath).build())) {
             TrainableModel trainee = adapter == null ? TrainableModel.full(model, saveDtype) : TrainableModel.lora(adapter);
             System.err.printf("model: %,d parameters%s%n", model.parameterCount(),
                     adapter == null ? " (all trained)" : "; " + adapter.parameterCounts());
@@ -234,6 +242,9 @@ final class TrainCommand implements Command {
                     .earlyStopping(t.integer("early_stopping_patience", 0), t.number("early_stopping_threshold", 0))
                     .loadBestModelAtEnd(t.bool("load_best_model_at_end", false))
                     .seed(t.integer("seed", 42));
+            if (t.has("gradient_checkpointing")) {
+                b.gradientCheckpointing(t.bool("gradient_checkpointing", false));
+            }
             int evalSteps = t.integer("eval_steps", 0);
             if (evalSteps > 0) {
                 b.evalSteps(evalSteps);
@@ -303,15 +314,51 @@ final class TrainCommand implements Command {
         }
     }
 
-    /** The base model, its projections quantized first when the run is QLoRA. */
-    private static CausalLM quantized(CausalLM model, QuantConfig config) {
-        if (config != null) {
-            ModelMemory memory = Quantizer.quantize(model, config);
-            System.err.printf(Locale.ROOT, "base quantized to %s: %d layers, %.4f bytes per quantized weight, "
-                    + "%,d bytes in all%n",
-                    config.type().hfName(), memory.quantizedLayers(), memory.quantizedBytesPerParameter(),
-                    memory.totalBytes());
+    /**
+     * How the base loads, from {@code model.dtype}. Adapter runs (lora, qlora) default to
+     * {@code auto}, the checkpoint's own {@code torch_dtype}, as PEFT recipes load their base
+     * ({@code torch_dtype="auto"} or the checkpoint's bf16) and as QLoRA keeps its unquantized
+     * embeddings and lm_head: the base is frozen, so holding it in 16 bits halves its memory while
+     * the computation stays float32 (its logits move only by the rounding of the stored weights, none
+     * at all for float16 and bf16 checkpoints in float16's range). Full fine-tuning updates every
+     * weight, so it loads in float32 and refuses a 16-bit setting. Pretraining from an init_config
+     * builds float32 weights and takes no dtype. The resolved value is written to the run's config.yaml.
+     */
+    private static LoadOptions loadOptions(YamlSection modelSection, String setting, String method, boolean fromScratch,
+            Device device, String file) {
+        String dtype;
+        try {
+            dtype = LoadOptions.canonicalDtype(setting != null ? setting : method.equals("full") ? "float32" : "auto");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(file + ": model." + e.getMessage());
         }
+        if (setting != null && fromScratch) {
+            throw new UsageException(file + ": model.dtype applies to a pretrained model.path, not to model.init_config"
+                    + " (new weights are float32)");
+        }
+        if (method.equals("full") && !dtype.equals("float32")) {
+            throw new UsageException(file + ": model.dtype must be float32 for training.method full (every weight is"
+                    + " trained, in float32), got '" + setting + "'; 16-bit bases serve lora and qlora");
+        }
+        if (!fromScratch) {
+            modelSection.override("dtype", dtype);
+        }
+        return LoadOptions.builder().dtype(dtype).device(device).build();
+    }
+
+    /** The pretrained base; for QLoRA its projections are quantized as they are read. */
+    private static CausalLM load(Path dir, QuantConfig quantization, LoadOptions options) {
+        if (quantization == null) {
+            CausalLM model = CausalLM.load(dir, options);
+            System.err.printf("base weights held in %s%n", model.dtype());
+            return model;
+        }
+        CausalLM model = Quantizer.load(dir, quantization, options);
+        ModelMemory memory = ModelMemory.of(model);
+        System.err.printf(Locale.ROOT, "base quantized to %s as read: %d layers, %.4f bytes per quantized weight, "
+                + "%,d bytes in all (other weights in %s)%n",
+                quantization.type().hfName(), memory.quantizedLayers(), memory.quantizedBytesPerParameter(),
+                memory.totalBytes(), model.dtype());
         return model;
     }
 

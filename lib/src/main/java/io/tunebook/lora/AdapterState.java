@@ -1,6 +1,6 @@
 package io.tunebook.lora;
 
-import ai.djl.pytorch.jni.JniUtils;
+import io.tunebook.model.Autograd;
 import java.util.Map;
 
 /** What every adapted layer of one {@link LoraModel} reads at each forward: the active adapter, on/off, train/eval. */
@@ -39,6 +39,6 @@ final class AdapterState {
      * recorded, so evaluation and generation (which record none) never drop inputs.
      */
     boolean dropoutActive() {
-        return training && JniUtils.isGradMode();
+        return training && Autograd.recording();
     }
 }

@@ -165,10 +165,15 @@ public final class CausalLM implements AutoCloseable {
     /**
      * A freshly initialised model, as transformers' {@code _init_weights} does: linear and embedding
      * weights from N(0, 0.02), biases 0, norm scales 1. Java's seeded generator makes it the same on
-     * every machine.
+     * every machine. On the engine's default device (a GPU when there is one).
      */
     public static CausalLM initialize(ModelConfig config, Tokenizer tokenizer, long seed) {
-        NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
+        return initialize(config, tokenizer, seed, Engine.getInstance().defaultDevice());
+    }
+
+    /** {@link #initialize(ModelConfig, Tokenizer, long)} on {@code device}; the weights are the same on any device. */
+    public static CausalLM initialize(ModelConfig config, Tokenizer tokenizer, long seed, Device device) {
+        NDManager manager = NDManager.newBaseManager(device);
         Random random = new Random(seed);
         Map<String, NDArray> weights = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : ParameterLayout.of(config).entrySet()) {

@@ -125,6 +125,47 @@ public final class Transformer {
     }
 
     private NDArray decode(NDArray inputIds, NDArray positionIds, NDArray mask, KvCache cache) {
+        NDArray x = embed(inputIds);
+        NDList cosSin = rope.cosSin(positionIds);
+        for (DecoderLayer layer : layers) {
+            x = layer.forward(x, cosSin, mask, rope, cache);
+        }
+        return norm.forward(x);
+    }
+
+    /**
+     * What every layer of one pass shares: the rotary tables of its positions and its additive
+     * attention mask. Built once per batch on the ids' manager.
+     */
+    public record LayerContext(NDList cosSin, NDArray mask) {
+    }
+
+    /**
+     * The context of a training pass over {@code inputIds}, for callers that run the layers one by
+     * one ({@link #embed}, {@link #layer}, {@link #finalNorm}), as gradient checkpointing does.
+     *
+     * @param positionIds {@code [batch, seq]} positions, or null for {@code 0 .. seq-1}
+     * @param segmentIds {@code [batch, seq]} for packed rows (attention stays within a segment), or null
+     */
+    public LayerContext context(NDArray inputIds, NDArray positionIds, NDArray segmentIds) {
+        NDManager m = inputIds.getManager();
+        long batch = inputIds.getShape().get(0);
+        long seq = inputIds.getShape().get(1);
+        if (positionIds == null) {
+            positionIds = m.arange(0, (int) seq).toType(DataType.INT64, false).expandDims(0);
+        }
+        NDArray mask;
+        if (segmentIds == null) {
+            mask = attentionMask(m, 0, seq, null);
+        } else {
+            NDArray sameSequence = segmentIds.reshape(batch, seq, 1).eq(segmentIds.reshape(batch, 1, seq));
+            mask = additive(causal(m, 0, seq).reshape(1, seq, seq).logicalAnd(sameSequence).reshape(batch, 1, seq, seq));
+        }
+        return new LayerContext(rope.cosSin(positionIds), mask);
+    }
+
+    /** Token embeddings {@code [batch, seq, hidden]} of {@code [batch, seq]} ids. */
+    public NDArray embed(NDArray inputIds) {
         NDArray x = inputIds.getNDArrayInternal().embedding(inputIds, embedTokens, SparseFormat.DENSE)
                 .singletonOrThrow();
         if (x.getDataType() != DataType.FLOAT32) {
@@ -132,10 +173,20 @@ public final class Transformer {
             // right here because a 16-bit table is frozen and nothing before it trains.
             x = x.toType(DataType.FLOAT32, false);
         }
-        NDList cosSin = rope.cosSin(positionIds);
-        for (DecoderLayer layer : layers) {
-            x = layer.forward(x, cosSin, mask, rope, cache);
-        }
+        return x;
+    }
+
+    public int layerCount() {
+        return layers.size();
+    }
+
+    /** Decoder layer {@code index} on {@code x}; its intermediates land on x's manager. */
+    public NDArray layer(int index, NDArray x, LayerContext context) {
+        return layers.get(index).forward(x, context.cosSin(), context.mask(), rope, null);
+    }
+
+    /** The final RMSNorm, between the last layer and the head. */
+    public NDArray finalNorm(NDArray x) {
         return norm.forward(x);
     }
 
@@ -158,12 +209,12 @@ public final class Transformer {
      * @param segmentIds {@code [batch, seq]} which sequence of the row each token belongs to
      */
     public NDArray forwardPacked(NDArray inputIds, NDArray positionIds, NDArray segmentIds) {
-        NDManager m = inputIds.getManager();
-        long batch = inputIds.getShape().get(0);
-        long seq = inputIds.getShape().get(1);
-        NDArray sameSequence = segmentIds.reshape(batch, seq, 1).eq(segmentIds.reshape(batch, 1, seq));
-        NDArray allowed = causal(m, 0, seq).reshape(1, seq, seq).logicalAnd(sameSequence).reshape(batch, 1, seq, seq);
-        return logits(decode(inputIds, positionIds, additive(allowed), null));
+        LayerContext context = context(inputIds, positionIds, segmentIds);
+        NDArray x = embed(inputIds);
+        for (int i = 0; i < layers.size(); i++) {
+            x = layer(i, x, context);
+        }
+        return logits(finalNorm(x));
     }
 
     /**

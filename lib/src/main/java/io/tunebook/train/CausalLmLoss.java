@@ -1,8 +1,14 @@
 package io.tunebook.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.tunebook.data.TokenizedExample;
+import io.tunebook.model.Autograd;
+import io.tunebook.model.Tensors;
+import io.tunebook.model.Transformer;
+import java.util.Arrays;
 
 /**
  * Next-token cross-entropy as transformers computes it: position t predicts label t+1, and labels
@@ -12,7 +18,69 @@ public final class CausalLmLoss {
     /** Label value that contributes no loss, as in PyTorch's cross-entropy. */
     public static final long IGNORE_INDEX = TokenizedExample.IGNORE_INDEX;
 
+    /**
+     * Logits computed at once by {@link #chunked}: 2^24 floats (64 MiB) per chunk of positions,
+     * whatever the vocabulary, so the loss never holds {@code batch × seq × vocab} logits (2 GiB for
+     * one 4k-token row of Llama 3's 128k vocabulary).
+     */
+    public static final long LOGITS_PER_CHUNK = 1L << 24;
+
     private CausalLmLoss() {
+    }
+
+    /**
+     * {@link #sum}{@code (transformer.logits(hidden), labels) × scale}, computed from the final
+     * hidden states a chunk of positions at a time and only at positions whose next label counts
+     * (a prompt's positions cost nothing). With {@code backward}, each chunk's scaled loss is
+     * back-propagated before the next chunk is computed, so gradients reach {@code hidden} (make it
+     * a leaf that requires a gradient) and any trainable head, and a chunk's logits are freed with
+     * its graph. Without it this is an evaluation: no graph is kept.
+     *
+     * @param hidden {@code [batch, seq, hiddenSize]} after the final norm
+     * @param labels {@code [batch][seq]}, {@value #IGNORE_INDEX} where nothing is predicted
+     * @return the scaled summed negative log-likelihood
+     */
+    public static double chunked(Transformer transformer, NDArray hidden, long[][] labels, float scale,
+            boolean backward) {
+        return chunked(transformer, hidden, labels, scale, backward, LOGITS_PER_CHUNK);
+    }
+
+    /** {@link #chunked} with another chunk size (tests use small ones to cross chunk boundaries). */
+    static double chunked(Transformer transformer, NDArray hidden, long[][] labels, float scale, boolean backward,
+            long logitsPerChunk) {
+        int batch = labels.length;
+        int seq = labels.length == 0 ? 0 : labels[0].length;
+        long size = hidden.getShape().get(2);
+        long[] rows = new long[batch * Math.max(0, seq - 1)];
+        long[] targets = new long[rows.length];
+        int n = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t + 1 < seq; t++) {
+                if (labels[b][t + 1] != IGNORE_INDEX) {
+                    rows[n] = (long) b * seq + t;
+                    targets[n++] = labels[b][t + 1];
+                }
+            }
+        }
+        int chunk = (int) Math.max(1, logitsPerChunk / transformer.config().vocabSize());
+        double total = 0;
+        for (int start = 0; start < n; start += chunk) {
+            int len = Math.min(chunk, n - start);
+            try (NDManager m = hidden.getManager().newSubManager()) {
+                // Everything the chunk computes lands on m (ops follow their first operand's manager).
+                hidden.tempAttach(m);
+                NDArray at = Tensors.of(m, Arrays.copyOfRange(rows, start, start + len), new Shape(len));
+                NDArray picked = hidden.reshape(-1, size).get(at);
+                NDArray next = Tensors.of(m, Arrays.copyOfRange(targets, start, start + len), new Shape(len, 1));
+                NDArray loss = transformer.logits(picked).logSoftmax(-1).gather(next, 1).sum().neg()
+                        .mul(Tensors.scalar(m, scale));
+                total += loss.getFloat();
+                if (backward) {
+                    Autograd.backward(loss, null);
+                }
+            }
+        }
+        return total;
     }
 
     /**

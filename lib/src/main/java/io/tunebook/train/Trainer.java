@@ -4,12 +4,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.tunebook.model.Autograd;
 import io.tunebook.model.CausalLM;
-import io.tunebook.model.Tensors;
 import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.quant.ModelMemory;
 import io.tunebook.train.TrainingResult.StopReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +58,7 @@ public final class Trainer implements AutoCloseable {
     private final Path outputDir;
     private final List<TrainerCallback> callbacks;
     private final AdamW optimizer;
+    private final Backprop backprop;
     private volatile boolean stopRequested;
 
     private Trainer(Builder b) {
@@ -78,6 +78,7 @@ public final class Trainer implements AutoCloseable {
         }
         this.optimizer = new AdamW(model.manager(), trainable, args.adamBeta1(), args.adamBeta2(),
                 args.adamEpsilon(), args.weightDecay());
+        this.backprop = new Backprop(model.transformer(), gradientCheckpointing());
         zeroGradients();
     }
 
@@ -87,6 +88,15 @@ public final class Trainer implements AutoCloseable {
 
     public TrainingArguments arguments() {
         return args;
+    }
+
+    /**
+     * Whether this run recomputes each layer in the backward: as the arguments say, or, left unset,
+     * when the base model is quantized.
+     */
+    public boolean gradientCheckpointing() {
+        Boolean set = args.gradientCheckpointing();
+        return set != null ? set : ModelMemory.of(model).quantizedLayers() > 0;
     }
 
     /** Optimizer steps the run is planned for. */
@@ -256,8 +266,9 @@ public final class Trainer implements AutoCloseable {
         }
         double loss = 0;
         long tokens = 0;
-        for (Batch b : micro) {
-            loss += backward(b, Math.max(1, counted), step + 1);
+        for (int i = 0; i < micro.size(); i++) {
+            Batch b = micro.get(i);
+            loss += backward(b, Math.max(1, counted), step + 1, args.seed() * 1_000_003L + (long) step * 1024 + i);
             tokens += (long) b.rows() * b.length();
         }
         double gradNorm = clipGradients(step + 1);
@@ -268,16 +279,13 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Forward and backward of one micro-batch; returns its share of the step's mean loss. */
-    private double backward(Batch batch, long countedInStep, int step) {
+    private double backward(Batch batch, long countedInStep, int step, long seed) {
         try (NDManager m = model.manager().newSubManager();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray labels = Tensors.of(m, batch.flatLabels(), new Shape(batch.rows(), batch.length()));
-            NDArray loss = CausalLmLoss.sum(logits(batch, m), labels).div(Tensors.scalar(m, countedInStep));
-            double value = loss.getFloat();
+            double value = backprop.forwardBackward(batch, m, 1f / countedInStep, seed);
             if (!Double.isFinite(value)) {
                 diverged("loss is " + value + " at step " + step);
             }
-            collector.backward(loss);
             return value;
         }
     }
@@ -333,8 +341,7 @@ public final class Trainer implements AutoCloseable {
         try {
             for (Batch b : batches) {
                 try (NDManager m = model.manager().newSubManager()) {
-                    Shape shape = new Shape(b.rows(), b.length());
-                    total += CausalLmLoss.sum(logits(b, m), Tensors.of(m, b.flatLabels(), shape)).getFloat();
+                    total += backprop.loss(b, m, 1f);
                     tokens += CausalLmLoss.countedTokens(b.labels());
                 }
             }
@@ -342,17 +349,6 @@ public final class Trainer implements AutoCloseable {
             trainee.setTraining(true);
         }
         return total / Math.max(1, tokens);
-    }
-
-    /** Logits of a batch; a packed one attends within each of its sequences only. */
-    private NDArray logits(Batch b, NDManager m) {
-        Shape shape = new Shape(b.rows(), b.length());
-        NDArray ids = Tensors.of(m, b.flatInputs(), shape);
-        if (b.isPacked()) {
-            return model.transformer().forwardPacked(ids, Tensors.of(m, b.flatPositions(), shape),
-                    Tensors.of(m, b.flatSegments(), shape));
-        }
-        return model.transformer().forward(ids, null, null, null);
     }
 
     @Override

@@ -23,6 +23,9 @@ package io.tunebook.train;
  * @param earlyStoppingPatience stop after this many evaluations without improvement (0: never)
  * @param earlyStoppingThreshold how much the validation loss must drop to count as an improvement
  * @param loadBestModelAtEnd restore the checkpoint with the lowest validation loss when the run ends
+ * @param gradientCheckpointing keep only each decoder layer's input in the forward and recompute the
+ *     layer in the backward (about a third more compute, activation memory of one layer); null: on
+ *     exactly when the base model is quantized, as PEFT's {@code prepare_model_for_kbit_training} does
  */
 public record TrainingArguments(
         int numTrainEpochs,
@@ -51,7 +54,8 @@ public record TrainingArguments(
         int earlyStoppingPatience,
         double earlyStoppingThreshold,
         boolean loadBestModelAtEnd,
-        long seed) {
+        long seed,
+        Boolean gradientCheckpointing) {
 
     public TrainingArguments {
         positive("numTrainEpochs", numTrainEpochs);
@@ -170,6 +174,7 @@ public record TrainingArguments(
         b.earlyStoppingThreshold = earlyStoppingThreshold;
         b.loadBestModelAtEnd = loadBestModelAtEnd;
         b.seed = seed;
+        b.gradientCheckpointing = gradientCheckpointing;
         return b;
     }
 
@@ -201,6 +206,7 @@ public record TrainingArguments(
         private double earlyStoppingThreshold = 0;
         private boolean loadBestModelAtEnd = false;
         private long seed = 42;
+        private Boolean gradientCheckpointing;
 
         public Builder numTrainEpochs(int v) {
             numTrainEpochs = v;
@@ -333,12 +339,18 @@ public record TrainingArguments(
             return this;
         }
 
+        /** On or off whatever the base; left unset, it is on exactly for quantized (QLoRA) bases. */
+        public Builder gradientCheckpointing(boolean v) {
+            gradientCheckpointing = v;
+            return this;
+        }
+
         public TrainingArguments build() {
             return new TrainingArguments(numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize,
                     gradientAccumulationSteps, learningRate, lrScheduler, warmupSteps, warmupRatio, weightDecay,
                     maxGradNorm, adamBeta1, adamBeta2, adamEpsilon, precision, maxSeqLength, packing, loggingSteps,
                     evalStrategy, evalSteps, saveStrategy, saveSteps, saveTotalLimit, earlyStoppingPatience,
-                    earlyStoppingThreshold, loadBestModelAtEnd, seed);
+                    earlyStoppingThreshold, loadBestModelAtEnd, seed, gradientCheckpointing);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.tunebook.data.Datasets;
 import io.tunebook.data.Message;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.LoadOptions;
 import io.tunebook.quant.Closeness;
 import io.tunebook.quant.QuantConfig;
 import io.tunebook.quant.Quantizer;
@@ -104,7 +105,9 @@ class TrainCommandTest {
         Path config = config("  method: qlora\n  max_steps: 1\n  warmup_ratio: 0\n");
         Outcome o = CliTest.run("train", config.toString());
         assertEquals(0, o.code(), o.err());
-        assertTrue(o.err().contains("base quantized to nf4: 42 layers, 0.5159 bytes per quantized weight"), o.err());
+        assertTrue(o.err().contains("base quantized to nf4 as read: 42 layers, 0.5159 bytes per quantized weight"),
+                o.err());
+        assertTrue(o.err().contains("(other weights in float16)"), "model.dtype auto on a bf16 base: " + o.err());
         Path run = dir.resolve("out");
         Path adapterDir = run.resolve("adapter");
         JsonObject adapter = JsonParser.parseString(Files.readString(adapterDir.resolve("adapter_config.json")))
@@ -112,6 +115,7 @@ class TrainCommandTest {
         assertEquals("LORA", adapter.get("peft_type").getAsString());
         assertFalse(adapter.toString().contains("nf4"), "the adapter config stays plain PEFT: " + adapter);
         String resolved = Files.readString(run.resolve("config.yaml"));
+        assertTrue(resolved.contains("  dtype: auto\n"), resolved);
         assertTrue(resolved.contains("quantization:\n  type: nf4\n  block_size: 64\n  double_quant: true\n"
                 + "  compute_dtype: f32\n"), resolved);
         double lastEval = metrics(run).stream().filter(l -> l.has("eval_loss"))
@@ -129,8 +133,7 @@ class TrainCommandTest {
                 denseAdapted = Closeness.logits(dense, ids);
             }
         }
-        try (CausalLM quantized = CausalLM.load(TINY)) {
-            Quantizer.quantize(quantized, QuantConfig.nf4());
+        try (CausalLM quantized = Quantizer.load(TINY, QuantConfig.nf4(), LoadOptions.builder().dtype("auto").build())) {
             try (LoraModel lora = LoraModel.load(quantized, adapterDir)) {
                 int vocab = quantized.config().vocabSize();
                 Closeness c = Closeness.of(denseAdapted, Closeness.logits(quantized, ids), vocab);
@@ -191,6 +194,11 @@ class TrainCommandTest {
         }
     }
 
+    private static Path withModelDtype(Path config, String dtype) throws IOException {
+        Files.writeString(config, Files.readString(config).replace("model:\n", "model:\n  dtype: " + dtype + "\n"));
+        return config;
+    }
+
     @Test
     void badSettingsNameTheirKey() throws IOException {
         Outcome o = CliTest.run("train", config("  lr_schedulr: cosine\n").toString());
@@ -209,5 +217,13 @@ class TrainCommandTest {
         o = CliTest.run("train", config.toString());
         assertEquals(2, o.code());
         assertTrue(o.err().contains("data.chat_template: "), o.err());
+        o = CliTest.run("train", withModelDtype(config(""), "int4").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("model.dtype must be auto, float32, float16 or bfloat16, got 'int4'"), o.err());
+        Path full = withModelDtype(config("  method: full\n"), "bfloat16");
+        Files.writeString(full, Files.readString(full).replace("lora:\n  r: 8\n  alpha: 16\n  target_modules: [q_proj, v_proj]\n", ""));
+        o = CliTest.run("train", full.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("model.dtype must be float32 for training.method full"), o.err());
     }
 }

@@ -1,0 +1,169 @@
+package io.tunebook.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.tunebook.model.Autograd;
+import io.tunebook.model.Tensors;
+import io.tunebook.model.Transformer;
+import io.tunebook.model.Transformer.LayerContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One micro-batch's forward pass, causal-LM loss and backward pass, run layer by layer so that
+ * memory stays bounded on real-size models.
+ *
+ * <p>The loss comes from {@link CausalLmLoss#chunked}: the final hidden states are cut from the
+ * graph into a leaf, the loss is back-propagated into that leaf one chunk of positions at a time,
+ * and the leaf's gradient is then pushed through the stack in one more backward. Logits never exist
+ * for the whole batch.
+ *
+ * <p>With gradient checkpointing (transformers' {@code gradient_checkpointing_enable()}, on by
+ * default for QLoRA as PEFT's {@code prepare_model_for_kbit_training} does) the forward runs with
+ * autograd off and keeps only each decoder layer's input; the backward then recomputes one layer at
+ * a time with autograd on and back-propagates the gradient of that layer's output through it,
+ * which yields the gradient of its input for the layer below. DJL cannot define a custom autograd
+ * function, so the trainer drives these per-layer backwards itself, which is exactly what
+ * {@code torch.utils.checkpoint} does inside one. Only one layer's activations (and, with a
+ * quantized base, its dequantized weights) exist at a time.
+ *
+ * <p>Dropout draws from the engine's generator, reseeded before each layer from the micro-batch's
+ * seed and the layer index, with or without checkpointing: the recomputation replays the masks of
+ * the first pass, and a checkpointed run computes the same gradients as a plain one.
+ */
+final class Backprop {
+    private final Transformer transformer;
+    private final boolean checkpointing;
+
+    Backprop(Transformer transformer, boolean checkpointing) {
+        this.transformer = transformer;
+        this.checkpointing = checkpointing;
+    }
+
+    /**
+     * Forward and backward of {@code batch} inside an active gradient collector: gradients of the
+     * trainable parameters grow by those of {@code loss × scale}.
+     *
+     * @param m the micro-batch's manager; everything kept across layers lives there
+     * @param seed the micro-batch's dropout seed
+     * @return the scaled summed loss
+     */
+    double forwardBackward(Batch batch, NDManager m, float scale, long seed) {
+        if (CausalLmLoss.countedTokens(batch.labels()) == 0) {
+            return 0;
+        }
+        NDArray ids = ids(batch, m);
+        LayerContext context = context(batch, ids, m);
+        if (!checkpointing) {
+            NDArray x = transformer.embed(ids);
+            for (int i = 0; i < transformer.layerCount(); i++) {
+                reseed(seed, i);
+                x = transformer.layer(i, x, context);
+            }
+            return head(x, batch, scale, true);
+        }
+        List<NDArray> inputs = new ArrayList<>(transformer.layerCount() + 1);
+        try (Autograd.Scope off = Autograd.checkpointedForward()) {
+            inputs.add(transformer.embed(ids));
+            for (int i = 0; i < transformer.layerCount(); i++) {
+                reseed(seed, i);
+                inputs.add(layerAlone(i, inputs.get(i), context, m));
+            }
+        }
+        NDArray top = leaf(inputs.get(inputs.size() - 1));
+        double loss = head(top, batch, scale, true);
+        NDArray grad = gradient(top, m);
+        for (int i = transformer.layerCount() - 1; i >= 0; i--) {
+            inputs.remove(i + 1).close();
+            try (NDManager layer = m.newSubManager()) {
+                NDArray input = leaf(inputs.get(i));
+                input.attach(layer);
+                reseed(seed, i);
+                NDArray out = transformer.layer(i, input, context);
+                Autograd.backward(out, grad);
+                grad.close();
+                grad = gradient(input, m);
+            }
+        }
+        // A trainable embedding (full fine-tuning) gets the gradient of the first layer's input.
+        Autograd.backwardIfGraph(transformer.embed(ids), grad);
+        grad.close();
+        return loss;
+    }
+
+    /** The scaled summed loss of {@code batch}, with autograd off and one layer's activations at a time. */
+    double loss(Batch batch, NDManager m, float scale) {
+        if (CausalLmLoss.countedTokens(batch.labels()) == 0) {
+            return 0;
+        }
+        try (Autograd.Scope off = Autograd.paused()) {
+            NDArray ids = ids(batch, m);
+            LayerContext context = context(batch, ids, m);
+            NDArray x = transformer.embed(ids);
+            for (int i = 0; i < transformer.layerCount(); i++) {
+                NDArray next = layerAlone(i, x, context, m);
+                x.close();
+                x = next;
+            }
+            return head(x, batch, scale, false);
+        }
+    }
+
+    /** Final norm, chunked loss and, with {@code backward}, the gradient of {@code x} (when it has a graph). */
+    private double head(NDArray x, Batch batch, float scale, boolean backward) {
+        NDArray hidden = transformer.finalNorm(x);
+        if (!backward) {
+            return CausalLmLoss.chunked(transformer, hidden, batch.labels(), scale, false);
+        }
+        NDArray cut = leaf(hidden);
+        double loss = CausalLmLoss.chunked(transformer, cut, batch.labels(), scale, true);
+        try (NDArray grad = cut.getGradient()) {
+            // Without trainable weights below the head (a trainable lm_head alone) there is no graph here.
+            Autograd.backwardIfGraph(hidden, grad);
+        }
+        return loss;
+    }
+
+    /** Layer {@code i} on x with its intermediates freed as soon as it returns; the output lives on m. */
+    private NDArray layerAlone(int i, NDArray x, LayerContext context, NDManager m) {
+        try (NDManager layer = m.newSubManager()) {
+            x.tempAttach(layer);
+            NDArray out = transformer.layer(i, x, context);
+            out.attach(m);
+            return out;
+        }
+    }
+
+    /** A new leaf sharing {@code x}'s values, cut from any graph, whose gradient autograd will fill. */
+    private static NDArray leaf(NDArray x) {
+        NDArray cut = x.stopGradient();
+        cut.setRequiresGradient(true);
+        return cut;
+    }
+
+    /** The gradient a backward accumulated in a leaf, kept on m. */
+    private static NDArray gradient(NDArray leaf, NDManager m) {
+        NDArray g = leaf.getGradient();
+        g.attach(m);
+        return g;
+    }
+
+    private NDArray ids(Batch b, NDManager m) {
+        return Tensors.of(m, b.flatInputs(), new Shape(b.rows(), b.length()));
+    }
+
+    private LayerContext context(Batch b, NDArray ids, NDManager m) {
+        if (b.isPacked()) {
+            Shape shape = new Shape(b.rows(), b.length());
+            return transformer.context(ids, Tensors.of(m, b.flatPositions(), shape), Tensors.of(m, b.flatSegments(), shape));
+        }
+        return transformer.context(ids, null, null);
+    }
+
+    private static void reseed(long seed, int layer) {
+        Engine.getInstance().setRandomSeed(new SplittableRandom(seed * 1_000_003L + layer).nextInt());
+    }
+}
