@@ -211,7 +211,7 @@ final class BenchCommand implements Command {
         int[] tokens = randomTokens(trainee.model().config().vocabSize(), 1 << 16);
         TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, workload.batch(), workload.seq(), 1);
         TrainingArguments args = TrainingArguments.builder().maxSteps(workload.steps() + 1).gradientAccumulationSteps(1)
-                .learningRate(1e-5).loggingSteps(1).build();
+                .learningRate(1e-5).loggingSteps(1).gradientCheckpointing(gradientCheckpointing).build();
         double tokensPerStep = (double) workload.batch() * workload.seq();
         double[] seconds = {0};
         int[] measured = {0};

@@ -142,6 +142,7 @@ final class MethodBench {
                 out.put("loaded_rss_mb", BenchCommand.round(loadedMb));
                 out.put("ready_rss_mb", BenchCommand.round(BenchCommand.procStatusMb("VmRSS")));
                 double[] speed = BenchCommand.trainSteps(trainee, workload, setup.gradientCheckpointing());
+                out.put("gradient_checkpointing", setup.gradientCheckpointing());
                 out.put("tokens_per_second", BenchCommand.round(speed[0]));
                 out.put("step_seconds", BenchCommand.round4(speed[1]));
             }

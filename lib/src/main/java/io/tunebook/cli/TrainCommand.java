@@ -163,7 +163,7 @@ final class TrainCommand implements Command {
         Path resume = a.has("resume") ? checkpoint(a.get("resume", ""), runDir) : null;
 
         if (modelPath != null) {
-            refuseIfWeightsCannotFit(resolve(base, modelPath), method, lora);
+            refuseIfWeightsCannotFit(resolve(base, modelPath), method, lora, loadOptions);
         }
         Files.createDirectories(runDir);
         writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
@@ -198,20 +198,22 @@ final class TrainCommand implements Command {
     }
 
     /**
-     * The planner's up-front check ({@link HostMemory}): a base whose weights, as this command holds
-     * them (float32, QLoRA's projections in 4 bits), exceed the available memory is refused before
-     * anything loads.
+     * The planner's up-front check ({@link HostMemory}): a base whose weights, as this run holds them
+     * (in the load's storage dtype, QLoRA's projections in 4 bits), exceed the available memory is
+     * refused before anything loads.
      */
-    private static void refuseIfWeightsCannotFit(Path modelDir, String method, LoraConfig lora) {
+    private static void refuseIfWeightsCannotFit(Path modelDir, String method, LoraConfig lora, LoadOptions options) {
         Path configFile = modelDir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             return; // the load reports the missing file
         }
+        ModelConfig config = ModelConfig.read(configFile);
         String name = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
-        HostMemory.requireWeightsFit(Estimate.builder().model(name, ModelConfig.read(configFile))
-                .method(io.tunebook.plan.Method.parse(method)).hardware(Hardware.CPU)
-                .precision(io.tunebook.plan.Precision.FP32).optimizer(Optimizer.ADAMW_TORCH)
-                .rank(lora == null ? 16 : lora.r()).build());
+        io.tunebook.plan.Precision storage = options.storage(config.torchDtype()) == DataType.FLOAT32
+                ? io.tunebook.plan.Precision.FP32 : io.tunebook.plan.Precision.FP16;
+        HostMemory.requireWeightsFit(Estimate.builder().model(name, config)
+                .method(io.tunebook.plan.Method.parse(method)).hardware(Hardware.CPU).precision(storage)
+                .optimizer(Optimizer.ADAMW_TORCH).rank(lora == null ? 16 : lora.r()).build());
     }
 
     private static TrainingArguments arguments(YamlSection t, Args a, String file, boolean pretraining) {

@@ -3,6 +3,7 @@ package io.tunebook.plan;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.ParameterLayout;
 import io.tunebook.quant.QuantConfig;
+import io.tunebook.train.CausalLmLoss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -183,8 +184,10 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
             activations += (gradientCheckpointing ? 1 : layers) * layerProjectionWeights() * 4;
             activations += (long) model.vocabSize() * h * 4; // lm_head's float32 copy
         }
-        // The loss runs over chunks of positions: logits, log-softmax and their gradient for one chunk.
-        activations += Math.min(tokens, Hardware.CPU_LOSS_CHUNK_TOKENS) * model.vocabSize() * 4L * 3;
+        // The loss runs over chunks of positions (CausalLmLoss.chunked): logits, log-softmax and their
+        // gradient for one chunk at a time.
+        long chunk = Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / model.vocabSize());
+        activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 3;
         return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overheadBytes);
     }
 

@@ -20,7 +20,4 @@ public enum Hardware {
      * autograd saves (measured, see {@code bench/README.md}).
      */
     static final double CPU_KEPT_PER_VALUE = 2.0;
-
-    /** Positions per chunk of the causal-LM loss. */
-    static final long CPU_LOSS_CHUNK_TOKENS = 1024;
 }

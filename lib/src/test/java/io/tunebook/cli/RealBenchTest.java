@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * CI's small version of {@code bench --real}: a 50.3 M-parameter Llama shape written on the fly,
  * each method in a fresh JVM. Asserts the ordering of the methods' peak resident memory (QLoRA below
- * LoRA below full fine-tuning) and that the planner refuses a model whose weights cannot fit.
+ * LoRA below full fine-tuning), that gradient checkpointing lowers QLoRA's peak, and that the planner
+ * refuses a model whose weights cannot fit.
  */
 class RealBenchTest {
     /** hidden 768, MLP 2048, 6 layers, 12 heads over 4 kv heads, vocabulary 8192, untied: 50.3 M weights. */
@@ -58,6 +59,22 @@ class RealBenchTest {
         }
         assertEquals(6 * 16L * (2 * (768 + 768) + 2 * (768 + 256) + 3 * (768 + 2048)),
                 phases.get("lora").get("trainable_parameters").getAsLong(), "r 16 on all seven projections");
+        assertTrue(phases.get("qlora").get("gradient_checkpointing").getAsBoolean(), "QLoRA's recipe checkpoints");
+        assertTrue(!phases.get("lora").get("gradient_checkpointing").getAsBoolean());
+
+        // The same QLoRA step without gradient checkpointing, on the checkpoint written above.
+        Outcome off = CliTest.run("bench", "--real", config.toString(), "--phases", "qlora", "--seq", "64", "--steps",
+                "0", "--checkpoint-dir", tmp.resolve("ckpt").toString(), "--gradient-checkpointing", "false", "--json");
+        assertEquals(0, off.code(), off.err());
+        JsonObject offResult = JsonParser.parseString(off.out()).getAsJsonObject();
+        assertTrue(!offResult.get("checkpoint_written").getAsBoolean(), "the checkpoint is reused");
+        JsonObject qloraOff = offResult.getAsJsonArray("phases").get(0).getAsJsonObject();
+        assertTrue(!qloraOff.get("gradient_checkpointing").getAsBoolean());
+        double withoutCheckpointing = qloraOff.get("peak_rss_mb").getAsDouble();
+        assertTrue(qlora < withoutCheckpointing, "QLoRA peak with checkpointing " + qlora + " MiB, without "
+                + withoutCheckpointing);
+        System.out.printf("peaks (MiB): full %.0f, lora %.0f, qlora %.0f, qlora without checkpointing %.0f%n", full,
+                lora, qlora, withoutCheckpointing);
     }
 
     @Test
