@@ -64,13 +64,14 @@ final class BenchCommand implements Command {
                 + "32, KV cache): peak RSS, load seconds, seconds per step (the mean of --steps steps after a warm-up\n"
                 + "step; --steps 0 times the first) and tokens/s, beside the planner's CPU estimate. A phase whose\n"
                 + "weights cannot fit in MemAvailable is refused before anything loads (exit 1). --phases none\n"
-                + "only writes the checkpoint.";
+                + "only writes the checkpoint. --measured FILE puts earlier measurements (a --json output or a log of\n"
+                + "the phase lines printed on stderr) beside today's estimates without running anything.";
     }
 
     @Override
     public int run(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps", "method",
-                "methods", "real", "phases", "phase", "rank", "checkpoint-dir", "seed", "gradient-checkpointing"), Set.of("json"));
+                "methods", "real", "phases", "phase", "rank", "checkpoint-dir", "seed", "gradient-checkpointing", "measured"), Set.of("json"));
         if (a.has("real")) {
             a.expectPositionals(name(), 0);
             Path config = Path.of(a.get("real", ""));
@@ -80,7 +81,7 @@ final class BenchCommand implements Command {
                     RealBench.phases(a.get("phases", "load,lora,qlora,full,generate")), workload, a.getInt("rank", 16),
                     a.has("checkpoint-dir") ? Path.of(a.get("checkpoint-dir", "")) : RealBench.defaultCheckpointDir(config),
                     a.has("seed") ? Long.parseLong(a.get("seed", "")) : RealBench.DEFAULT_SEED,
-                    checkpointing(a));
+                    checkpointing(a), a.has("measured") ? Path.of(a.get("measured", "")) : null);
             Map<String, Object> result = RealBench.run(o); // refuses a run that cannot fit (Main: exit 1)
             System.out.println(a.has("json") ? Json.GSON.toJson(result) : RealBench.table(result));
             return 0;

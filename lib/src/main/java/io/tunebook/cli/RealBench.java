@@ -1,6 +1,7 @@
 package io.tunebook.cli;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.tunebook.display.Tables;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationSettings;
@@ -75,9 +76,13 @@ final class RealBench {
         }
     }
 
-    /** @param checkpointing gradient checkpointing for every training phase, or null for each recipe's */
+    /**
+     * @param checkpointing gradient checkpointing for every training phase, or null for each recipe's
+     * @param measured a file of earlier measurements to put beside today's estimates instead of running
+     *     the phases again, or null
+     */
     record Options(Path config, List<Phase> phases, MethodBench.Workload workload, int rank, Path checkpointDir,
-            long seed, Boolean checkpointing) {
+            long seed, Boolean checkpointing, Path measured) {
         List<String> childFlags() {
             List<String> f = new ArrayList<>(workload.flags());
             f.addAll(List.of("--rank", Integer.toString(rank)));
@@ -131,7 +136,9 @@ final class RealBench {
         out.put("threads", Runtime.getRuntime().availableProcessors());
         Path dir = o.checkpointDir();
         out.put("checkpoint", dir.toString());
-        if (checkpoint.matches(dir)) {
+        if (o.measured() != null) {
+            out.put("measured", o.measured().toString());
+        } else if (checkpoint.matches(dir)) {
             out.put("checkpoint_written", false);
         } else {
             System.err.printf("writing a random bf16 checkpoint of %s (%.2f GB) to %s%n", name,
@@ -142,18 +149,22 @@ final class RealBench {
             out.put("checkpoint_seconds", BenchCommand.round((System.nanoTime() - t0) / 1e9));
         }
         List<Map<String, Object>> rows = new ArrayList<>();
+        Map<Phase, JsonObject> earlier = o.measured() == null ? Map.of() : measured(o.measured());
         for (Phase phase : o.phases()) {
-            System.err.println("phase " + phase.cliName() + " ...");
-            List<String> args = new ArrayList<>(List.of("bench", dir.toString(), "--phase", phase.cliName()));
-            args.addAll(o.childFlags());
-            JsonObject measured = MethodBench.child(args, "bench --phase " + phase.cliName());
+            JsonObject measured = earlier.get(phase);
+            if (o.measured() != null && measured == null) {
+                throw new UsageException("bench: " + o.measured() + " has no measurement of phase " + phase.cliName());
+            }
+            if (measured == null) {
+                System.err.println("phase " + phase.cliName() + " ...");
+                List<String> args = new ArrayList<>(List.of("bench", dir.toString(), "--phase", phase.cliName()));
+                args.addAll(o.childFlags());
+                measured = MethodBench.child(args, "bench --phase " + phase.cliName());
+            }
             Map<String, Object> row = new LinkedHashMap<>(Json.GSON.<Map<String, Object>>fromJson(measured, Map.class));
             long overhead = Math.round(measured.get("engine_rss_mb").getAsDouble() * MethodBench.MIB);
-            MemoryBreakdown estimate = estimate(name, config, phase, o, overhead).memory();
+            MemoryBreakdown estimate = estimateMemory(name, config, phase, o, overhead);
             Map<String, Double> mb = MethodBench.mebibytes(estimate);
-            if (phase.method() == null) {
-                mb = inference(mb, config, phase);
-            }
             row.put("estimate_mb", mb);
             double peak = measured.get("peak_rss_mb").getAsDouble();
             row.put("estimate_over_peak", BenchCommand.round4(mb.get("total") / peak));
@@ -165,8 +176,48 @@ final class RealBench {
     }
 
     /**
-     * The planner's CPU estimate for a phase. Load and generation hold the 16-bit base: the LoRA
-     * run's weights (its other terms are dropped by {@link #inference}).
+     * Earlier measurements by phase, from {@code bench --real --json} output or a log of the lines
+     * each phase prints ({@code {"phase": ...}}); the last line of a phase wins.
+     */
+    static Map<Phase, JsonObject> measured(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("bench: measurements file " + file + " does not exist");
+        }
+        Map<Phase, JsonObject> out = new LinkedHashMap<>();
+        String text = Files.readString(file).strip();
+        List<JsonObject> rows = new ArrayList<>();
+        try {
+            if (text.startsWith("{\"model\"")) {
+                com.google.gson.JsonArray phases = JsonParser.parseString(text).getAsJsonObject().getAsJsonArray("phases");
+                phases.forEach(p -> rows.add(p.getAsJsonObject()));
+            } else {
+                for (String line : text.split("\n")) {
+                    if (line.startsWith("{\"phase\"")) {
+                        rows.add(JsonParser.parseString(line).getAsJsonObject());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new UsageException("bench: " + file + ": not bench --real output (" + e.getMessage() + ")");
+        }
+        for (JsonObject r : rows) {
+            out.put(Phase.parse(r.get("phase").getAsString()), r);
+        }
+        return out;
+    }
+
+    /** The planner's figure for a phase: training phases' peak, load's weights, generation's working set. */
+    static MemoryBreakdown estimateMemory(String name, ModelConfig config, Phase phase, Options o, long overhead) {
+        Estimate planned = estimate(name, config, phase, o, overhead);
+        if (phase == Phase.LOAD) {
+            return new MemoryBreakdown(planned.inferenceMemory(0).weights(), 0, 0, 0, 0, overhead);
+        }
+        return phase == Phase.GENERATE ? planned.inferenceMemory(PROMPT_TOKENS + GEN_TOKENS) : planned.memory();
+    }
+
+    /**
+     * The planner's CPU estimate for a phase. Load and generation hold the 16-bit base as the LoRA
+     * run does: their figure is its {@link Estimate#inferenceMemory} (load: no KV cache).
      */
     static Estimate estimate(String name, ModelConfig config, Phase phase, Options o, long overheadBytes) {
         Method method = phase.method() == null ? Method.LORA : phase.method();
@@ -176,25 +227,6 @@ final class RealBench {
                 .flashAttention(false).batchSize(o.workload().batch()).sequenceLength(o.workload().seq())
                 .rank(o.rank()).targetModules(method == Method.FULL ? Estimate.PROJECTIONS : setup.targets())
                 .overheadBytes(Math.max(0, overheadBytes)).build();
-    }
-
-    /** Load and generation: weights and overhead, plus the prompt's logits and KV cache when generating. */
-    private static Map<String, Double> inference(Map<String, Double> training, ModelConfig c, Phase phase) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        double activations = 0;
-        if (phase == Phase.GENERATE) {
-            long positions = PROMPT_TOKENS + GEN_TOKENS;
-            long kv = 2L * c.numHiddenLayers() * positions * c.numKeyValueHeads() * c.headDim() * 4;
-            long logits = (long) PROMPT_TOKENS * c.vocabSize() * 4;
-            activations = BenchCommand.round((kv + logits) / MethodBench.MIB);
-        }
-        for (String key : List.of("weights", "adapters", "gradients", "optimizer_states")) {
-            out.put(key, key.equals("weights") ? training.get(key) : 0.0);
-        }
-        out.put("activations", activations);
-        out.put("overhead", training.get("overhead"));
-        out.put("total", BenchCommand.round(training.get("weights") + activations + training.get("overhead")));
-        return out;
     }
 
     /** One phase in this process (the child's work). */

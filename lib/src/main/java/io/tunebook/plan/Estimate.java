@@ -171,7 +171,10 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         long trainable = trainableParameters();
         long adapters = adapterParameters() * 4;
         long gradients = trainable * 4;
-        long optimizerStates = Math.round(trainable * optimizer.bytesPerParameter(4));
+        // AdamW's step makes five temporaries the size of the parameter it updates (the scaled
+        // gradient, its square and their product, the denominator, the update): the largest one's count.
+        long optimizerStates = Math.round(trainable * optimizer.bytesPerParameter(4))
+                + Hardware.CPU_ADAMW_TEMPORARIES * largestTrainableTensor() * 4;
         long h = model.hiddenSize();
         long tokens = (long) sequenceLength * batchSize;
         long layers = model.numHiddenLayers();
@@ -189,6 +192,38 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         long chunk = Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / model.vocabSize());
         activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 3;
         return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overheadBytes);
+    }
+
+    /** Elements of the largest trainable tensor: an embedding or lm_head, or the widest adapter matrix. */
+    private long largestTrainableTensor() {
+        if (method == Method.FULL) {
+            return ParameterLayout.of(model).values().stream().mapToLong(s -> {
+                long n = 1;
+                for (long d : s) {
+                    n *= d;
+                }
+                return n;
+            }).max().orElse(0);
+        }
+        return layerProjections().stream().filter(pr -> targetModules.contains(pr.module()))
+                .mapToLong(pr -> rank * Math.max(pr.in(), pr.out())).max().orElse(0);
+    }
+
+    /**
+     * Memory to generate with the base held as this estimate holds it (the precision; QLoRA's
+     * projections quantized), on the CPU: the weights, float32 copies of one layer's projections
+     * and of the lm_head (each matmul upcasts a 16-bit weight), the KV cache in float32 for
+     * {@code positions} tokens and the last position's logits.
+     */
+    public MemoryBreakdown inferenceMemory(int positions) {
+        int p = precision.bytes();
+        long h = model.hiddenSize();
+        long kv = 2L * model.numHiddenLayers() * positions * model.numKeyValueHeads() * model.headDim() * 4;
+        long working = kv + (long) model.vocabSize() * 4;
+        if (p < 4 || method == Method.QLORA) {
+            working += layerProjectionWeights() * 4 + (long) model.vocabSize() * h * 4;
+        }
+        return new MemoryBreakdown(baseWeightBytes(method == Method.FULL ? 4 : p), 0, 0, 0, working, overheadBytes);
     }
 
     /** Values one decoder layer keeps per token for the backward (see the class comment). */

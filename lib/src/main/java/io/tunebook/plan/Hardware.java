@@ -20,4 +20,7 @@ public enum Hardware {
      * autograd saves (measured, see {@code bench/README.md}).
      */
     static final double CPU_KEPT_PER_VALUE = 2.0;
+
+    /** Parameter-sized temporaries {@code train.AdamW} holds while it updates one parameter. */
+    static final int CPU_ADAMW_TEMPORARIES = 5;
 }
