@@ -63,7 +63,7 @@ public final class HostMemory {
                             + " machine has %.2f GB available (MemAvailable in %s); refused before loading%s",
                     run.modelName(), run.method().cliName(), weights / 1e9, run.parameters(), m.total() / 1e9,
                     availableBytes / 1e9, MEMINFO, run.method() == Method.QLORA ? "" : ": QLoRA would hold "
-                            + String.format(Locale.ROOT, "%.2f GB", qloraWeights(run) / 1e9)));
+                            + String.format(Locale.ROOT, "%.2f GB of weights", qloraWeights(run) / 1e9)));
         }
     }
 
