@@ -191,7 +191,9 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         // gradient for one chunk at a time.
         long chunk = Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / model.vocabSize());
         activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 3;
-        return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overheadBytes);
+        long overhead = overheadBytes + Hardware.CPU_ALLOCATOR_SLACK_BYTES
+                + (method == Method.QLORA ? Hardware.CPU_QUANTIZE_HEAP_BYTES : 0);
+        return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overhead);
     }
 
     /** Elements of the largest trainable tensor: an embedding or lm_head, or the widest adapter matrix. */
@@ -223,7 +225,8 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         if (p < 4 || method == Method.QLORA) {
             working += layerProjectionWeights() * 4 + (long) model.vocabSize() * h * 4;
         }
-        return new MemoryBreakdown(baseWeightBytes(method == Method.FULL ? 4 : p), 0, 0, 0, working, overheadBytes);
+        return new MemoryBreakdown(baseWeightBytes(method == Method.FULL ? 4 : p), 0, 0, 0, working,
+                overheadBytes + (hardware == Hardware.CPU ? Hardware.CPU_ALLOCATOR_SLACK_BYTES : 0));
     }
 
     /** Values one decoder layer keeps per token for the backward (see the class comment). */

@@ -24,7 +24,8 @@ class RandomCheckpointTest {
             {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 64,
              "intermediate_size": 160, "num_hidden_layers": 3, "num_attention_heads": 4, "num_key_value_heads": 2,
              "vocab_size": 1000, "max_position_embeddings": 128, "rope_theta": 10000.0, "rms_norm_eps": 1e-6,
-             "tie_word_embeddings": false, "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "float32"}
+             "tie_word_embeddings": false, "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "float32",
+             "sliding_window": null}
             """;
 
     @TempDir
@@ -78,6 +79,7 @@ class RandomCheckpointTest {
 
         JsonObject written = JsonParser.parseString(Files.readString(a.resolve("config.json"))).getAsJsonObject();
         assertEquals("bfloat16", written.get("torch_dtype").getAsString());
+        assertTrue(written.get("sliding_window").isJsonNull(), "config.json keeps the published values, nulls too");
         assertEquals(2, JsonParser.parseString(Files.readString(a.resolve("generation_config.json")))
                 .getAsJsonObject().get("eos_token_id").getAsInt());
 
