@@ -163,7 +163,11 @@ final class RealBench {
             }
             Map<String, Object> row = new LinkedHashMap<>(Json.GSON.<Map<String, Object>>fromJson(measured, Map.class));
             long overhead = Math.round(measured.get("engine_rss_mb").getAsDouble() * MethodBench.MIB);
-            MemoryBreakdown estimate = estimateMemory(name, config, phase, o, overhead);
+            // The estimate is for the run as measured: with the checkpointing the phase ran with.
+            Options asRun = !measured.has("gradient_checkpointing") ? o : new Options(o.config(), o.phases(),
+                    o.workload(), o.rank(), o.checkpointDir(), o.seed(),
+                    measured.get("gradient_checkpointing").getAsBoolean(), o.measured());
+            MemoryBreakdown estimate = estimateMemory(name, config, phase, asRun, overhead);
             Map<String, Double> mb = MethodBench.mebibytes(estimate);
             row.put("estimate_mb", mb);
             double peak = measured.get("peak_rss_mb").getAsDouble();
@@ -271,6 +275,7 @@ final class RealBench {
     /** The phases as an aligned table, measured beside estimated. */
     static String table(Map<String, Object> result) {
         StringColumn phase = StringColumn.create("phase");
+        StringColumn checkpointing = StringColumn.create("grad. ckpt");
         DoubleColumn load = Tables.decimals("load s", 1);
         DoubleColumn step = Tables.decimals("s/step", 1);
         DoubleColumn gen = Tables.decimals("gen tok/s", 2);
@@ -281,6 +286,8 @@ final class RealBench {
         List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("phases");
         for (Map<String, Object> r : rows) {
             phase.append((String) r.get("phase"));
+            Object gc = r.get("gradient_checkpointing");
+            checkpointing.append(gc == null ? "" : Boolean.TRUE.equals(gc) ? "yes" : "no");
             load.append(number(r, "load_seconds"));
             step.append(number(r, "step_seconds"));
             gen.append(number(r, "generate_tokens_per_second"));
@@ -293,7 +300,7 @@ final class RealBench {
         return Tables.text(Table.create(String.format(Locale.ROOT, "%s (%,d parameters, random bf16 weights), batch %s"
                 + " x seq %s, LoRA rank %s, each phase in a fresh JVM", result.get("model"),
                 ((Number) result.get("parameters")).longValue(), result.get("batch"), result.get("seq"),
-                result.get("rank")), phase, load, step, gen, peak, estimate, ratio));
+                result.get("rank")), phase, checkpointing, load, step, gen, peak, estimate, ratio));
     }
 
     private static double number(Map<String, Object> row, String key) {

@@ -37,6 +37,15 @@ import java.util.Map;
  *       slack (on a CPU, the process's resident size before loading the model).</li>
  * </ul>
  *
+ * <p>With {@link Hardware#CPU} it counts what this engine holds in RAM instead, calibrated against
+ * {@code tunebook bench --real} (see {@code bench/README.md}): full fine-tuning in float32, a frozen
+ * base in the precision (QLoRA's projections quantized); adapters, gradients and AdamW moments in
+ * float32, plus AdamW's five temporaries of the largest trainable tensor; float32 activations, of
+ * which the engine keeps {@link Hardware#CPU_KEPT_PER_VALUE} times the values above; float32 copies
+ * of 16-bit or quantized projections (every layer's without checkpointing, one layer's with it) and
+ * of the lm_head; one chunk of the chunked loss; and an overhead of the engine's resident size plus
+ * the allocator's slack (and, for QLoRA, the heap that quantizing as it reads leaves).
+ *
  * <p>Compute per token, with P the weights in matmuls (projections and lm_head) and the attention
  * matmuls A = 4 x layers x seq x heads x headDim: a forward is 2P + A; full fine-tuning 3 forwards
  * (6P, as in Kaplan et al.); LoRA and QLoRA skip the frozen weights' gradients, so 4P + 3A plus 6
