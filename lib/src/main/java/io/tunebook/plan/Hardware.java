@@ -15,6 +15,20 @@ public enum Hardware {
     GPU, CPU;
 
     /**
+     * The engine's resident size once its natives are loaded, before a model: the CPU profile's
+     * default overhead (measured by {@code bench --real}: 161 MiB).
+     */
+    public static final long CPU_ENGINE_BYTES = 161L << 20;
+
+    public String cliName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Hardware parse(String s) {
+        return Names.parse(values(), Hardware::cliName, "hardware", s);
+    }
+
+    /**
      * Resident bytes per activation value the estimate counts, over 4-byte values, on the CPU:
      * DJL keeps every intermediate of the forward until the step ends, about twice what PyTorch's
      * autograd saves (measured, see {@code bench/README.md}).

@@ -24,7 +24,8 @@ class CpuProfileTest {
     void weightsInTheStorageDtypeAndNoDeviceContext() {
         MemoryBreakdown lora = cpu(Method.LORA).gradientCheckpointing(false).build().memory();
         assertEquals(PARAMETERS * 2, lora.weights(), "the frozen base in 16 bits");
-        assertEquals(160L << 20, lora.overhead(), "the engine's resident size, no CUDA context");
+        assertEquals((160L << 20) + Hardware.CPU_ALLOCATOR_SLACK_BYTES, lora.overhead(),
+                "the engine's resident size and the allocator's slack, no CUDA context");
         MemoryBreakdown full = cpu(Method.FULL).gradientCheckpointing(false).build().memory();
         assertEquals(PARAMETERS * 4, full.weights(), "full fine-tuning trains float32 weights");
         assertEquals(PARAMETERS * 4, full.gradients());
@@ -32,6 +33,7 @@ class CpuProfileTest {
         assertEquals(PARAMETERS * 8 + 5L * 128_256 * 2048 * 4, full.optimizerStates());
         MemoryBreakdown qlora = cpu(Method.QLORA).gradientCheckpointing(true).build().memory();
         assertTrue(qlora.weights() < 0.5 * lora.weights(), qlora + " vs " + lora);
+        assertEquals(lora.overhead() + Hardware.CPU_QUANTIZE_HEAP_BYTES, qlora.overhead(), "the heap quantizing leaves");
         assertEquals(lora.adapters(), qlora.adapters());
         assertEquals(lora.adapters(), lora.gradients(), "adapter gradients in float32");
     }
