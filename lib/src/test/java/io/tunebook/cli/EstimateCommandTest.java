@@ -56,4 +56,17 @@ class EstimateCommandTest {
         assertEquals(2, CliTest.run("estimate", "--params", "8B", "--method", "lora", "--seq", "0").code());
         assertEquals(2, CliTest.run("estimate", "--config", "no/such/config.json", "--method", "lora").code());
     }
+
+    @Test
+    void theCpuProfileHasNoDeviceContextAndPlainAdamW() {
+        JsonObject gpu = json("estimate", "--config", "../bench/configs/llama-3.2-1b.json", "--method", "qlora", "--json");
+        JsonObject cpu = json("estimate", "--config", "../bench/configs/llama-3.2-1b.json", "--method", "qlora",
+                "--hardware", "cpu", "--json");
+        assertEquals("paged_adamw_8bit", gpu.get("optimizer").getAsString());
+        assertEquals("adamw_torch", cpu.get("optimizer").getAsString());
+        // 161 MiB of engine, 700 MiB of allocator slack, 350 MiB of heap left by quantizing as it reads.
+        assertEquals(1.27, cpu.get("overhead_gb").getAsDouble(), 1e-9);
+        assertEquals(gpu.get("weights_gb").getAsDouble(), cpu.get("weights_gb").getAsDouble(), 1e-9);
+        assertEquals(2, CliTest.run("estimate", "--params", "8B", "--method", "lora", "--hardware", "tpu").code());
+    }
 }
