@@ -196,13 +196,30 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
             activations += (gradientCheckpointing ? 1 : layers) * layerProjectionWeights() * 4;
             activations += (long) model.vocabSize() * h * 4; // lm_head's float32 copy
         }
+        if (method == Method.QLORA) {
+            // Dequantizing a projection goes through its codes as int64 indices and the looked-up
+            // values, 8 bytes a weight beside the float32 result, until the matmul is done.
+            activations += 8 * layerProjections().stream().mapToLong(Projection::weights).max().orElse(0);
+        }
         // The loss runs over chunks of positions (CausalLmLoss.chunked): logits, log-softmax and their
         // gradient for one chunk at a time.
         long chunk = Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / model.vocabSize());
         activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 3;
         long overhead = overheadBytes + Hardware.CPU_ALLOCATOR_SLACK_BYTES
-                + (method == Method.QLORA ? Hardware.CPU_QUANTIZE_HEAP_BYTES : 0);
+                + (method == Method.QLORA ? quantizeHeapBytes() : 0);
         return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overhead);
+    }
+
+    /**
+     * JVM heap that quantizing as the weights are read leaves committed: {@link
+     * Hardware#CPU_QUANTIZE_HEAP_PER_WEIGHT_BYTES} a weight of the largest projection, at least {@link
+     * Hardware#CPU_QUANTIZE_HEAP_BYTES}, at most this JVM's maximum heap (a run in this process, or a
+     * child started with its settings, as {@code bench} does).
+     */
+    private long quantizeHeapBytes() {
+        long largest = layerProjections().stream().mapToLong(Projection::weights).max().orElse(0);
+        return Math.min(Runtime.getRuntime().maxMemory(), Math.max(Hardware.CPU_QUANTIZE_HEAP_BYTES,
+                Hardware.CPU_QUANTIZE_HEAP_PER_WEIGHT_BYTES * largest));
     }
 
     /** Elements of the largest trainable tensor: an embedding or lm_head, or the widest adapter matrix. */

@@ -50,8 +50,13 @@ public enum Hardware {
 
     /**
      * JVM heap that quantizing as the weights are read leaves committed ({@code Quantizer.load}
-     * encodes each projection from a Java float array): 0.32 and 0.39 GB measured on the Qwen2.5-0.5B
-     * and Llama-3.2-1B shapes; a smaller {@code -Xmx} bounds it.
+     * encodes each projection from a Java float array): at least this, and {@link
+     * #CPU_QUANTIZE_HEAP_PER_WEIGHT_BYTES} a weight of the largest projection, up to {@code -Xmx}.
+     * Measured: 0.32 GB (Qwen2.5-0.5B, largest projection 4.4 M weights), 0.39 GB (Llama-3.2-1B,
+     * 16.8 M), the whole 2 GiB heap of {@code -Xmx2g} (Mistral-7B, 58.7 M).
      */
     static final long CPU_QUANTIZE_HEAP_BYTES = 350L << 20;
+
+    /** Heap bytes per weight of the largest projection, for large projections (see above). */
+    static final long CPU_QUANTIZE_HEAP_PER_WEIGHT_BYTES = 32;
 }
