@@ -33,7 +33,9 @@ class CpuProfileTest {
         assertEquals(PARAMETERS * 8 + 5L * 128_256 * 2048 * 4, full.optimizerStates());
         MemoryBreakdown qlora = cpu(Method.QLORA).gradientCheckpointing(true).build().memory();
         assertTrue(qlora.weights() < 0.5 * lora.weights(), qlora + " vs " + lora);
-        assertEquals(lora.overhead() + Hardware.CPU_QUANTIZE_HEAP_BYTES, qlora.overhead(), "the heap quantizing leaves");
+        // The heap quantizing as it reads leaves: 32 bytes a weight of the largest projection (gate, up
+        // and down: 2048 x 8192), within this JVM's maximum heap.
+        assertEquals(lora.overhead() + Math.min(Runtime.getRuntime().maxMemory(), 32L * 2048 * 8192), qlora.overhead());
         assertEquals(lora.adapters(), qlora.adapters());
         assertEquals(lora.adapters(), lora.gradients(), "adapter gradients in float32");
     }
