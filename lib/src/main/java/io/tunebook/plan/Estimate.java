@@ -205,21 +205,21 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         // gradient for one chunk at a time.
         long chunk = Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / model.vocabSize());
         activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 3;
-        long overhead = overheadBytes + Hardware.CPU_ALLOCATOR_SLACK_BYTES
-                + (method == Method.QLORA ? quantizeHeapBytes() : 0);
+        long slack = Math.round(Hardware.CPU_TRAINING_SLACK_PER_VALUE * layers * tokens
+                * (h + model.intermediateSize()));
+        long overhead = overheadBytes + slack + (method == Method.QLORA ? quantizeHeapBytes() : 0);
         return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overhead);
     }
 
     /**
      * JVM heap that quantizing as the weights are read leaves committed: {@link
-     * Hardware#CPU_QUANTIZE_HEAP_PER_WEIGHT_BYTES} a weight of the largest projection, at least {@link
-     * Hardware#CPU_QUANTIZE_HEAP_BYTES}, at most this JVM's maximum heap (a run in this process, or a
-     * child started with its settings, as {@code bench} does).
+     * Hardware#CPU_QUANTIZE_HEAP_BYTES} plus {@link Hardware#CPU_QUANTIZE_HEAP_PER_WEIGHT} bytes a
+     * quantized weight, at most this JVM's maximum heap (a run in this process, or in a child started
+     * with its settings, as {@code bench} does).
      */
     private long quantizeHeapBytes() {
-        long largest = layerProjections().stream().mapToLong(Projection::weights).max().orElse(0);
-        return Math.min(Runtime.getRuntime().maxMemory(), Math.max(Hardware.CPU_QUANTIZE_HEAP_BYTES,
-                Hardware.CPU_QUANTIZE_HEAP_PER_WEIGHT_BYTES * largest));
+        return Math.min(Runtime.getRuntime().maxMemory(), Hardware.CPU_QUANTIZE_HEAP_BYTES
+                + Math.round(Hardware.CPU_QUANTIZE_HEAP_PER_WEIGHT * projectionParameters()));
     }
 
     /** Elements of the largest trainable tensor: an embedding or lm_head, or the widest adapter matrix. */

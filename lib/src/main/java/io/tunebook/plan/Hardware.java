@@ -39,24 +39,33 @@ public enum Hardware {
     static final int CPU_ADAMW_TEMPORARIES = 5;
 
     /**
-     * Freed blocks glibc's allocator keeps resident through a training step or a generation: after
-     * the first large free its dynamic mmap threshold rises, so later blocks of up to 32 MiB (layer
-     * activations, float32 copies of 16-bit or quantized weights) come from per-thread heaps that
-     * are not returned. Measured with {@code bench --real}: about 0.7 GB on the Qwen2.5-0.5B and
-     * Llama-3.2-1B shapes; {@code MALLOC_MMAP_THRESHOLD_=131072} removed 0.8 GB of Qwen2.5-0.5B's QLoRA
-     * peak (and made the step 40% slower).
+     * Freed blocks glibc's allocator keeps resident through a generation: after the first large free
+     * its dynamic mmap threshold rises, so later blocks of up to 32 MiB (float32 copies of 16-bit
+     * weights, activations) come from heaps that are not returned. Measured with {@code bench --real}:
+     * about 0.7 GB on Qwen2.5-0.5B and Llama-3.2-1B; {@code MALLOC_MMAP_THRESHOLD_=131072} removed
+     * 1.0 GB of Qwen2.5-0.5B's generation peak and 0.8 GB of its QLoRA step's.
      */
     static final long CPU_ALLOCATOR_SLACK_BYTES = 700L << 20;
 
     /**
+     * The same slack in a training step, which grows with the layers' working sets: bytes per value
+     * of {@code layers x tokens x (hidden + intermediate)}, about two and a half float32 tensors of
+     * each layer's width kept resident. Fitted on the QLoRA steps of Qwen2.5-0.5B, Llama-3.2-1B,
+     * Mistral-7B and Mistral-7B cut to 4 layers (whose step grew by 2.8 GiB against the full model's
+     * 6.0 GiB, the rest of the estimate being the same).
+     */
+    static final double CPU_TRAINING_SLACK_PER_VALUE = 10;
+
+    /**
      * JVM heap that quantizing as the weights are read leaves committed ({@code Quantizer.load}
-     * encodes each projection from a Java float array): at least this, and {@link
-     * #CPU_QUANTIZE_HEAP_PER_WEIGHT_BYTES} a weight of the largest projection, up to {@code -Xmx}.
-     * Measured: 0.32 GB (Qwen2.5-0.5B, largest projection 4.4 M weights), 0.39 GB (Llama-3.2-1B,
-     * 16.8 M), the whole 2 GiB heap of {@code -Xmx2g} (Mistral-7B, 58.7 M).
+     * encodes each projection from a Java float array, and the garbage grows the heap): this plus
+     * {@link #CPU_QUANTIZE_HEAP_PER_WEIGHT} bytes a quantized weight, up to {@code -Xmx}. Measured
+     * beyond the engine and the weights after loading: 0.32 GiB (Qwen2.5-0.5B, 0.36 B quantized
+     * weights), 0.38 GiB (Llama-3.2-1B, 0.97 B), 0.48 GiB (Mistral-7B's shape cut to 4 layers, 0.87 B),
+     * 2.2 GiB, the whole {@code -Xmx2g} heap and more (Mistral-7B, 7.0 B).
      */
     static final long CPU_QUANTIZE_HEAP_BYTES = 350L << 20;
 
-    /** Heap bytes per weight of the largest projection, for large projections (see above). */
-    static final long CPU_QUANTIZE_HEAP_PER_WEIGHT_BYTES = 32;
+    /** Heap bytes a quantized weight adds while quantizing as it reads (see above). */
+    static final double CPU_QUANTIZE_HEAP_PER_WEIGHT = 0.25;
 }
