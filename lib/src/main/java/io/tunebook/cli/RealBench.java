@@ -122,9 +122,13 @@ final class RealBench {
         RandomCheckpoint checkpoint = RandomCheckpoint.of(o.config(), o.seed());
         ModelConfig config = checkpoint.config();
         String name = o.config().getFileName().toString().replaceFirst("\\.json$", "");
-        // The engine's resident size is not known before a child runs; the check needs weights only.
+        // The engine's resident size is not known before a child runs: its usual value stands in.
         for (Phase phase : o.phases()) {
-            HostMemory.requireWeightsFit(estimate(name, config, phase, o, 0));
+            Estimate planned = estimate(name, config, phase, o, io.tunebook.plan.Hardware.CPU_ENGINE_BYTES);
+            HostMemory.requireWeightsFit(planned);
+            if (phase.method() != null && o.measured() == null) {
+                HostMemory.peakWarning(planned).ifPresent(w -> System.err.println("warning: " + w));
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name);

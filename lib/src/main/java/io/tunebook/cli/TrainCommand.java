@@ -163,7 +163,7 @@ final class TrainCommand implements Command {
         Path resume = a.has("resume") ? checkpoint(a.get("resume", ""), runDir) : null;
 
         if (modelPath != null) {
-            refuseIfWeightsCannotFit(resolve(base, modelPath), method, lora, loadOptions);
+            refuseIfWeightsCannotFit(resolve(base, modelPath), method, lora, loadOptions, args);
         }
         Files.createDirectories(runDir);
         writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
@@ -200,9 +200,10 @@ final class TrainCommand implements Command {
     /**
      * The planner's up-front check ({@link HostMemory}): a base whose weights, as this run holds them
      * (in the load's storage dtype, QLoRA's projections in 4 bits), exceed the available memory is
-     * refused before anything loads.
+     * refused before anything loads; on the CPU, an estimated peak beyond it is a warning.
      */
-    private static void refuseIfWeightsCannotFit(Path modelDir, String method, LoraConfig lora, LoadOptions options) {
+    private static void refuseIfWeightsCannotFit(Path modelDir, String method, LoraConfig lora, LoadOptions options,
+            TrainingArguments args) {
         Path configFile = modelDir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             return; // the load reports the missing file
@@ -211,9 +212,17 @@ final class TrainCommand implements Command {
         String name = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
         io.tunebook.plan.Precision storage = options.storage(config.torchDtype()) == DataType.FLOAT32
                 ? io.tunebook.plan.Precision.FP32 : io.tunebook.plan.Precision.FP16;
-        HostMemory.requireWeightsFit(Estimate.builder().model(name, config)
-                .method(io.tunebook.plan.Method.parse(method)).hardware(Hardware.CPU).precision(storage)
-                .optimizer(Optimizer.ADAMW_TORCH).rank(lora == null ? 16 : lora.r()).build());
+        Estimate run = Estimate.builder().model(name, config).method(io.tunebook.plan.Method.parse(method))
+                .hardware(Hardware.CPU).precision(storage).optimizer(Optimizer.ADAMW_TORCH)
+                .overheadBytes(Hardware.CPU_ENGINE_BYTES).rank(lora == null ? 16 : lora.r())
+                .batchSize(args.perDeviceTrainBatchSize()).sequenceLength(args.maxSeqLength()).flashAttention(false)
+                .gradientCheckpointing(args.gradientCheckpointing() != null ? args.gradientCheckpointing()
+                        : method.equals("qlora"))
+                .build();
+        HostMemory.requireWeightsFit(run);
+        if (options.device().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+            HostMemory.peakWarning(run).ifPresent(w -> System.err.println("tunebook train: warning: " + w));
+        }
     }
 
     private static TrainingArguments arguments(YamlSection t, Args a, String file, boolean pretraining) {

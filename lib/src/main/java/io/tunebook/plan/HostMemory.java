@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -65,6 +66,26 @@ public final class HostMemory {
                     availableBytes / 1e9, MEMINFO, run.method() == Method.QLORA ? "" : ": QLoRA would hold "
                             + String.format(Locale.ROOT, "%.2f GB of weights", qloraWeights(run) / 1e9)));
         }
+    }
+
+    /**
+     * A warning when the run's weights fit but its estimated peak exceeds {@code availableBytes}
+     * (the estimate can be high, so this does not refuse), or empty.
+     */
+    public static Optional<String> peakWarning(Estimate run, long availableBytes) {
+        MemoryBreakdown m = run.memory();
+        if (m.total() <= availableBytes) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "%s: %s's estimated peak is %.2f GB but this machine has %.2f GB"
+                + " available (MemAvailable in %s): it may be killed for memory", run.modelName(),
+                run.method().cliName(), m.total() / 1e9, availableBytes / 1e9, MEMINFO));
+    }
+
+    /** {@link #peakWarning(Estimate, long)} against this machine's {@code MemAvailable}, when known. */
+    public static Optional<String> peakWarning(Estimate run) {
+        OptionalLong available = available();
+        return available.isPresent() ? peakWarning(run, available.getAsLong()) : Optional.empty();
     }
 
     private static long qloraWeights(Estimate run) {
