@@ -63,6 +63,19 @@ class RealBenchTest {
         assertTrue(phases.get("qlora").get("gradient_checkpointing").getAsBoolean(), "QLoRA's recipe checkpoints");
         assertTrue(!phases.get("lora").get("gradient_checkpointing").getAsBoolean());
 
+        // Earlier measurements beside today's estimates, without running anything again.
+        Path saved = tmp.resolve("measured.json");
+        Files.writeString(saved, o.out());
+        Outcome again = CliTest.run("bench", "--real", config.toString(), "--phases", "qlora,full", "--seq", "64",
+                "--measured", saved.toString(), "--checkpoint-dir", tmp.resolve("elsewhere").toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().lines().anyMatch(l -> l.matches("qlora +yes .*"))
+                && again.out().lines().anyMatch(l -> l.matches("full +no .*")), again.out());
+        assertTrue(again.out().contains(String.format("%.0f", qlora)), again.out());
+        assertTrue(!Files.exists(tmp.resolve("elsewhere")), "nothing written, nothing run");
+        assertEquals(2, CliTest.run("bench", "--real", config.toString(), "--phases", "generate", "--measured",
+                saved.toString()).code(), "no measurement of generate in the file");
+
         // The same QLoRA step without gradient checkpointing, on the checkpoint written above.
         Outcome off = CliTest.run("bench", "--real", config.toString(), "--phases", "qlora", "--seq", "64", "--steps",
                 "0", "--checkpoint-dir", tmp.resolve("ckpt").toString(), "--gradient-checkpointing", "false", "--json");
