@@ -56,7 +56,8 @@ final class BenchCommand implements Command {
                 + "estimate. LoRA: r 16 on q, k, v, o; QLoRA: the same on an NF4 base with double quantization.\n"
                 + "\n"
                 + "usage: tunebook bench --real CONFIG.json [--phases load,lora,qlora,full,generate] [--batch 1]\n"
-                + "                       [--seq 512] [--rank 16] [--steps 1] [--checkpoint-dir DIR] [--seed N] [--json]\n"
+                + "                       [--seq 512] [--rank 16] [--steps 1] [--checkpoint-dir DIR] [--seed N]\n"
+                + "                       [--gradient-checkpointing true|false] [--measured FILE] [--json]\n"
                 + "A real model's published shape: writes (or reuses) a seeded random bf16 checkpoint of CONFIG.json,\n"
                 + "sharded as Hugging Face does (default bench/out/real/NAME), then runs each phase in a fresh JVM:\n"
                 + "load (16-bit base), lora (r RANK on every linear layer, 16-bit base), qlora (NF4 + double\n"
@@ -65,7 +66,8 @@ final class BenchCommand implements Command {
                 + "step; --steps 0 times the first) and tokens/s, beside the planner's CPU estimate. A phase whose\n"
                 + "weights cannot fit in MemAvailable is refused before anything loads (exit 1). --phases none\n"
                 + "only writes the checkpoint. --measured FILE puts earlier measurements (a --json output or a log of\n"
-                + "the phase lines printed on stderr) beside today's estimates without running anything.";
+                + "the phase lines printed on stderr) beside today's estimates without running anything.\n"
+                + "--gradient-checkpointing overrides the recipes' (on for qlora only) in every training phase.";
     }
 
     @Override
