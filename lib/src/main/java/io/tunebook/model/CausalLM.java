@@ -89,7 +89,7 @@ public final class CausalLM implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ModelException(directory.resolve("config.json") + ": " + e.getMessage());
         }
-        NDManager manager = NDManager.newBaseManager(options.device());
+        NDManager manager = NDManager.newBaseManager(options.device().orElseGet(() -> Engine.getInstance().defaultDevice()));
         try (CheckpointReader checkpoint = CheckpointReader.open(directory)) {
             WeightReader reader = new WeightReader(checkpoint, new ChunkBuffers());
             Map<String, long[]> expected = ParameterLayout.of(config);

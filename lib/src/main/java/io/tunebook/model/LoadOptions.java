@@ -1,7 +1,6 @@
 package io.tunebook.model;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import java.util.Optional;
@@ -56,9 +55,9 @@ public final class LoadOptions {
         return b;
     }
 
-    /** The device to load onto; the engine's default (a GPU when there is one) if none was given. */
-    public Device device() {
-        return device != null ? device : Engine.getInstance().defaultDevice();
+    /** The device to load onto, if one was given; otherwise the engine's default (a GPU when there is one). */
+    public Optional<Device> device() {
+        return Optional.ofNullable(device);
     }
 
     /** The requested dtype, canonical: {@code float32}, {@code float16}, {@code bfloat16} or {@code auto}. */
