@@ -1,5 +1,6 @@
 package io.tunebook.cli;
 
+import io.tunebook.model.LoadOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,6 +103,19 @@ final class Args {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+
+    /**
+     * {@code --dtype} as load options: float32 by default for the inference commands, so their
+     * logits are transformers' {@code from_pretrained} defaults exactly; float16, bfloat16 or auto
+     * hold the weights in 16 bits (half the memory, logits moved only by the weights' rounding).
+     */
+    LoadOptions loadOptions(String command) {
+        try {
+            return LoadOptions.builder().dtype(get("dtype", "float32")).build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": --" + e.getMessage());
         }
     }
 

@@ -29,17 +29,18 @@ final class GenerateCommand implements Command {
     public String help() {
         return "usage: tunebook generate DIR --prompt P [--adapter A] [--chat] [--system S] [--max-new-tokens N]\n"
                 + "                         [--temperature T] [--top-k K] [--top-p P] [--repetition-penalty R] [--stop S]\n"
-                + "                         [--seed N] [--json]\n"
+                + "                         [--seed N] [--dtype D] [--json]\n"
                 + "Temperature 0 (the default) is greedy and deterministic. Without --json the text streams as it\n"
                 + "is generated. --json prints {\"text\", \"ids\", \"prompt_ids\", \"finish_reason\"}.\n"
                 + "--adapter loads a LoRA adapter (PEFT layout) onto the model. --chat sends the prompt as a user turn\n"
-                + "(after --system, if given) through the model's chat template and stops at the end of the answer.";
+                + "(after --system, if given) through the model's chat template and stops at the end of the answer.\n"
+                + "--dtype float32 (default) | float16 | bfloat16 | auto holds the weights in 16 bits (half the memory).";
     }
 
     @Override
     public int run(String[] argv) {
         Args a = Args.parse(name(), argv, Set.of("prompt", "max-new-tokens", "temperature", "top-k", "top-p",
-                "repetition-penalty", "stop", "seed", "adapter", "system"), Set.of("json", "chat"));
+                "repetition-penalty", "stop", "seed", "adapter", "system", "dtype"), Set.of("json", "chat"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
         if (!a.has("prompt")) {
@@ -66,7 +67,7 @@ final class GenerateCommand implements Command {
         if (a.has("system") && !a.has("chat")) {
             throw new UsageException(name() + ": --system needs --chat");
         }
-        try (CausalLM model = CausalLM.load(dir);
+        try (CausalLM model = CausalLM.load(dir, a.loadOptions(name()));
                 LoraModel adapter = adapterDir == null ? null : LoraModel.load(model, adapterDir)) {
             String prompt = a.get("prompt", "");
             long[] ids = model.tokenizer().encode(prompt, true);

@@ -20,20 +20,21 @@ final class ScoreCommand implements Command {
 
     @Override
     public String help() {
-        return "usage: tunebook score DIR (--text T | --ids 1,2,3) [--json]\n"
+        return "usage: tunebook score DIR (--text T | --ids 1,2,3) [--dtype D] [--json]\n"
                 + "Prints ids, logprobs (logprobs[i] = log p(ids[i+1] | ids[0..i])) and nll_mean.\n"
-                + "--text is encoded with the model's tokenizer, with its special tokens (BOS).";
+                + "--text is encoded with the model's tokenizer, with its special tokens (BOS).\n"
+                + "--dtype float32 (default) | float16 | bfloat16 | auto holds the weights in 16 bits (half the memory).";
     }
 
     @Override
     public int run(String[] argv) {
-        Args a = Args.parse(name(), argv, Set.of("text", "ids"), Set.of("json"));
+        Args a = Args.parse(name(), argv, Set.of("text", "ids", "dtype"), Set.of("json"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
         if (a.has("text") == a.has("ids")) {
             throw new UsageException(name() + ": give exactly one of --text or --ids");
         }
-        try (CausalLM model = CausalLM.load(dir)) {
+        try (CausalLM model = CausalLM.load(dir, a.loadOptions(name()))) {
             long[] ids = a.has("ids") ? parseIds(a.get("ids", ""), model.config().vocabSize())
                     : model.tokenizer().encode(a.get("text", ""), true);
             if (ids.length < 2) {

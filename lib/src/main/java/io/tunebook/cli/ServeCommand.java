@@ -26,7 +26,7 @@ final class ServeCommand implements Command {
     @Override
     public String help() {
         return "usage: tunebook serve DIR [--adapter ADAPTER_DIR [--merge]] [--chat-template NAME] [--port P] [--host H]\n"
-                + "                     [--max-tokens N] [--queue N]\n"
+                + "                     [--max-tokens N] [--queue N] [--dtype D]\n"
                 + "Serves GET /v1/models, POST /v1/chat/completions and POST /v1/completions (stream: true sends\n"
                 + "server-sent events) for the model in DIR, named by the directory. Listens on 127.0.0.1:8000 by\n"
                 + "default: only this machine can connect; --host 0.0.0.0 opens it to the network (no API key is\n"
@@ -35,7 +35,8 @@ final class ServeCommand implements Command {
                 + "top of the model (named DIR+ADAPTER_DIR's name); --merge merges it into the weights first, which\n"
                 + "decodes faster. Chat messages are rendered with the model's chat_template, or with the built-in\n"
                 + "--chat-template (" + String.join(", ", ChatTemplate.BUILT_IN) + "), or as an Alpaca-style\n"
-                + "transcript when there is neither. Ctrl-C lets running requests finish, then stops.";
+                + "transcript when there is neither. Ctrl-C lets running requests finish, then stops.\n"
+                + "--dtype float32 (default) | float16 | bfloat16 | auto holds the weights in 16 bits (half the memory).";
     }
 
     @Override
@@ -78,7 +79,7 @@ final class ServeCommand implements Command {
 
     /** Loads what {@code argv} names and starts serving it. */
     Served open(String[] argv) throws IOException {
-        Args a = Args.parse(name(), argv, Set.of("port", "host", "max-tokens", "queue", "adapter", "chat-template"),
+        Args a = Args.parse(name(), argv, Set.of("port", "host", "max-tokens", "queue", "adapter", "chat-template", "dtype"),
                 Set.of("merge"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
@@ -103,7 +104,7 @@ final class ServeCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(name() + ": " + e.getMessage());
         }
-        CausalLM model = CausalLM.load(dir);
+        CausalLM model = CausalLM.load(dir, a.loadOptions(name()));
         LoraModel lora = null;
         try {
             if (adapterDir != null) {
