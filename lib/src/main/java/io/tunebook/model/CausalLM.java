@@ -82,12 +82,7 @@ public final class CausalLM implements AutoCloseable {
             throw new ModelException("model directory " + directory + " does not exist");
         }
         ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-        DataType storage;
-        try {
-            storage = options.storage(config.torchDtype());
-        } catch (IllegalArgumentException e) {
-            throw new ModelException(directory.resolve("config.json") + ": " + e.getMessage());
-        }
+        DataType storage = options.storage(config.torchDtype());
         NDManager manager = NDManager.newBaseManager(options.device().orElseGet(() -> Engine.getInstance().defaultDevice()));
         try (CheckpointReader checkpoint = CheckpointReader.open(directory)) {
             WeightReader reader = new WeightReader(checkpoint, new ChunkBuffers());

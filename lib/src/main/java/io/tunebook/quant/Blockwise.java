@@ -14,8 +14,13 @@ final class Blockwise {
 
     /** @param values a whole number of blocks (callers pad with zeros) */
     static Blocks quantize(float[] values, int blockSize, CodeBook book) {
-        int blocks = values.length / blockSize;
-        byte[] codes = new byte[values.length];
+        return quantize(values, values.length, blockSize, book);
+    }
+
+    /** The first {@code length} values, a whole number of blocks. */
+    static Blocks quantize(float[] values, int length, int blockSize, CodeBook book) {
+        int blocks = length / blockSize;
+        byte[] codes = new byte[length];
         float[] absmax = new float[blocks];
         for (int b = 0; b < blocks; b++) {
             int start = b * blockSize;

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.tunebook.model.Tensors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -37,6 +39,16 @@ public final class QuantizedTensor implements AutoCloseable {
         this.scales = scales;
     }
 
+    /** Row-major values read in order, a run at a time: a weight that is never whole in memory. */
+    @FunctionalInterface
+    public interface ValueSource {
+        /** Fills {@code dst[0, count)} with the values at flat indices {@code [first, first + count)}. */
+        void read(long first, float[] dst, int count) throws IOException;
+    }
+
+    /** Values per pass of {@link #quantize(String, Shape, ValueSource, QuantConfig, NDManager)}: 4 MiB of floats. */
+    private static final int CHUNK_VALUES = 1 << 20;
+
     /**
      * Quantizes row-major {@code values} of the given shape.
      *
@@ -48,32 +60,63 @@ public final class QuantizedTensor implements AutoCloseable {
         if (shape.size() != values.length) {
             throw new IllegalArgumentException(name + ": " + values.length + " values do not fill shape " + shape);
         }
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new IllegalArgumentException(name + ": value " + values[i] + " at flat index " + i
-                        + " cannot be quantized");
-            }
+        try {
+            return quantize(name, shape, (first, dst, count) -> System.arraycopy(values, (int) first, dst, 0, count),
+                    config, parent);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // an array source does no I/O
         }
+    }
+
+    /**
+     * Quantizes the values {@code source} reads, a few MiB at a time: blocks are independent, so
+     * passes of whole blocks give the codes and block scales that one pass over all values gives,
+     * and only the block scales (one float per block) are kept until the end, where double
+     * quantization needs them all. The weight is never whole in memory.
+     */
+    public static QuantizedTensor quantize(String name, Shape shape, ValueSource source, QuantConfig config,
+            NDManager parent) throws IOException {
         QuantType type = config.type();
-        Blockwise.Blocks q = Blockwise.quantize(Blockwise.padded(values, config.blockSize()), config.blockSize(),
-                type.codeBook());
+        int blockSize = config.blockSize();
+        long n = shape.size();
+        long blocks = QuantConfig.ceilDiv(n, blockSize);
+        float[] absmax = new float[Math.toIntExact(blocks)];
+        ByteBuffer packed = ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(blocks * blockSize,
+                (long) type.bits()) / 8)).order(ByteOrder.nativeOrder());
+        float[] chunk = new float[(int) Math.min(Math.max(1, CHUNK_VALUES / blockSize) * blockSize, blocks * blockSize)];
+        for (long done = 0; done < n; ) {
+            int count = (int) Math.min(chunk.length, n - done);
+            source.read(done, chunk, count);
+            for (int i = 0; i < count; i++) {
+                if (!Float.isFinite(chunk[i])) {
+                    throw new IllegalArgumentException(name + ": value " + chunk[i] + " at flat index " + (done + i)
+                            + " cannot be quantized");
+                }
+            }
+            // Only the last pass can end inside a block: pad it with zeros, as one pass would.
+            int length = (int) (QuantConfig.ceilDiv(count, blockSize) * blockSize);
+            Arrays.fill(chunk, count, length, 0f);
+            Blockwise.Blocks q = Blockwise.quantize(chunk, length, blockSize, type.codeBook());
+            System.arraycopy(q.absmax(), 0, absmax, (int) (done / blockSize), q.absmax().length);
+            pack(q.codes(), type.bits(), packed);
+            done += count;
+        }
         NDManager manager = parent.newSubManager();
         try {
-            NDArray codes = Tensors.of(manager, pack(q.codes(), type.bits()), new Shape(q.codes().length * type.bits() / 8),
-                    DataType.UINT8);
+            NDArray codes = Tensors.of(manager, packed.flip(), new Shape(packed.remaining()), DataType.UINT8);
             float[] table = decodeTable(type);
             int perByte = 8 / type.bits();
             NDArray decode = Tensors.of(manager, table, new Shape(256, perByte));
-            return new QuantizedTensor(type, shape, config.blockSize(), manager, codes, decode,
-                    BlockScales.of(q.absmax(), config, manager));
+            return new QuantizedTensor(type, shape, blockSize, manager, codes, decode,
+                    BlockScales.of(absmax, config, manager));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    private static ByteBuffer pack(byte[] codes, int bits) {
-        ByteBuffer out = ByteBuffer.allocateDirect(codes.length * bits / 8).order(ByteOrder.nativeOrder());
+    /** Appends codes to {@code out}: 8-bit as they are, 4-bit two to a byte, the first in the high nibble. */
+    private static void pack(byte[] codes, int bits, ByteBuffer out) {
         if (bits == 8) {
             out.put(codes);
         } else {
@@ -81,7 +124,6 @@ public final class QuantizedTensor implements AutoCloseable {
                 out.put((byte) (codes[i] << 4 | codes[i + 1]));
             }
         }
-        return out.flip();
     }
 
     /** For every byte value, the code values it holds in storage order: 256 rows of 2 (4-bit) or 1 (8-bit). */
