@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,24 @@ class ChunkedQuantizationTest {
                 assertEquals(2, reads[0], "two passes");
                 assertArrayEquals(expected, q.dequantize(m).toFloatArray(), type.name());
                 assertEquals(config.bytesPerParameter(values.length), q.bytesPerParameter(), 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void decodingInPassesOfBlocksEqualsDecodingAtOnce() {
+        float[] values = QuantizedTensorTest.gaussian(ROWS * COLS, 6);
+        for (QuantType type : QuantType.values()) {
+            for (boolean doubleQuant : new boolean[] {false, true}) {
+                QuantConfig config = QuantConfig.builder().type(type).doubleQuant(doubleQuant).build();
+                try (NDManager m = NDManager.newBaseManager();
+                        QuantizedTensor q = QuantizedTensor.quantize("w", values, new Shape(ROWS, COLS), config, m)) {
+                    float[] once = q.dequantize(m, DataType.FLOAT32, Long.MAX_VALUE).toFloatArray();
+                    // 7 blocks a pass: many passes, the last one short, none aligned to a second-level block.
+                    float[] passes = q.dequantize(m, DataType.FLOAT32, 7).toFloatArray();
+                    assertArrayEquals(once, passes, type + (doubleQuant ? " double quant" : ""));
+                    assertEquals(ROWS * COLS, passes.length);
+                }
             }
         }
     }
