@@ -104,7 +104,7 @@ public final class QuantizedTensor implements AutoCloseable {
         }
         NDManager manager = parent.newSubManager();
         try {
-            NDArray codes = Tensors.of(manager, packed.flip(), new Shape(packed.remaining()), DataType.UINT8);
+            NDArray codes = Tensors.consume(manager, packed.flip(), new Shape(packed.remaining()), DataType.UINT8);
             float[] table = decodeTable(type);
             int perByte = 8 / type.bits();
             NDArray decode = Tensors.of(manager, table, new Shape(256, perByte));
