@@ -85,6 +85,7 @@ public final class QuantizedTensor implements AutoCloseable {
         ByteBuffer packed = ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(blocks * blockSize,
                 (long) type.bits()) / 8)).order(ByteOrder.nativeOrder());
         float[] chunk = new float[(int) Math.min(Math.max(1, CHUNK_VALUES / blockSize) * blockSize, blocks * blockSize)];
+        Blockwise.Blocks pass = new Blockwise.Blocks(new byte[chunk.length], new float[chunk.length / blockSize]);
         for (long done = 0; done < n; ) {
             int count = (int) Math.min(chunk.length, n - done);
             source.read(done, chunk, count);
@@ -97,9 +98,9 @@ public final class QuantizedTensor implements AutoCloseable {
             // Only the last pass can end inside a block: pad it with zeros, as one pass would.
             int length = (int) (QuantConfig.ceilDiv(count, blockSize) * blockSize);
             Arrays.fill(chunk, count, length, 0f);
-            Blockwise.Blocks q = Blockwise.quantize(chunk, length, blockSize, type.codeBook());
-            System.arraycopy(q.absmax(), 0, absmax, (int) (done / blockSize), q.absmax().length);
-            pack(q.codes(), type.bits(), packed);
+            Blockwise.quantizeInto(chunk, length, blockSize, type.codeBook(), pass);
+            System.arraycopy(pass.absmax(), 0, absmax, (int) (done / blockSize), length / blockSize);
+            pack(pass.codes(), length, type.bits(), packed);
             done += count;
         }
         NDManager manager = parent.newSubManager();
@@ -116,12 +117,12 @@ public final class QuantizedTensor implements AutoCloseable {
         }
     }
 
-    /** Appends codes to {@code out}: 8-bit as they are, 4-bit two to a byte, the first in the high nibble. */
-    private static void pack(byte[] codes, int bits, ByteBuffer out) {
+    /** Appends the first {@code length} codes to {@code out}: 8-bit as they are, 4-bit two to a byte, the first in the high nibble. */
+    private static void pack(byte[] codes, int length, int bits, ByteBuffer out) {
         if (bits == 8) {
-            out.put(codes);
+            out.put(codes, 0, length);
         } else {
-            for (int i = 0; i < codes.length; i += 2) {
+            for (int i = 0; i < length; i += 2) {
                 out.put((byte) (codes[i] << 4 | codes[i + 1]));
             }
         }
