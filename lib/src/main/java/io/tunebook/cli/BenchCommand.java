@@ -53,21 +53,56 @@ final class BenchCommand implements Command {
                 + "--memory-steps N trains N steps and reports resident memory every 100 steps (flat = no leak).\n"
                 + "--methods full,lora,qlora trains the same steps under each method, each in a fresh JVM (--method M\n"
                 + "runs one in this process), and tables tokens/s and peak resident memory beside the planner's\n"
-                + "estimate. LoRA: r 16 on q, k, v, o; QLoRA: the same on an NF4 base with double quantization.";
+                + "estimate. LoRA: r 16 on q, k, v, o; QLoRA: the same on an NF4 base with double quantization.\n"
+                + "\n"
+                + "usage: tunebook bench --real CONFIG.json [--phases load,lora,qlora,full,generate] [--batch 1]\n"
+                + "                       [--seq 512] [--rank 16] [--steps 1] [--checkpoint-dir DIR] [--seed N]\n"
+                + "                       [--gradient-checkpointing true|false] [--measured FILE] [--json]\n"
+                + "A real model's published shape: writes (or reuses) a seeded random bf16 checkpoint of CONFIG.json,\n"
+                + "sharded as Hugging Face does (default bench/out/real/NAME), then runs each phase in a fresh JVM:\n"
+                + "load (16-bit base), lora (r RANK on every linear layer, 16-bit base), qlora (NF4 + double\n"
+                + "quantization, gradient checkpointing), full (float32, AdamW), generate (greedy, 16 new tokens after\n"
+                + "32, KV cache): peak RSS, load seconds, seconds per step (the mean of --steps steps after a warm-up\n"
+                + "step; --steps 0 times the first) and tokens/s, beside the planner's CPU estimate. A phase whose\n"
+                + "weights cannot fit in MemAvailable is refused before anything loads (exit 1). --phases none\n"
+                + "only writes the checkpoint. --measured FILE puts earlier measurements (a --json output or a log of\n"
+                + "the phase lines printed on stderr) beside today's estimates without running anything.\n"
+                + "--gradient-checkpointing overrides the recipes' (on for qlora only) in every training phase.";
     }
 
     @Override
     public int run(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps", "method",
-                "methods"), Set.of("json"));
+                "methods", "real", "phases", "phase", "rank", "checkpoint-dir", "seed", "gradient-checkpointing", "measured"), Set.of("json"));
+        if (a.has("real")) {
+            a.expectPositionals(name(), 0);
+            Path config = Path.of(a.get("real", ""));
+            MethodBench.Workload workload = new MethodBench.Workload(a.getInt("batch", 1), a.getInt("seq", 512),
+                    a.getInt("steps", 1));
+            RealBench.Options o = new RealBench.Options(config,
+                    RealBench.phases(a.get("phases", "load,lora,qlora,full,generate")), workload, a.getInt("rank", 16),
+                    a.has("checkpoint-dir") ? Path.of(a.get("checkpoint-dir", "")) : RealBench.defaultCheckpointDir(config),
+                    a.has("seed") ? Long.parseLong(a.get("seed", "")) : RealBench.DEFAULT_SEED,
+                    checkpointing(a), a.has("measured") ? Path.of(a.get("measured", "")) : null);
+            Map<String, Object> result = RealBench.run(o); // refuses a run that cannot fit (Main: exit 1)
+            System.out.println(a.has("json") ? Json.GSON.toJson(result) : RealBench.table(result));
+            return 0;
+        }
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
         int batch = a.getInt("batch", 4);
         int seq = a.getInt("seq", 256);
         int steps = a.getInt("steps", 10);
         MethodBench.Workload workload = new MethodBench.Workload(batch, seq, steps);
+        if (a.has("phase")) {
+            Map<String, Object> one = RealBench.runPhase(dir, RealBench.Phase.parse(a.get("phase", "")), workload,
+                    a.getInt("rank", 16), checkpointing(a));
+            System.out.println(a.has("json") ? Json.GSON.toJson(one) : Json.PRETTY.toJson(one));
+            return 0;
+        }
         if (a.has("method")) {
-            Map<String, Object> one = MethodBench.runOne(dir, method(a.get("method", "")), workload);
+            Map<String, Object> one = MethodBench.runOne(dir, MethodBench.Setup.quickstart(method(a.get("method", ""))),
+                    workload);
             System.out.println(a.has("json") ? Json.GSON.toJson(one) : Json.PRETTY.toJson(one));
             return 0;
         }
@@ -111,6 +146,18 @@ final class BenchCommand implements Command {
         return 0;
     }
 
+    /** {@code --gradient-checkpointing true|false}, or null for each method's recipe. */
+    private Boolean checkpointing(Args a) {
+        if (!a.has("gradient-checkpointing")) {
+            return null;
+        }
+        String v = a.get("gradient-checkpointing", "");
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new UsageException(name() + ": --gradient-checkpointing must be true or false, got '" + v + "'");
+        }
+        return Boolean.valueOf(v);
+    }
+
     private Method method(String value) {
         try {
             return Method.parse(value);
@@ -151,7 +198,7 @@ final class BenchCommand implements Command {
 
     private static Map<String, Object> train(CausalLM model, MethodBench.Workload workload, double flopsPerToken,
             double peak) {
-        double[] speed = trainSteps(TrainableModel.full(model, Dtype.F32), workload);
+        double[] speed = trainSteps(TrainableModel.full(model, Dtype.F32), workload, false);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("tokens_per_second", round(speed[0]));
         r.put("step_seconds", round4(speed[1]));
@@ -163,11 +210,11 @@ final class BenchCommand implements Command {
      * {@code steps + 1} optimizer steps on random token windows, AdamW at lr 1e-5, no accumulation;
      * returns {tokens per second, seconds per step} over all but the first (warm-up) step.
      */
-    static double[] trainSteps(TrainableModel trainee, MethodBench.Workload workload) {
+    static double[] trainSteps(TrainableModel trainee, MethodBench.Workload workload, boolean gradientCheckpointing) {
         int[] tokens = randomTokens(trainee.model().config().vocabSize(), 1 << 16);
         TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, workload.batch(), workload.seq(), 1);
         TrainingArguments args = TrainingArguments.builder().maxSteps(workload.steps() + 1).gradientAccumulationSteps(1)
-                .learningRate(1e-5).loggingSteps(1).build();
+                .learningRate(1e-5).loggingSteps(1).gradientCheckpointing(gradientCheckpointing).build();
         double tokensPerStep = (double) workload.batch() * workload.seq();
         double[] seconds = {0};
         int[] measured = {0};
@@ -175,7 +222,7 @@ final class BenchCommand implements Command {
                 .trainData(TrainingData.endless(() -> windows)).callback(new TrainerCallback() {
                 @Override
                 public void onStep(io.tunebook.train.StepMetrics m) {
-                    if (m.step() > 1) { // the first step warms up the engine
+                    if (m.step() > 1 || workload.steps() == 0) { // the first step warms up the engine
                         seconds[0] += tokensPerStep / m.tokensPerSecond();
                         measured[0]++;
                     }

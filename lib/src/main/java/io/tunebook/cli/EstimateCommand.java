@@ -3,6 +3,7 @@ package io.tunebook.cli;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.plan.Estimate;
 import io.tunebook.plan.GpuType;
+import io.tunebook.plan.Hardware;
 import io.tunebook.plan.MemoryBreakdown;
 import io.tunebook.plan.Method;
 import io.tunebook.plan.Optimizer;
@@ -35,21 +36,22 @@ final class EstimateCommand implements Command {
                 + "         [--seq 512] [--batch 1] [--rank 16] [--targets q_proj,k_proj,...]\n"
                 + "         [--optimizer adamw_torch|adamw_8bit|paged_adamw_8bit|paged_adamw_32bit]\n"
                 + "         [--precision bf16|fp16|fp32] [--no-checkpointing] [--overhead-gb 1] [--mfu 0.4]\n"
-                + "         [--gpu a100-80gb [--tokens N [--epochs 1] [--price P]]] [--json]\n"
+                + "         [--gpu a100-80gb [--tokens N [--epochs 1] [--price P]]] [--hardware gpu|cpu] [--json]\n"
                 + "Peak training memory on one device by part (weights, adapters, gradients, optimizer states,\n"
                 + "activations, overhead) in GB (10^9 bytes). --config takes a config.json or a model directory;\n"
                 + "--params a reference size: " + String.join(", ", ReferenceModels.sizes()) + ".\n"
                 + "Defaults: all seven projections as LoRA targets, gradient checkpointing, adamw_torch (full,\n"
                 + "LoRA) or paged_adamw_8bit (QLoRA). With --gpu: how many such GPUs the run needs; with --tokens\n"
                 + "(one epoch's tokens) too: FLOPs, GPU-hours at the given MFU and, with --price (per GPU-hour),\n"
-                + "the cost. GPUs: " + String.join(", ", Arrays.stream(GpuType.values()).map(GpuType::cliName)
+                + "the cost. --hardware cpu: this engine on this machine's RAM (bench/README.md), overhead the\n"
+                + "engine's resident size, adamw_torch for every method. GPUs: " + String.join(", ", Arrays.stream(GpuType.values()).map(GpuType::cliName)
                         .toList()) + ".";
     }
 
     @Override
     public int run(String[] argv) {
         Args a = Args.parse(name(), argv, Set.of("config", "params", "method", "seq", "batch", "rank", "targets",
-                "optimizer", "precision", "overhead-gb", "mfu", "gpu", "tokens", "epochs", "price"),
+                "optimizer", "precision", "overhead-gb", "mfu", "gpu", "tokens", "epochs", "price", "hardware"),
                 Set.of("no-checkpointing", "json"));
         a.expectPositionals(name(), 0);
         if (a.has("config") == a.has("params")) {
@@ -58,6 +60,7 @@ final class EstimateCommand implements Command {
         if (!a.has("method")) {
             throw new UsageException(name() + ": --method full|lora|qlora is required");
         }
+        Hardware hardware = choice("hardware", a.get("hardware", "gpu"), Hardware::parse);
         Estimate.Builder b = Estimate.builder()
                 .method(choice("method", a.get("method", ""), Method::parse))
                 .sequenceLength(a.getInt("seq", 512))
@@ -65,7 +68,10 @@ final class EstimateCommand implements Command {
                 .rank(a.getInt("rank", 16))
                 .precision(choice("precision", a.get("precision", "bf16"), Precision::parse))
                 .gradientCheckpointing(!a.has("no-checkpointing"))
-                .overheadBytes(Math.round(a.getDouble("overhead-gb", 1) * MemoryBreakdown.BYTES_PER_GB))
+                .overheadBytes(a.has("overhead-gb") || hardware != Hardware.CPU
+                        ? Math.round(a.getDouble("overhead-gb", 1) * MemoryBreakdown.BYTES_PER_GB)
+                        : Hardware.CPU_ENGINE_BYTES)
+                .hardware(hardware)
                 .mfu(a.getDouble("mfu", 0.4));
         if (a.has("params")) {
             choice("params", a.get("params", ""), b::parameters);
@@ -79,6 +85,8 @@ final class EstimateCommand implements Command {
         }
         if (a.has("optimizer")) {
             b.optimizer(choice("optimizer", a.get("optimizer", ""), Optimizer::parse));
+        } else if (hardware == Hardware.CPU) {
+            b.optimizer(Optimizer.ADAMW_TORCH);
         }
         Estimate e = choice("settings", "", s -> b.build());
         Map<String, Object> out = describe(e);

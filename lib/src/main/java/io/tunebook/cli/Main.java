@@ -39,7 +39,8 @@ public final class Main {
         } catch (UsageException e) {
             System.err.println("tunebook " + e.getMessage());
             return 2;
-        } catch (ModelException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (ModelException | UncheckedIOException | IllegalArgumentException
+                | io.tunebook.plan.HostMemory.InsufficientMemoryException e) {
             System.err.println("tunebook " + command.name() + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import io.tunebook.display.Tables;
 import io.tunebook.lora.LoraConfig;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.LoadOptions;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.plan.Estimate;
@@ -63,24 +64,76 @@ final class MethodBench {
     }
 
     /**
-     * One method in this process: sets it up, trains {@code steps + 1} steps (the first is warm-up),
-     * and reports throughput and memory.
+     * How a method's model is made ready to train: which projections carry adapters and of what
+     * rank, the dtype frozen base weights are held in, and whether activations are recomputed
+     * (gradient checkpointing). {@code --methods} runs the quickstart's setup, {@code --real} the
+     * real-size one.
      */
-    static Map<String, Object> runOne(Path dir, Method method, Workload workload) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("method", method.cliName());
+    record Setup(Method method, List<String> targets, int rank, String baseDtype, boolean gradientCheckpointing) {
+        /** The quickstart adapter (r 16 on q, k, v, o) on a float32 base, no checkpointing. */
+        static Setup quickstart(Method method) {
+            return new Setup(method, TARGETS, RANK, "float32", false);
+        }
+
+        /**
+         * The seeds' recipe at real size: adapters on every linear layer; LoRA on a 16-bit base,
+         * QLoRA on an NF4 base with double quantization and gradient checkpointing; full
+         * fine-tuning trains float32 weights.
+         */
+        static Setup real(Method method, int rank) {
+            return switch (method) {
+                case FULL -> new Setup(method, List.of(), rank, "float32", false);
+                case LORA -> new Setup(method, Estimate.PROJECTIONS, rank, "bfloat16", false);
+                case QLORA -> new Setup(method, Estimate.PROJECTIONS, rank, "bfloat16", true);
+            };
+        }
+
+        /** This setup with checkpointing on or off; null keeps it. */
+        Setup checkpointing(Boolean on) {
+            return on == null ? this : new Setup(method, targets, rank, baseDtype, on);
+        }
+
+    }
+
+    /**
+     * Loads the model as the setup says, streaming: frozen weights in {@code baseDtype}, QLoRA's
+     * projections quantized as they are read ({@link Quantizer#load}); stores the load's wall time
+     * in seconds in {@code seconds[0]}.
+     */
+    static CausalLM load(Path dir, Setup setup, double[] seconds) {
+        long t0 = System.nanoTime();
+        LoadOptions options = LoadOptions.builder().dtype(setup.baseDtype()).build();
+        CausalLM model = setup.method() == Method.QLORA ? Quantizer.load(dir, QuantConfig.nf4(), options)
+                : CausalLM.load(dir, options);
+        seconds[0] = (System.nanoTime() - t0) / 1e9;
+        return model;
+    }
+
+    /** Loads the natives with a one-element array and returns the resident size then, in MiB. */
+    static double engineRssMb() {
         try (NDManager probe = NDManager.newBaseManager()) {
             probe.zeros(new Shape(1)).close(); // loads the engine's natives
         }
-        out.put("engine_rss_mb", BenchCommand.round(BenchCommand.procStatusMb("VmRSS")));
-        try (CausalLM model = CausalLM.load(dir)) {
+        return BenchCommand.round(BenchCommand.procStatusMb("VmRSS"));
+    }
+
+    /**
+     * One method in this process: sets it up, trains {@code steps + 1} steps (the first is warm-up),
+     * and reports throughput and memory.
+     */
+    static Map<String, Object> runOne(Path dir, Setup setup, Workload workload) {
+        Method method = setup.method();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("method", method.cliName());
+        out.put("engine_rss_mb", engineRssMb());
+        double[] loadSeconds = {0};
+        try (CausalLM model = load(dir, setup, loadSeconds)) {
             double loadedMb = BenchCommand.procStatusMb("VmRSS");
-            if (method == Method.QLORA) {
-                Quantizer.quantize(model, QuantConfig.nf4());
-            }
+            out.put("load_seconds", BenchCommand.round4(loadSeconds[0]));
             ModelMemory base = ModelMemory.of(model);
-            try (LoraModel lora = method == Method.FULL ? null : LoraModel.wrap(model, LoraConfig.builder().r(RANK)
-                    .alpha(2 * RANK).dropout(0.05).targetModules(TARGETS.toArray(new String[0])).build())) {
+            try (LoraModel lora = method == Method.FULL ? null : LoraModel.wrap(model, LoraConfig.builder()
+                    .r(setup.rank()).alpha(2 * setup.rank()).dropout(0.05)
+                    .targetModules(setup.targets().toArray(new String[0])).build())) {
                 TrainableModel trainee = lora == null ? TrainableModel.full(model, Dtype.F32) : TrainableModel.lora(lora);
                 out.put("trainable_parameters", trainee.trainableParameters().values().stream()
                         .mapToLong(NDArray::size).sum());
@@ -88,7 +141,8 @@ final class MethodBench {
                 out.put("quantized_bytes_per_parameter", BenchCommand.round4(base.quantizedBytesPerParameter()));
                 out.put("loaded_rss_mb", BenchCommand.round(loadedMb));
                 out.put("ready_rss_mb", BenchCommand.round(BenchCommand.procStatusMb("VmRSS")));
-                double[] speed = BenchCommand.trainSteps(trainee, workload);
+                double[] speed = BenchCommand.trainSteps(trainee, workload, setup.gradientCheckpointing());
+                out.put("gradient_checkpointing", setup.gradientCheckpointing());
                 out.put("tokens_per_second", BenchCommand.round(speed[0]));
                 out.put("step_seconds", BenchCommand.round4(speed[1]));
             }
@@ -102,7 +156,9 @@ final class MethodBench {
         ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Method method : methods) {
-            JsonObject measured = child(dir, method, workload);
+            List<String> args = new ArrayList<>(List.of("bench", dir.toString(), "--method", method.cliName()));
+            args.addAll(workload.flags());
+            JsonObject measured = child(args, "bench --method " + method.cliName());
             Map<String, Object> row = new LinkedHashMap<>(Json.GSON.<Map<String, Object>>fromJson(measured,
                     Map.class));
             long overhead = Math.round(measured.get("engine_rss_mb").getAsDouble() * MIB);
@@ -123,7 +179,7 @@ final class MethodBench {
     }
 
     /** The breakdown in MiB, to 0.1, as the measured columns are. */
-    private static Map<String, Double> mebibytes(MemoryBreakdown b) {
+    static Map<String, Double> mebibytes(MemoryBreakdown b) {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("weights", BenchCommand.round(b.weights() / MIB));
         out.put("adapters", BenchCommand.round(b.adapters() / MIB));
@@ -135,7 +191,11 @@ final class MethodBench {
         return out;
     }
 
-    private static JsonObject child(Path dir, Method method, Workload workload) throws IOException {
+    /**
+     * Runs {@code tunebook ARGS --json} in a fresh JVM with this JVM's heap and system-property
+     * settings, and returns the JSON object it prints; {@code what} names the run in errors.
+     */
+    static JsonObject child(List<String> args, String what) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The parent's heap and system-property settings, so every child runs as the parent would.
@@ -145,21 +205,22 @@ final class MethodBench {
             }
         }
         command.addAll(List.of("-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "bench", dir.toString(), "--method", method.cliName(), "--json"));
-        command.addAll(workload.flags());
+                Main.class.getName()));
+        command.addAll(args);
+        command.add("--json");
         Path errors = Files.createTempFile("tunebook-bench-", ".err");
         try {
             Process p = new ProcessBuilder(command).redirectError(errors.toFile()).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             int code = p.waitFor();
             if (code != 0) {
-                throw new IOException("bench --method " + method.cliName() + " failed (exit " + code + "): "
-                        + Files.readString(errors).strip());
+                throw new IOException(what + " failed (exit " + code + (code == 137 ? ", killed: out of memory?" : "")
+                        + "): " + Files.readString(errors).strip());
             }
             return JsonParser.parseString(out).getAsJsonObject();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while benchmarking " + method.cliName(), e);
+            throw new IOException("interrupted while running " + what, e);
         } finally {
             Files.deleteIfExists(errors);
         }

@@ -19,6 +19,10 @@ import io.tunebook.model.LoadOptions;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tokenizer;
 import io.tunebook.model.safetensors.Dtype;
+import io.tunebook.plan.Estimate;
+import io.tunebook.plan.Hardware;
+import io.tunebook.plan.HostMemory;
+import io.tunebook.plan.Optimizer;
 import io.tunebook.quant.ModelMemory;
 import io.tunebook.quant.QuantConfig;
 import io.tunebook.quant.QuantType;
@@ -159,6 +163,9 @@ final class TrainCommand implements Command {
         root.finish();
         Path resume = a.has("resume") ? checkpoint(a.get("resume", ""), runDir) : null;
 
+        if (modelPath != null) {
+            refuseIfWeightsCannotFit(resolve(base, modelPath), method, lora, loadOptions, args);
+        }
         Files.createDirectories(runDir);
         writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
         try (CausalLM model = modelPath != null ? load(resolve(base, modelPath), quantization, loadOptions)
@@ -188,6 +195,34 @@ final class TrainCommand implements Command {
             Path artifact = runDir.resolve(trainee.artifactName());
             System.err.println(exit == 0 ? "saved " + artifact : "saved the last good weights to " + artifact);
             return exit;
+        }
+    }
+
+    /**
+     * The planner's up-front check ({@link HostMemory}): a base whose weights, as this run holds them
+     * (in the load's storage dtype, QLoRA's projections in 4 bits), exceed the available memory is
+     * refused before anything loads; on the CPU, an estimated peak beyond it is a warning.
+     */
+    private static void refuseIfWeightsCannotFit(Path modelDir, String method, LoraConfig lora, LoadOptions options,
+            TrainingArguments args) {
+        Path configFile = modelDir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            return; // the load reports the missing file
+        }
+        ModelConfig config = ModelConfig.read(configFile);
+        String name = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
+        io.tunebook.plan.Precision storage = options.storage(config.torchDtype()) == DataType.FLOAT32
+                ? io.tunebook.plan.Precision.FP32 : io.tunebook.plan.Precision.FP16;
+        Estimate run = Estimate.builder().model(name, config).method(io.tunebook.plan.Method.parse(method))
+                .hardware(Hardware.CPU).precision(storage).optimizer(Optimizer.ADAMW_TORCH)
+                .overheadBytes(Hardware.CPU_ENGINE_BYTES).rank(lora == null ? 16 : lora.r())
+                .batchSize(args.perDeviceTrainBatchSize()).sequenceLength(args.maxSeqLength()).flashAttention(false)
+                .gradientCheckpointing(args.gradientCheckpointing() != null ? args.gradientCheckpointing()
+                        : method.equals("qlora"))
+                .build();
+        HostMemory.requireWeightsFit(run);
+        if (options.device().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+            HostMemory.peakWarning(run).ifPresent(w -> System.err.println("tunebook train: warning: " + w));
         }
     }
 

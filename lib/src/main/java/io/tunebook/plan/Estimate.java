@@ -3,6 +3,7 @@ package io.tunebook.plan;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.ParameterLayout;
 import io.tunebook.quant.QuantConfig;
+import io.tunebook.train.CausalLmLoss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,15 @@ import java.util.Map;
  *       slack (on a CPU, the process's resident size before loading the model).</li>
  * </ul>
  *
+ * <p>With {@link Hardware#CPU} it counts what this engine holds in RAM instead, calibrated against
+ * {@code tunebook bench --real} (see {@code bench/README.md}): full fine-tuning in float32, a frozen
+ * base in the precision (QLoRA's projections quantized); adapters, gradients and AdamW moments in
+ * float32, plus AdamW's five temporaries of the largest trainable tensor; float32 activations, of
+ * which the engine keeps {@link Hardware#CPU_KEPT_PER_VALUE} times the values above; float32 copies
+ * of 16-bit or quantized projections (every layer's without checkpointing, one layer's with it) and
+ * of the lm_head; one chunk of the chunked loss; and an overhead of the engine's resident size plus
+ * the allocator's slack (and, for QLoRA, the heap that quantizing as it reads leaves).
+ *
  * <p>Compute per token, with P the weights in matmuls (projections and lm_head) and the attention
  * matmuls A = 4 x layers x seq x heads x headDim: a forward is 2P + A; full fine-tuning 3 forwards
  * (6P, as in Kaplan et al.); LoRA and QLoRA skip the frozen weights' gradients, so 4P + 3A plus 6
@@ -44,7 +54,7 @@ import java.util.Map;
  */
 public record Estimate(String modelName, ModelConfig model, Method method, int sequenceLength, int batchSize,
         int rank, List<String> targetModules, Optimizer optimizer, boolean gradientCheckpointing, Precision precision,
-        boolean flashAttention, long overheadBytes, double mfu, QuantConfig quantization) {
+        boolean flashAttention, long overheadBytes, double mfu, QuantConfig quantization, Hardware hardware) {
 
     /** The projections LoRA can target, in Hugging Face module names. */
     public static final List<String> PROJECTIONS = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
@@ -55,8 +65,8 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         if (model == null) {
             throw new IllegalArgumentException("give a model: a config.json or a reference size such as 8B");
         }
-        if (method == null || optimizer == null || precision == null || quantization == null) {
-            throw new IllegalArgumentException("method, optimizer, precision and quantization must be given");
+        if (method == null || optimizer == null || precision == null || quantization == null || hardware == null) {
+            throw new IllegalArgumentException("method, optimizer, precision, quantization and hardware must be given");
         }
         positive("sequenceLength", sequenceLength);
         positive("batchSize", batchSize);
@@ -130,16 +140,11 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
     }
 
     public MemoryBreakdown memory() {
-        int p = precision.bytes();
-        long weights;
-        if (method == Method.QLORA) {
-            double quantized = layerProjections().stream()
-                    .mapToDouble(pr -> pr.weights() * quantization.bytesPerParameter(pr.weights())).sum()
-                    * model.numHiddenLayers();
-            weights = Math.round(quantized) + (parameters() - projectionParameters()) * p;
-        } else {
-            weights = parameters() * p;
+        if (hardware == Hardware.CPU) {
+            return cpuMemory();
         }
+        int p = precision.bytes();
+        long weights = baseWeightBytes(p);
         int trainableBytes = method == Method.FULL ? p : 4;
         long trainable = trainableParameters();
         long adapters = adapterParameters() * 4;
@@ -148,7 +153,110 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activationBytes(), overheadBytes);
     }
 
-    private long activationBytes() {
+    /** Weights of one decoder layer's projections. */
+    private long layerProjectionWeights() {
+        return layerProjections().stream().mapToLong(Projection::weights).sum();
+    }
+
+    /** Bytes of the base weights as stored: quantized projections for QLoRA, the rest in the precision. */
+    private long baseWeightBytes(int p) {
+        if (method != Method.QLORA) {
+            return parameters() * p;
+        }
+        double quantized = layerProjections().stream()
+                .mapToDouble(pr -> pr.weights() * quantization.bytesPerParameter(pr.weights())).sum()
+                * model.numHiddenLayers();
+        return Math.round(quantized) + (parameters() - projectionParameters()) * p;
+    }
+
+    /**
+     * The CPU profile (see {@link Hardware#CPU}): no device context; full fine-tuning holds float32
+     * weights, LoRA and QLoRA hold the frozen base in the precision (QLoRA's projections quantized);
+     * adapters, gradients and AdamW moments in float32; the compute runs in float32.
+     */
+    private MemoryBreakdown cpuMemory() {
+        int p = method == Method.FULL ? 4 : precision.bytes();
+        long weights = baseWeightBytes(p);
+        long trainable = trainableParameters();
+        long adapters = adapterParameters() * 4;
+        long gradients = trainable * 4;
+        // AdamW's step makes five temporaries the size of the parameter it updates (the scaled
+        // gradient, its square and their product, the denominator, the update): the largest one's count.
+        long optimizerStates = Math.round(trainable * optimizer.bytesPerParameter(4))
+                + Hardware.CPU_ADAMW_TEMPORARIES * largestTrainableTensor() * 4;
+        long h = model.hiddenSize();
+        long tokens = (long) sequenceLength * batchSize;
+        long layers = model.numHiddenLayers();
+        long perLayer = Math.round(activationValuesPerToken() * Hardware.CPU_KEPT_PER_VALUE) * tokens * 4;
+        long activations = gradientCheckpointing ? layers * h * tokens * 4 + perLayer : layers * perLayer;
+        // A frozen base that is not float32 is cast (or dequantized) to float32 for each matmul, and
+        // autograd keeps that copy for the input's gradient until the backward: every layer's
+        // projections, or one layer's when the layer is recomputed in the backward.
+        if (method != Method.FULL && (p < 4 || method == Method.QLORA)) {
+            activations += (gradientCheckpointing ? 1 : layers) * layerProjectionWeights() * 4;
+            activations += (long) model.vocabSize() * h * 4; // lm_head's float32 copy
+        }
+        if (method == Method.QLORA) {
+            // Dequantizing a projection goes through its codes as int64 indices and the looked-up
+            // values, 8 bytes a weight beside the float32 result, until the matmul is done.
+            activations += 8 * layerProjections().stream().mapToLong(Projection::weights).max().orElse(0);
+        }
+        // The loss runs over chunks of positions (CausalLmLoss.chunked): logits, log-softmax and their
+        // gradient for one chunk at a time.
+        long chunk = Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / model.vocabSize());
+        activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 3;
+        long slack = Math.round(Hardware.CPU_TRAINING_SLACK_PER_VALUE * layers * tokens
+                * (h + model.intermediateSize()));
+        long overhead = overheadBytes + slack + (method == Method.QLORA ? quantizeHeapBytes() : 0);
+        return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overhead);
+    }
+
+    /**
+     * JVM heap that quantizing as the weights are read leaves committed: {@link
+     * Hardware#CPU_QUANTIZE_HEAP_BYTES} plus {@link Hardware#CPU_QUANTIZE_HEAP_PER_WEIGHT} bytes a
+     * quantized weight, at most this JVM's maximum heap (a run in this process, or in a child started
+     * with its settings, as {@code bench} does).
+     */
+    private long quantizeHeapBytes() {
+        return Math.min(Runtime.getRuntime().maxMemory(), Hardware.CPU_QUANTIZE_HEAP_BYTES
+                + Math.round(Hardware.CPU_QUANTIZE_HEAP_PER_WEIGHT * projectionParameters()));
+    }
+
+    /** Elements of the largest trainable tensor: an embedding or lm_head, or the widest adapter matrix. */
+    private long largestTrainableTensor() {
+        if (method == Method.FULL) {
+            return ParameterLayout.of(model).values().stream().mapToLong(s -> {
+                long n = 1;
+                for (long d : s) {
+                    n *= d;
+                }
+                return n;
+            }).max().orElse(0);
+        }
+        return layerProjections().stream().filter(pr -> targetModules.contains(pr.module()))
+                .mapToLong(pr -> rank * Math.max(pr.in(), pr.out())).max().orElse(0);
+    }
+
+    /**
+     * Memory to generate with the base held as this estimate holds it (the precision; QLoRA's
+     * projections quantized), on the CPU: the weights, float32 copies of one layer's projections
+     * and of the lm_head (each matmul upcasts a 16-bit weight), the KV cache in float32 for
+     * {@code positions} tokens and the last position's logits.
+     */
+    public MemoryBreakdown inferenceMemory(int positions) {
+        int p = precision.bytes();
+        long h = model.hiddenSize();
+        long kv = 2L * model.numHiddenLayers() * positions * model.numKeyValueHeads() * model.headDim() * 4;
+        long working = kv + (long) model.vocabSize() * 4;
+        if (p < 4 || method == Method.QLORA) {
+            working += layerProjectionWeights() * 4 + (long) model.vocabSize() * h * 4;
+        }
+        return new MemoryBreakdown(baseWeightBytes(method == Method.FULL ? 4 : p), 0, 0, 0, working,
+                overheadBytes + (hardware == Hardware.CPU ? Hardware.CPU_ALLOCATOR_SLACK_BYTES : 0));
+    }
+
+    /** Values one decoder layer keeps per token for the backward (see the class comment). */
+    private long activationValuesPerToken() {
         long h = model.hiddenSize();
         long q = (long) model.numAttentionHeads() * model.headDim();
         long kv = (long) model.numKeyValueHeads() * model.headDim();
@@ -160,6 +268,12 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
             perToken += layerProjections().stream().filter(pr -> targetModules.contains(pr.module()))
                     .mapToLong(pr -> pr.in() + rank).sum();
         }
+        return perToken;
+    }
+
+    private long activationBytes() {
+        long h = model.hiddenSize();
+        long perToken = activationValuesPerToken();
         long tokens = (long) sequenceLength * batchSize;
         int p = precision.bytes();
         long layers = model.numHiddenLayers();
@@ -221,6 +335,7 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         private long overheadBytes = 1_000_000_000L;
         private double mfu = 0.4;
         private QuantConfig quantization = QuantConfig.nf4();
+        private Hardware hardware = Hardware.GPU;
 
         /** A model read from its {@code config.json}. */
         public Builder model(String name, ModelConfig config) {
@@ -295,11 +410,20 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
             return this;
         }
 
+        /**
+         * The machine the run holds its memory on. {@link Hardware#CPU}: this machine's RAM, with
+         * {@code overheadBytes} the engine's resident size before loading (no device context).
+         */
+        public Builder hardware(Hardware v) {
+            hardware = v;
+            return this;
+        }
+
         public Estimate build() {
             Optimizer o = optimizer != null ? optimizer
                     : method == Method.QLORA ? Optimizer.PAGED_ADAMW_8BIT : Optimizer.ADAMW_TORCH;
             return new Estimate(modelName, model, method, sequenceLength, batchSize, rank, targetModules, o,
-                    gradientCheckpointing, precision, flashAttention, overheadBytes, mfu, quantization);
+                    gradientCheckpointing, precision, flashAttention, overheadBytes, mfu, quantization, hardware);
         }
     }
 }

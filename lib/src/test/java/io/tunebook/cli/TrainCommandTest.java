@@ -153,6 +153,28 @@ class TrainCommandTest {
     }
 
     @Test
+    void aBaseWhoseWeightsCannotFitInMemoryIsRefusedBeforeLoading() throws IOException {
+        // Llama-3.1-8B's published shape in float32 (32 GB), and no weights at all: the planner refuses
+        // it from config.json alone, before a byte is read, with the numbers.
+        Path big = dir.resolve("llama-8b");
+        Files.createDirectories(big);
+        Files.copy(Path.of("../bench/configs/llama-3.1-8b.json"), big.resolve("config.json"));
+        config("");
+        Path config = dir.resolve("big.yaml");
+        Files.writeString(config, "model:\n  path: " + big + "\ndata:\n  train: train.jsonl\n"
+                + "training:\n  method: full\n  max_steps: 1\noutput:\n  dir: out\n");
+        Outcome o = CliTest.run("train", config.toString());
+        if (io.tunebook.plan.HostMemory.available().orElse(Long.MAX_VALUE) > 40e9) {
+            return; // a machine this large would load it (and fail on the missing weights instead)
+        }
+        assertEquals(1, o.code(), o.err());
+        assertTrue(o.err().startsWith("tunebook train: llama-8b: full needs 32.12 GB for its weights alone"
+                + " (8,030,261,248 parameters;"), o.err());
+        assertTrue(o.err().contains("MemAvailable in /proc/meminfo); refused before loading: QLoRA would hold"), o.err());
+        assertFalse(Files.exists(dir.resolve("out/config.yaml")), "nothing written");
+    }
+
+    @Test
     void quantizationNeedsQloraAndValidSettings() throws IOException {
         Path config = config("  method: lora\n");
         Files.writeString(config, Files.readString(config) + "quantization:\n  type: nf4\n");
