@@ -217,11 +217,13 @@ final class TrainCommand implements Command {
                 .hardware(Hardware.CPU).precision(storage).optimizer(Optimizer.ADAMW_TORCH)
                 .overheadBytes(Hardware.CPU_ENGINE_BYTES).rank(lora == null ? 16 : lora.r())
                 .batchSize(args.perDeviceTrainBatchSize()).sequenceLength(args.maxSeqLength()).flashAttention(false)
+                // The Trainer's default: on for quantized and 16-bit bases.
                 .gradientCheckpointing(args.gradientCheckpointing() != null ? args.gradientCheckpointing()
-                        : method.equals("qlora"))
+                        : method.equals("qlora") || storage != io.tunebook.plan.Precision.FP32)
                 .build();
         HostMemory.requireWeightsFit(run);
-        if (options.device().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+        ai.djl.Device device = options.device().orElseGet(() -> ai.djl.engine.Engine.getInstance().defaultDevice());
+        if (device.getDeviceType().equals(ai.djl.Device.Type.CPU)) {
             HostMemory.peakWarning(run).ifPresent(w -> System.err.println("tunebook train: warning: " + w));
         }
     }
