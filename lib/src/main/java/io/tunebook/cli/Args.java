@@ -1,5 +1,7 @@
 package io.tunebook.cli;
 
+import ai.djl.Device;
+import io.tunebook.model.LoadOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,6 +104,25 @@ final class Args {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+
+    /** The help line of {@code --dtype}, for every command that loads a model. */
+    static final String DTYPE_HELP = "--dtype float32 (default) | float16 | bfloat16 | auto holds the weights in 16 bits"
+            + " (half the memory).";
+
+    /**
+     * {@code --dtype} as load options: float32 by default for the inference commands, so their
+     * logits are transformers' {@code from_pretrained} defaults exactly; float16, bfloat16 or auto
+     * hold the weights in 16 bits (half the memory, logits moved only by the weights' rounding);
+     * {@code --device} places them.
+     */
+    LoadOptions loadOptions(String command) {
+        Device device = DeviceOption.fromFlag(command, this);
+        try {
+            return LoadOptions.builder().dtype(get("dtype", "float32")).device(device).build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": --" + e.getMessage());
         }
     }
 

@@ -1,6 +1,5 @@
 package io.tunebook.cli;
 
-import ai.djl.Device;
 import io.tunebook.data.Message;
 import io.tunebook.eval.client.ChatEncoding;
 import io.tunebook.lora.LoraModel;
@@ -30,18 +29,19 @@ final class GenerateCommand implements Command {
     public String help() {
         return "usage: tunebook generate DIR --prompt P [--adapter A] [--chat] [--system S] [--max-new-tokens N]\n"
                 + "                         [--temperature T] [--top-k K] [--top-p P] [--repetition-penalty R] [--stop S]\n"
-                + "                         [--seed N] [--device D] [--json]\n"
+                + "                         [--seed N] [--dtype D] [--device D] [--json]\n"
                 + "Temperature 0 (the default) is greedy and deterministic. Without --json the text streams as it\n"
                 + "is generated. --json prints {\"text\", \"ids\", \"prompt_ids\", \"finish_reason\"}.\n"
                 + "--adapter loads a LoRA adapter (PEFT layout) onto the model. --chat sends the prompt as a user turn\n"
                 + "(after --system, if given) through the model's chat template and stops at the end of the answer.\n"
-                + DeviceOption.HELP;
+                + Args.DTYPE_HELP + "\n" + DeviceOption.HELP;
     }
 
     @Override
     public int run(String[] argv) {
         Args a = Args.parse(name(), argv, Set.of("prompt", "max-new-tokens", "temperature", "top-k", "top-p",
-                "repetition-penalty", "stop", "seed", "adapter", "system", DeviceOption.FLAG), Set.of("json", "chat"));
+                "repetition-penalty", "stop", "seed", "adapter", "system", "dtype", DeviceOption.FLAG),
+                Set.of("json", "chat"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
         if (!a.has("prompt")) {
@@ -68,8 +68,7 @@ final class GenerateCommand implements Command {
         if (a.has("system") && !a.has("chat")) {
             throw new UsageException(name() + ": --system needs --chat");
         }
-        Device device = DeviceOption.fromFlag(name(), a);
-        try (CausalLM model = CausalLM.load(dir, device);
+        try (CausalLM model = CausalLM.load(dir, a.loadOptions(name()));
                 LoraModel adapter = adapterDir == null ? null : LoraModel.load(model, adapterDir)) {
             String prompt = a.get("prompt", "");
             long[] ids = model.tokenizer().encode(prompt, true);

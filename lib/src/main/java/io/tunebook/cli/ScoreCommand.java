@@ -1,6 +1,5 @@
 package io.tunebook.cli;
 
-import ai.djl.Device;
 import io.tunebook.model.CausalLM;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,22 +20,21 @@ final class ScoreCommand implements Command {
 
     @Override
     public String help() {
-        return "usage: tunebook score DIR (--text T | --ids 1,2,3) [--device D] [--json]\n"
+        return "usage: tunebook score DIR (--text T | --ids 1,2,3) [--dtype D] [--device D] [--json]\n"
                 + "Prints ids, logprobs (logprobs[i] = log p(ids[i+1] | ids[0..i])) and nll_mean.\n"
                 + "--text is encoded with the model's tokenizer, with its special tokens (BOS).\n"
-                + DeviceOption.HELP;
+                + Args.DTYPE_HELP + "\n" + DeviceOption.HELP;
     }
 
     @Override
     public int run(String[] argv) {
-        Args a = Args.parse(name(), argv, Set.of("text", "ids", DeviceOption.FLAG), Set.of("json"));
+        Args a = Args.parse(name(), argv, Set.of("text", "ids", "dtype", DeviceOption.FLAG), Set.of("json"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
         if (a.has("text") == a.has("ids")) {
             throw new UsageException(name() + ": give exactly one of --text or --ids");
         }
-        Device device = DeviceOption.fromFlag(name(), a);
-        try (CausalLM model = CausalLM.load(dir, device)) {
+        try (CausalLM model = CausalLM.load(dir, a.loadOptions(name()))) {
             long[] ids = a.has("ids") ? parseIds(a.get("ids", ""), model.config().vocabSize())
                     : model.tokenizer().encode(a.get("text", ""), true);
             if (ids.length < 2) {

@@ -1,6 +1,5 @@
 package io.tunebook.cli;
 
-import ai.djl.Device;
 import io.tunebook.data.ChatTemplate;
 import io.tunebook.eval.client.PromptRenderer;
 import io.tunebook.lora.LoraModel;
@@ -27,7 +26,7 @@ final class ServeCommand implements Command {
     @Override
     public String help() {
         return "usage: tunebook serve DIR [--adapter ADAPTER_DIR [--merge]] [--chat-template NAME] [--port P] [--host H]\n"
-                + "                     [--max-tokens N] [--queue N] [--device D]\n"
+                + "                     [--max-tokens N] [--queue N] [--dtype D] [--device D]\n"
                 + "Serves GET /v1/models, POST /v1/chat/completions and POST /v1/completions (stream: true sends\n"
                 + "server-sent events) for the model in DIR, named by the directory. Listens on 127.0.0.1:8000 by\n"
                 + "default: only this machine can connect; --host 0.0.0.0 opens it to the network (no API key is\n"
@@ -37,7 +36,7 @@ final class ServeCommand implements Command {
                 + "decodes faster. Chat messages are rendered with the model's chat_template, or with the built-in\n"
                 + "--chat-template (" + String.join(", ", ChatTemplate.BUILT_IN) + "), or as an Alpaca-style\n"
                 + "transcript when there is neither. Ctrl-C lets running requests finish, then stops.\n"
-                + DeviceOption.HELP;
+                + Args.DTYPE_HELP + "\n" + DeviceOption.HELP;
     }
 
     @Override
@@ -81,7 +80,7 @@ final class ServeCommand implements Command {
     /** Loads what {@code argv} names and starts serving it. */
     Served open(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("port", "host", "max-tokens", "queue", "adapter", "chat-template",
-                DeviceOption.FLAG),
+                "dtype", DeviceOption.FLAG),
                 Set.of("merge"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
@@ -106,8 +105,7 @@ final class ServeCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(name() + ": " + e.getMessage());
         }
-        Device device = DeviceOption.fromFlag(name(), a);
-        CausalLM model = CausalLM.load(dir, device);
+        CausalLM model = CausalLM.load(dir, a.loadOptions(name()));
         LoraModel lora = null;
         try {
             if (adapterDir != null) {

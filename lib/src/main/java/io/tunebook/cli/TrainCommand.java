@@ -97,7 +97,8 @@ final class TrainCommand implements Command {
                 + "        warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1, adam_beta2, adam_epsilon,\n"
                 + "        precision, logging_steps, eval_strategy, eval_steps, save_strategy, save_steps,\n"
                 + "        save_total_limit, early_stopping_patience, early_stopping_threshold,\n"
-                + "        load_best_model_at_end, seed, gradient_checkpointing (default: on for qlora, off otherwise)\n"
+                + "        load_best_model_at_end, seed, gradient_checkpointing (default: on for qlora and\n"
+                + "        16-bit bases, off for float32 ones)\n"
                 + "  output: dir, save_dtype (full fine-tuning: f32 | f16 | bf16)";
     }
 
@@ -180,8 +181,8 @@ final class TrainCommand implements Command {
             data.feed(builder, model.tokenizer(), args);
             int exit = 0;
             try (Trainer trainer = builder.build()) {
-                System.err.printf("training: %d steps, effective batch %d%n", trainer.totalSteps(),
-                        args.effectiveBatchSize());
+                System.err.printf("training: %d steps, effective batch %d, gradient checkpointing %s%n",
+                        trainer.totalSteps(), args.effectiveBatchSize(), trainer.gradientCheckpointing() ? "on" : "off");
                 if (resume == null) {
                     trainer.train();
                 } else {
@@ -216,11 +217,13 @@ final class TrainCommand implements Command {
                 .hardware(Hardware.CPU).precision(storage).optimizer(Optimizer.ADAMW_TORCH)
                 .overheadBytes(Hardware.CPU_ENGINE_BYTES).rank(lora == null ? 16 : lora.r())
                 .batchSize(args.perDeviceTrainBatchSize()).sequenceLength(args.maxSeqLength()).flashAttention(false)
+                // The Trainer's default: on for quantized and 16-bit bases.
                 .gradientCheckpointing(args.gradientCheckpointing() != null ? args.gradientCheckpointing()
-                        : method.equals("qlora"))
+                        : method.equals("qlora") || storage != io.tunebook.plan.Precision.FP32)
                 .build();
         HostMemory.requireWeightsFit(run);
-        if (options.device().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+        ai.djl.Device device = options.device().orElseGet(() -> ai.djl.engine.Engine.getInstance().defaultDevice());
+        if (device.getDeviceType().equals(ai.djl.Device.Type.CPU)) {
             HostMemory.peakWarning(run).ifPresent(w -> System.err.println("tunebook train: warning: " + w));
         }
     }

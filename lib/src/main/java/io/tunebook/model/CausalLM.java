@@ -10,7 +10,6 @@ import io.tunebook.model.safetensors.AtomicDirectory;
 import io.tunebook.model.safetensors.CheckpointReader;
 import io.tunebook.model.safetensors.ChunkBuffers;
 import io.tunebook.model.safetensors.Dtype;
-import io.tunebook.model.safetensors.SafetensorsException;
 import io.tunebook.model.safetensors.SafetensorsWriter;
 import io.tunebook.model.safetensors.TensorEntry;
 import java.io.IOException;
@@ -83,13 +82,8 @@ public final class CausalLM implements AutoCloseable {
             throw new ModelException("model directory " + directory + " does not exist");
         }
         ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
-        DataType storage;
-        try {
-            storage = options.storage(config.torchDtype());
-        } catch (IllegalArgumentException e) {
-            throw new ModelException(directory.resolve("config.json") + ": " + e.getMessage());
-        }
-        NDManager manager = NDManager.newBaseManager(options.device());
+        DataType storage = options.storage(config.torchDtype());
+        NDManager manager = NDManager.newBaseManager(options.device().orElseGet(() -> Engine.getInstance().defaultDevice()));
         try (CheckpointReader checkpoint = CheckpointReader.open(directory)) {
             WeightReader reader = new WeightReader(checkpoint, new ChunkBuffers());
             Map<String, long[]> expected = ParameterLayout.of(config);
@@ -137,12 +131,9 @@ public final class CausalLM implements AutoCloseable {
             Tokenizer tokenizer = Files.exists(directory.resolve("tokenizer.json")) ? Tokenizer.load(directory) : null;
             return new CausalLM(directory, config, manager, weights, built, storage, tokenizer,
                     GenerationConfig.read(directory.resolve("generation_config.json"), config), new ArrayList<>(unused));
-        } catch (SafetensorsException e) {
-            manager.close();
-            throw new ModelException(e.getMessage(), e);
         } catch (IOException e) {
             manager.close();
-            throw new ModelException(directory + ": " + e.getMessage(), e);
+            throw new ModelException(e.getMessage(), e);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -1,7 +1,6 @@
 package io.tunebook.model;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,7 +12,7 @@ import java.util.Optional;
  *
  * <p>{@code dtype} is transformers' {@code torch_dtype}: {@code "float32"} (the default, as
  * {@code from_pretrained} without {@code torch_dtype}), {@code "float16"}, {@code "bfloat16"}, or
- * {@code "auto"} (config.json's {@code torch_dtype}). In 16 bits the embedding, the projections and
+ * {@code "auto"} (config.json's {@code torch_dtype}; float32 unless that says float16 or bfloat16). In 16 bits the embedding, the projections and
  * the lm_head are held in float16 and every forward computes in float32 from an upcast copy, so
  * results differ from float32 storage only by the rounding of the stored weights.
  *
@@ -56,9 +55,9 @@ public final class LoadOptions {
         return b;
     }
 
-    /** The device to load onto; the engine's default (a GPU when there is one) if none was given. */
-    public Device device() {
-        return device != null ? device : Engine.getInstance().defaultDevice();
+    /** The device to load onto, if one was given; otherwise the engine's default (a GPU when there is one). */
+    public Optional<Device> device() {
+        return Optional.ofNullable(device);
     }
 
     /** The requested dtype, canonical: {@code float32}, {@code float16}, {@code bfloat16} or {@code auto}. */
@@ -72,10 +71,16 @@ public final class LoadOptions {
 
     /**
      * The dtype frozen weights are held in for a model whose config.json says {@code torchDtype}:
-     * FLOAT32 or FLOAT16 (which also holds bfloat16 checkpoints, see the class comment).
+     * FLOAT32 or FLOAT16 (which also holds bfloat16 checkpoints, see the class comment). With
+     * {@code auto}, a float16 or bfloat16 {@code torch_dtype} gives FLOAT16 and anything else
+     * (float32, float64, none) FLOAT32, the widest dtype held.
      */
     public DataType storage(String torchDtype) {
-        String resolved = dtype.equals("auto") ? canonical(torchDtype == null ? "float32" : torchDtype, true) : dtype;
+        String resolved = dtype;
+        if (dtype.equals("auto")) {
+            String declared = torchDtype == null ? "" : torchDtype.trim().toLowerCase(Locale.ROOT);
+            resolved = declared.equals("float16") || declared.equals("bfloat16") ? declared : "float32";
+        }
         return resolved.equals("float32") ? DataType.FLOAT32 : DataType.FLOAT16;
     }
 
@@ -86,10 +91,6 @@ public final class LoadOptions {
      * @throws IllegalArgumentException naming the value and listing the accepted ones
      */
     public static String canonicalDtype(String name) {
-        return canonical(name, false);
-    }
-
-    private static String canonical(String name, boolean fromConfig) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         switch (n) {
             case "float32": case "f32": case "fp32":
@@ -99,15 +100,11 @@ public final class LoadOptions {
             case "bfloat16": case "bf16":
                 return "bfloat16";
             case "auto":
-                if (!fromConfig) {
-                    return "auto";
-                }
-                break;
+                return "auto";
             default:
-                break;
+                throw new IllegalArgumentException("dtype must be auto, float32, float16 or bfloat16, got '" + name
+                        + "'");
         }
-        throw new IllegalArgumentException((fromConfig ? "config.json torch_dtype" : "dtype") + " must be "
-                + (fromConfig ? "" : "auto, ") + "float32, float16 or bfloat16, got '" + name + "'");
     }
 
     @Override

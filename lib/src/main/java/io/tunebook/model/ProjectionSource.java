@@ -9,8 +9,8 @@ import java.io.IOException;
 
 /**
  * One projection of a checkpoint being loaded, offered to a {@link ProjectionLoader}: where it
- * goes, its shape, its (already loaded, float32) bias, and its weight readable as float32 rows
- * straight from the file.
+ * goes, its shape, its (already loaded, float32) bias, and its weight readable as float32 values,
+ * a run at a time, straight from the file.
  */
 public final class ProjectionSource {
     private final String module;
@@ -58,20 +58,19 @@ public final class ProjectionSource {
     }
 
     /**
-     * Rows {@code [first, first + count)} of the weight as row-major float32, converted from the
-     * file's dtype exactly as a float32 load would.
+     * Fills {@code dst[0, count)} with the weight's values at flat (row-major) indices
+     * {@code [first, first + count)} as float32, converted from the file's dtype exactly as a
+     * float32 load converts them; any run may be read, in any order.
      */
-    public float[] readRows(long first, int count) throws IOException {
-        long in = shape[1];
-        float[] out = new float[Math.toIntExact(Math.multiplyExact(count, in))];
-        long start = first * in;
-        reader.readChunks(tensor, Dtype.F32, start, out.length, buffers,
-                (chunk, at, n) -> chunk.asFloatBuffer().get(out, (int) (at - start), n));
-        return out;
+    public void read(long first, float[] dst, int count) throws IOException {
+        reader.readChunks(tensor, Dtype.F32, first, count, buffers,
+                (chunk, at, n) -> chunk.asFloatBuffer().get(dst, (int) (at - first), n));
     }
 
-    /** The whole weight as row-major float32. */
+    /** The whole weight as row-major float32 (a projection of up to 2^31 - 1 values). */
     public float[] readAll() throws IOException {
-        return readRows(0, Math.toIntExact(shape[0]));
+        float[] out = new float[Math.toIntExact(Math.multiplyExact(shape[0], shape[1]))];
+        read(0, out, out.length);
+        return out;
     }
 }

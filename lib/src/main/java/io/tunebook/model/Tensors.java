@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 
 /**
@@ -33,6 +35,51 @@ public final class Tensors {
 
     public static NDArray of(NDManager manager, ByteBuffer data, Shape shape, DataType type) {
         return owned(manager.create(data, shape, type));
+    }
+
+    /**
+     * {@link #of(NDManager, ByteBuffer, Shape, DataType)} for a direct buffer the caller allocated
+     * for this tensor alone, which is freed as soon as it is copied: the JVM frees direct memory only
+     * when the buffer object is garbage collected, so a load that passes gigabytes of quantized
+     * codes through such buffers would otherwise hold up to {@code -Xmx} of them resident. The
+     * buffer must not be used afterwards.
+     */
+    public static NDArray consume(NDManager manager, ByteBuffer data, Shape shape, DataType type) {
+        try {
+            return of(manager, data, shape, type);
+        } finally {
+            free(data);
+        }
+    }
+
+    private static void free(ByteBuffer buffer) {
+        if (!buffer.isDirect() || INVOKE_CLEANER == null) {
+            return;
+        }
+        try {
+            INVOKE_CLEANER.invoke(UNSAFE, buffer);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // A view or an already freed buffer: the garbage collector frees it as before.
+        }
+    }
+
+    private static final Object UNSAFE;
+    private static final Method INVOKE_CLEANER;
+
+    static {
+        Object unsafe = null;
+        Method cleaner = null;
+        try {
+            Class<?> type = Class.forName("sun.misc.Unsafe");
+            Field field = type.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            unsafe = field.get(null);
+            cleaner = type.getMethod("invokeCleaner", ByteBuffer.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // No jdk.unsupported: buffers are left to the garbage collector.
+        }
+        UNSAFE = unsafe;
+        INVOKE_CLEANER = cleaner;
     }
 
     /** A 0-d float32 tensor in PyTorch's memory, safe to keep in the autograd graph. */

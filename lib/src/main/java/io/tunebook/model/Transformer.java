@@ -190,6 +190,11 @@ public final class Transformer {
         return norm.forward(x);
     }
 
+    /** The language-model head's module: a {@link Linear}, or what wraps or replaced it. */
+    public Projection lmHead() {
+        return lmHead;
+    }
+
     /** Language-model head: hidden states to vocabulary logits. */
     public NDArray logits(NDArray hidden) {
         return lmHead.forward(hidden);

@@ -64,7 +64,7 @@ sealed interface BlockScales permits BlockScales.Plain, BlockScales.DoubleQuanti
             ByteBuffer bytes = ByteBuffer.allocateDirect(q.codes().length).order(ByteOrder.nativeOrder())
                     .put(q.codes()).flip();
             return new DoubleQuantized(
-                    Tensors.of(manager, bytes, new Shape(q.codes().length), DataType.UINT8),
+                    Tensors.consume(manager, bytes, new Shape(q.codes().length), DataType.UINT8),
                     Tensors.of(manager, q.absmax(), new Shape(q.absmax().length, 1)),
                     mean, absmax.length,
                     Tensors.of(manager, DYNAMIC.values(), new Shape(DYNAMIC.size(), 1)));

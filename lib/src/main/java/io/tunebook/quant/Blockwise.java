@@ -14,9 +14,25 @@ final class Blockwise {
 
     /** @param values a whole number of blocks (callers pad with zeros) */
     static Blocks quantize(float[] values, int blockSize, CodeBook book) {
-        int blocks = values.length / blockSize;
-        byte[] codes = new byte[values.length];
-        float[] absmax = new float[blocks];
+        return quantize(values, values.length, blockSize, book);
+    }
+
+    /** The first {@code length} values, a whole number of blocks. */
+    static Blocks quantize(float[] values, int length, int blockSize, CodeBook book) {
+        Blocks out = new Blocks(new byte[length], new float[length / blockSize]);
+        quantizeInto(values, length, blockSize, book, out);
+        return out;
+    }
+
+    /**
+     * {@link #quantize} into {@code out}'s arrays (at least {@code length} codes and
+     * {@code length / blockSize} scales), so that a pass-by-pass quantization of a whole model
+     * allocates nothing per pass and leaves the Java heap no garbage to grow on.
+     */
+    static void quantizeInto(float[] values, int length, int blockSize, CodeBook book, Blocks out) {
+        int blocks = length / blockSize;
+        byte[] codes = out.codes();
+        float[] absmax = out.absmax();
         for (int b = 0; b < blocks; b++) {
             int start = b * blockSize;
             float max = 0;
@@ -30,7 +46,6 @@ final class Blockwise {
                 codes[i] = (byte) book.encode(values[i] * inverse);
             }
         }
-        return new Blocks(codes, absmax);
     }
 
     /** {@code values} padded with zeros to a whole number of blocks. */

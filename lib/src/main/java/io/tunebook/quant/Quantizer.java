@@ -30,9 +30,9 @@ public final class Quantizer {
 
     /**
      * Loads a model with its projections quantized as they are read, as {@code from_pretrained(dir,
-     * quantization_config=...)} does: each projection goes file → float32 rows →
-     * {@link QuantizedTensor} while the model loads, so the dense model never exists (one dense
-     * projection is in flight at a time). Embeddings, norms, biases and the modules the config skips
+     * quantization_config=...)} does: each projection goes file → float32 values →
+     * {@link QuantizedTensor} while the model loads, a few MiB of float32 values at a time, so the
+     * dense model never exists (nor does any whole dense projection). Embeddings, norms, biases and the modules the config skips
      * ({@code lm_head} by default) load dense in {@code options}' dtype, as bitsandbytes leaves them
      * in the checkpoint's 16 bits. The codes and scales are those of {@link #quantize} on the same
      * model loaded in float32.
@@ -48,8 +48,8 @@ public final class Quantizer {
             if (config.skips(source.module())) {
                 return null;
             }
-            QuantizedTensor q = QuantizedTensor.quantize(source.module(), source.readAll(),
-                    new Shape(source.shape()), config, source.manager());
+            QuantizedTensor q = QuantizedTensor.quantize(source.module(), new Shape(source.shape()), source::read,
+                    config, source.manager());
             return new QuantizedLinear(source.module(), q, source.bias(), config.computeDtype());
         }).build());
     }

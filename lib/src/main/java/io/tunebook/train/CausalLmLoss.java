@@ -1,11 +1,14 @@
 package io.tunebook.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.tunebook.data.TokenizedExample;
 import io.tunebook.model.Autograd;
+import io.tunebook.model.Linear;
 import io.tunebook.model.Tensors;
 import io.tunebook.model.Transformer;
 import java.util.Arrays;
@@ -63,6 +66,8 @@ public final class CausalLmLoss {
             }
         }
         int chunk = (int) Math.max(1, logitsPerChunk / transformer.config().vocabSize());
+        Linear frozen = transformer.lmHead() instanceof Linear l && !l.weight().hasGradient() && l.bias().isEmpty()
+                ? l : null;
         double total = 0;
         for (int start = 0; start < n; start += chunk) {
             int len = Math.min(chunk, n - start);
@@ -72,6 +77,10 @@ public final class CausalLmLoss {
                 NDArray at = Tensors.of(m, Arrays.copyOfRange(rows, start, start + len), new Shape(len));
                 NDArray picked = hidden.reshape(-1, size).get(at);
                 NDArray next = Tensors.of(m, Arrays.copyOfRange(targets, start, start + len), new Shape(len, 1));
+                if (frozen != null) {
+                    total += frozenHead(frozen, picked, next, scale, backward, logitsPerChunk);
+                    continue;
+                }
                 NDArray loss = transformer.logits(picked).logSoftmax(-1).gather(next, 1).sum().neg()
                         .mul(Tensors.scalar(m, scale));
                 total += loss.getFloat();
@@ -98,6 +107,65 @@ public final class CausalLmLoss {
         NDArray safeLabels = shiftedLabels.mul(counted.toType(DataType.INT64, false)).expandDims(-1);
         NDArray nll = shiftedLogits.logSoftmax(-1).gather(safeLabels, 2).squeeze(-1).neg();
         return nll.mul(counted.toType(DataType.FLOAT32, false)).sum();
+    }
+
+    /**
+     * The scaled loss of one chunk through a frozen head, with its gradient computed by hand
+     * ({@code (softmax - onehot) · scale} times the weight) and pushed into {@code picked}: autograd
+     * would keep a float32 copy of the whole head (1 GiB for a 16-bit 128k × 2048 embedding) until
+     * the chunk's backward, whereas here the weight is read in slices of {@code logitsPerChunk}
+     * values, each upcast only while it is used.
+     */
+    private static double frozenHead(Linear head, NDArray picked, NDArray next, float scale, boolean backward,
+            long logitsPerChunk) {
+        NDManager m = picked.getManager();
+        NDArray weight = head.weight();
+        long vocab = weight.getShape().get(0);
+        long slice = Math.max(1, logitsPerChunk / weight.getShape().get(1));
+        NDArray gradInput = null;
+        double loss;
+        try (Autograd.Scope off = Autograd.paused()) {
+            NDArray x = picked.stopGradient();
+            NDList parts = new NDList();
+            for (long v = 0; v < vocab; v += slice) {
+                try (NDManager s = m.newSubManager()) {
+                    NDArray logits = x.matMul(slice(weight, v, Math.min(vocab, v + slice), s).transpose());
+                    logits.attach(m);
+                    parts.add(logits);
+                }
+            }
+            NDArray logProbs = (parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1)).logSoftmax(-1);
+            parts.close();
+            loss = -logProbs.gather(next, 1).sum().getFloat() * scale;
+            if (!backward) {
+                return loss;
+            }
+            NDArray gradLogits = logProbs.exp().sub(next.squeeze(-1).oneHot((int) vocab, DataType.FLOAT32))
+                    .mul(Tensors.scalar(m, scale));
+            for (long v = 0; v < vocab; v += slice) {
+                try (NDManager s = m.newSubManager()) {
+                    long end = Math.min(vocab, v + slice);
+                    NDArray part = gradLogits.get(":, " + v + ":" + end).matMul(slice(weight, v, end, s));
+                    NDArray sum = gradInput == null ? part : gradInput.add(part);
+                    sum.attach(m);
+                    gradInput = sum;
+                }
+            }
+        }
+        Autograd.backward(picked, gradInput);
+        return loss;
+    }
+
+    /** Rows {@code [from, to)} of a head weight in float32 on {@code s} (a view when already float32). */
+    private static NDArray slice(NDArray weight, long from, long to, NDManager s) {
+        NDArray rows = weight.get(from + ":" + to);
+        rows.attach(s);
+        if (rows.getDataType() == DataType.FLOAT32) {
+            return rows;
+        }
+        NDArray wide = rows.toType(DataType.FLOAT32, false);
+        wide.attach(s);
+        return wide;
     }
 
     /** Number of labels that count toward the loss in a {@code [batch, seq]} label matrix. */

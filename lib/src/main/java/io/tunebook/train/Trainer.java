@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.tunebook.model.Autograd;
 import io.tunebook.model.CausalLM;
@@ -92,11 +93,13 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Whether this run recomputes each layer in the backward: as the arguments say, or, left unset,
-     * when the base model is quantized.
+     * when the frozen base is quantized or held in 16 bits. Such a layer computes from a float32
+     * copy of its weight made for the call, and autograd keeps that copy until the backward: without
+     * checkpointing every layer's copy would exist at once, and the smaller base would save nothing.
      */
     public boolean gradientCheckpointing() {
         Boolean set = args.gradientCheckpointing();
-        return set != null ? set : ModelMemory.of(model).quantizedLayers() > 0;
+        return set != null ? set : model.dtype() != DataType.FLOAT32 || ModelMemory.of(model).quantizedLayers() > 0;
     }
 
     /** Optimizer steps the run is planned for. */

@@ -25,7 +25,8 @@ package io.tunebook.train;
  * @param loadBestModelAtEnd restore the checkpoint with the lowest validation loss when the run ends
  * @param gradientCheckpointing keep only each decoder layer's input in the forward and recompute the
  *     layer in the backward (about a third more compute, activation memory of one layer); null: on
- *     exactly when the base model is quantized, as PEFT's {@code prepare_model_for_kbit_training} does
+ *     when the frozen base is quantized (as PEFT's {@code prepare_model_for_kbit_training} does) or
+ *     held in 16 bits (see {@link Trainer#gradientCheckpointing()})
  */
 public record TrainingArguments(
         int numTrainEpochs,
@@ -339,7 +340,7 @@ public record TrainingArguments(
             return this;
         }
 
-        /** On or off whatever the base; left unset, it is on exactly for quantized (QLoRA) bases. */
+        /** On or off whatever the base; left unset, it is on for quantized (QLoRA) and 16-bit bases. */
         public Builder gradientCheckpointing(boolean v) {
             gradientCheckpointing = v;
             return this;

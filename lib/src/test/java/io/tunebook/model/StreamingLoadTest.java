@@ -127,13 +127,6 @@ class StreamingLoadTest {
         }
     }
 
-    @Test
-    void unknownDtypeIsRefusedByName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LoadOptions.builder().dtype("int4"));
-        assertEquals("dtype must be auto, float32, float16 or bfloat16, got 'int4'", e.getMessage());
-    }
-
     private Path copy(String fixture) throws IOException {
         Path target = Files.createDirectories(tmp.resolve(fixture));
         try (Stream<Path> files = Files.list(Fixtures.dir(fixture))) {

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import io.tunebook.lora.LoraConfig;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.LoadOptions;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tensors;
 import io.tunebook.quant.QuantConfig;
@@ -192,25 +193,61 @@ class BackpropTest {
     void chunksOfAFewPositionsGiveTheSameLossAndGradients() {
         try (CausalLM model = CausalLM.initialize(CONFIG, null, 7)) {
             Map<String, NDArray> params = model.transformer().parameters();
-            requireGradients(params);
-            Batch b = batch(6);
-            float scale = 1f / CausalLmLoss.countedTokens(b.labels());
-            double expected = reference(model, b, scale);
-            Map<String, float[]> expectedGrads = takeGradients(params);
-            for (long perChunk : List.of(1L, 3L * CONFIG.vocabSize(), 7L * CONFIG.vocabSize())) {
-                double loss;
-                try (NDManager m = model.manager().newSubManager();
-                        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray ids = Tensors.of(m, b.flatInputs(), new Shape(b.rows(), b.length()));
-                    NDArray hidden = model.transformer().hiddenStates(ids, null, null, null);
-                    NDArray cut = hidden.stopGradient();
-                    cut.setRequiresGradient(true);
-                    loss = CausalLmLoss.chunked(model.transformer(), cut, b.labels(), scale, true, perChunk);
-                    collector.backward(hidden.mul(cut.getGradient()).sum());
-                }
-                assertEquals(expected, loss, TOLERANCE, "chunk of " + perChunk + " logits");
-                assertClose(expectedGrads, takeGradients(params), "chunk of " + perChunk + " logits");
+            chunkedEqualsFull(model, params, batch(6));
+            // A frozen head (the tied embedding) takes the hand-written gradient, its weight read in slices.
+            Map<String, NDArray> layers = new LinkedHashMap<>(params);
+            layers.remove("model.embed_tokens.weight").setRequiresGradient(false);
+            chunkedEqualsFull(model, layers, batch(7));
+        }
+    }
+
+    private static void chunkedEqualsFull(CausalLM model, Map<String, NDArray> trainable, Batch b) {
+        requireGradients(trainable);
+        float scale = 1f / CausalLmLoss.countedTokens(b.labels());
+        double expected = reference(model, b, scale);
+        Map<String, float[]> expectedGrads = takeGradients(trainable);
+        for (long perChunk : List.of(1L, 3L * CONFIG.vocabSize(), 7L * CONFIG.vocabSize(), 1L << 24)) {
+            double loss;
+            try (NDManager m = model.manager().newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray ids = Tensors.of(m, b.flatInputs(), new Shape(b.rows(), b.length()));
+                NDArray hidden = model.transformer().hiddenStates(ids, null, null, null);
+                NDArray cut = hidden.stopGradient();
+                cut.setRequiresGradient(true);
+                loss = CausalLmLoss.chunked(model.transformer(), cut, b.labels(), scale, true, perChunk);
+                collector.backward(hidden.mul(cut.getGradient()).sum());
             }
+            assertEquals(expected, loss, TOLERANCE, "chunk of " + perChunk + " logits");
+            assertClose(expectedGrads, takeGradients(trainable), "chunk of " + perChunk + " logits");
+        }
+    }
+
+    @Test
+    void checkpointingIsOnByDefaultForQuantizedAnd16BitBases() {
+        Path dir = Path.of("src/test/resources/fixtures/llama3");
+        TrainingData data = TrainingData.shuffled(List.of(batch(8)), 1);
+        TrainingArguments unset = TrainingArguments.builder().maxSteps(1).build();
+        LoraConfig config = LoraConfig.builder().r(2).build();
+        try (CausalLM dense = CausalLM.load(dir);
+                CausalLM half = CausalLM.load(dir, LoadOptions.builder().dtype("float16").build());
+                CausalLM nf4 = Quantizer.load(dir, QuantConfig.nf4(), LoadOptions.defaults());
+                LoraModel denseLora = LoraModel.wrap(dense, config);
+                LoraModel halfLora = LoraModel.wrap(half, config);
+                LoraModel nf4Lora = LoraModel.wrap(nf4, config)) {
+            assertEquals(false, checkpointing(denseLora, unset, data), "float32 base");
+            assertEquals(true, checkpointing(halfLora, unset, data), "16-bit base");
+            assertEquals(true, checkpointing(nf4Lora, unset, data), "quantized base");
+            assertEquals(false, checkpointing(nf4Lora, unset.toBuilder().gradientCheckpointing(false).build(), data),
+                    "an explicit setting wins");
+            assertEquals(true, checkpointing(denseLora, unset.toBuilder().gradientCheckpointing(true).build(), data),
+                    "an explicit setting wins");
+        }
+    }
+
+    private static boolean checkpointing(LoraModel lora, TrainingArguments args, TrainingData data) {
+        try (Trainer trainer = Trainer.builder().model(TrainableModel.lora(lora)).arguments(args).trainData(data)
+                .build()) {
+            return trainer.gradientCheckpointing();
         }
     }
 }
