@@ -3,6 +3,7 @@ package io.tunebook.plan;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.ParameterLayout;
 import io.tunebook.quant.QuantConfig;
+import io.tunebook.quant.QuantizedTensor;
 import io.tunebook.train.CausalLmLoss;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,12 +195,15 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         // projections, or one layer's when the layer is recomputed in the backward.
         if (method != Method.FULL && (p < 4 || method == Method.QLORA)) {
             activations += (gradientCheckpointing ? 1 : layers) * layerProjectionWeights() * 4;
-            activations += (long) model.vocabSize() * h * 4; // lm_head's float32 copy
+            // The loss reads a frozen lm_head in float32 slices of 2^24 values, one at a time.
+            activations += Math.min((long) model.vocabSize(), Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / h)) * h * 4;
         }
         if (method == Method.QLORA) {
-            // Dequantizing a projection goes through its codes as int64 indices and the looked-up
-            // values, 8 bytes a weight beside the float32 result, until the matmul is done.
-            activations += 8 * layerProjections().stream().mapToLong(Projection::weights).max().orElse(0);
+            // Dequantizing decodes a pass of blocks at a time: int64 indices (4 bytes a 4-bit value),
+            // the looked-up values and their scaled copy, beside the float32 result.
+            long pass = Math.min(layerProjections().stream().mapToLong(Projection::weights).max().orElse(0),
+                    QuantizedTensor.BLOCKS_PER_PASS * quantization.blockSize());
+            activations += 12 * pass;
         }
         // The loss runs over chunks of positions (CausalLmLoss.chunked): logits, log-softmax and their
         // gradient for one chunk at a time.

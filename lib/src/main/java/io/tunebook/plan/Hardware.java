@@ -49,23 +49,20 @@ public enum Hardware {
 
     /**
      * The same slack in a training step, which grows with the layers' working sets: bytes per value
-     * of {@code layers x tokens x (hidden + intermediate)}, about two and a half float32 tensors of
-     * each layer's width kept resident. Fitted on the QLoRA steps of Qwen2.5-0.5B, Llama-3.2-1B,
-     * Mistral-7B and Mistral-7B cut to 4 layers (whose step grew by 2.8 GiB against the full model's
-     * 6.0 GiB, the rest of the estimate being the same).
+     * of {@code layers x tokens x (hidden + intermediate)}. {@code bin/tunebook} maps blocks over
+     * 4 MiB ({@code MALLOC_MMAP_THRESHOLD_}), which returns most of what glibc kept before (10 bytes
+     * a value were measured without it); fitted on the final runs of {@code bench/README.md}.
      */
-    static final double CPU_TRAINING_SLACK_PER_VALUE = 10;
+    static final double CPU_TRAINING_SLACK_PER_VALUE = 2;
 
     /**
-     * JVM heap that quantizing as the weights are read leaves committed ({@code Quantizer.load}
-     * encodes each projection from a Java float array, and the garbage grows the heap): this plus
-     * {@link #CPU_QUANTIZE_HEAP_PER_WEIGHT} bytes a quantized weight, up to {@code -Xmx}. Measured
-     * beyond the engine and the weights after loading: 0.32 GiB (Qwen2.5-0.5B, 0.36 B quantized
-     * weights), 0.38 GiB (Llama-3.2-1B, 0.97 B), 0.48 GiB (Mistral-7B's shape cut to 4 layers, 0.87 B),
-     * 2.2 GiB, the whole {@code -Xmx2g} heap and more (Mistral-7B, 7.0 B).
+     * Resident memory beyond the engine and the weights once a QLoRA base has been quantized as it
+     * was read: the JVM heap the encoding used and the allocator's leftovers, measured at 193 MiB
+     * (Llama-3.2-1B), 236 MiB (Qwen2.5-0.5B) and 252 MiB (Mistral-7B) now that the encoding reuses
+     * its arrays (it was up to the whole {@code -Xmx} before).
      */
-    static final long CPU_QUANTIZE_HEAP_BYTES = 350L << 20;
+    static final long CPU_QUANTIZE_HEAP_BYTES = 230L << 20;
 
-    /** Heap bytes a quantized weight adds while quantizing as it reads (see above). */
-    static final double CPU_QUANTIZE_HEAP_PER_WEIGHT = 0.25;
+    /** Heap bytes a quantized weight adds while quantizing as it reads: none since the arrays are reused. */
+    static final double CPU_QUANTIZE_HEAP_PER_WEIGHT = 0;
 }

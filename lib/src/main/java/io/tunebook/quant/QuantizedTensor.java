@@ -148,7 +148,7 @@ public final class QuantizedTensor implements AutoCloseable {
      * temporaries per 4-bit byte; a whole 58.7 M-weight MLP projection of Mistral 7B decoded at once
      * would hold 700 MB of them beside its 235 MB result.
      */
-    static final long BLOCKS_PER_PASS = 1 << 16;
+    public static final long BLOCKS_PER_PASS = 1 << 16;
 
     /** The weight as a {@code dtype} array of {@link #shape()} on {@code m}, decoded a pass of blocks at a time. */
     public NDArray dequantize(NDManager m, DataType dtype) {
