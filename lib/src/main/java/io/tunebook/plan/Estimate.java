@@ -205,10 +205,11 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
                     QuantizedTensor.BLOCKS_PER_PASS * quantization.blockSize());
             activations += 12 * pass;
         }
-        // The loss runs over chunks of positions (CausalLmLoss.chunked): logits, log-softmax and their
-        // gradient for one chunk at a time.
+        // The loss runs over chunks of positions (CausalLmLoss.chunked), one at a time; at its peak a
+        // chunk holds six arrays of its logits' size: logits, log-softmax, softmax, one-hot targets,
+        // their difference and its scaled copy (the gradient of the logits).
         long chunk = Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / model.vocabSize());
-        activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 3;
+        activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 6;
         long slack = Math.round(Hardware.CPU_TRAINING_SLACK_PER_VALUE * layers * tokens
                 * (h + model.intermediateSize()));
         long overhead = overheadBytes + slack + (method == Method.QLORA ? quantizeHeapBytes() : 0);
