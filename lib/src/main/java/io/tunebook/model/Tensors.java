@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Tensors built from Java data, in memory that PyTorch owns.
@@ -26,11 +27,23 @@ public final class Tensors {
     }
 
     public static NDArray of(NDManager manager, long[] data, Shape shape) {
-        return owned(manager.create(data, shape));
+        ByteBuffer buffer = direct((long) data.length * Long.BYTES);
+        buffer.asLongBuffer().put(data);
+        return consume(manager, buffer, shape, DataType.INT64);
     }
 
     public static NDArray of(NDManager manager, float[] data, Shape shape) {
-        return owned(manager.create(data, shape));
+        ByteBuffer buffer = direct((long) data.length * Float.BYTES);
+        buffer.asFloatBuffer().put(data);
+        return consume(manager, buffer, shape, DataType.FLOAT32);
+    }
+
+    /**
+     * A native-order direct buffer of {@code bytes}: DJL would copy a Java array into one of its own
+     * and leave it to the garbage collector; this one is freed as soon as PyTorch has its copy.
+     */
+    private static ByteBuffer direct(long bytes) {
+        return ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
     }
 
     public static NDArray of(NDManager manager, ByteBuffer data, Shape shape, DataType type) {
