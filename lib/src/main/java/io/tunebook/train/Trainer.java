@@ -59,6 +59,7 @@ public final class Trainer implements AutoCloseable {
     private final Path outputDir;
     private final List<TrainerCallback> callbacks;
     private final AdamW optimizer;
+    private final boolean gradientCheckpointing;
     private final Backprop backprop;
     private volatile boolean stopRequested;
 
@@ -79,7 +80,10 @@ public final class Trainer implements AutoCloseable {
         }
         this.optimizer = new AdamW(model.manager(), trainable, args.adamBeta1(), args.adamBeta2(),
                 args.adamEpsilon(), args.weightDecay());
-        this.backprop = new Backprop(model.transformer(), gradientCheckpointing());
+        Boolean checkpointing = args.gradientCheckpointing();
+        this.gradientCheckpointing = checkpointing != null ? checkpointing
+                : model.dtype() != DataType.FLOAT32 || ModelMemory.of(model).quantizedLayers() > 0;
+        this.backprop = new Backprop(model.transformer(), gradientCheckpointing);
         zeroGradients();
     }
 
@@ -98,8 +102,7 @@ public final class Trainer implements AutoCloseable {
      * checkpointing every layer's copy would exist at once, and the smaller base would save nothing.
      */
     public boolean gradientCheckpointing() {
-        Boolean set = args.gradientCheckpointing();
-        return set != null ? set : model.dtype() != DataType.FLOAT32 || ModelMemory.of(model).quantizedLayers() > 0;
+        return gradientCheckpointing;
     }
 
     /** Optimizer steps the run is planned for. */
