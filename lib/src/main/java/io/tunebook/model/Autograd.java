@@ -41,9 +41,14 @@ public final class Autograd {
      * several calls (one per loss chunk, one per recomputed layer) add up as one backward would.
      */
     public static void backward(NDArray output, NDArray gradOutput) {
+        backward(output, gradOutput, false);
+    }
+
+    /** {@link #backward}, keeping the graph for a later backward through it when {@code keepGraph}. */
+    static void backward(NDArray output, NDArray gradOutput, boolean keepGraph) {
         NDArray grad = gradOutput == null ? output.onesLike() : gradOutput;
         try {
-            JniUtils.backward((PtNDArray) output, (PtNDArray) grad, false, false);
+            JniUtils.backward((PtNDArray) output, (PtNDArray) grad, keepGraph, false);
         } finally {
             if (gradOutput == null) {
                 grad.close();
@@ -59,8 +64,13 @@ public final class Autograd {
      * asks PyTorch, which refuses a constant with a defined message.
      */
     public static boolean backwardIfGraph(NDArray output, NDArray gradOutput) {
+        return backwardIfGraph(output, gradOutput, false);
+    }
+
+    /** {@link #backwardIfGraph}, keeping the graph for a later backward through it when {@code keepGraph}. */
+    static boolean backwardIfGraph(NDArray output, NDArray gradOutput, boolean keepGraph) {
         try {
-            backward(output, gradOutput);
+            backward(output, gradOutput, keepGraph);
             return true;
         } catch (EngineException e) {
             if (String.valueOf(e.getMessage()).contains("does not require grad")) {

@@ -33,15 +33,8 @@ public class Linear implements Projection {
             // F.linear keeps the result on x's manager, so step intermediates never land on the model's.
             return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
         }
-        NDManager m = x.getManager();
-        try (NDManager scratch = m.newSubManager()) {
-            NDArray b = bias == null ? null : as(bias, type, scratch);
-            NDArray y = ai.djl.nn.core.Linear.linear(x, as(weight, type, scratch), b).singletonOrThrow();
-            // Autograd holds its own reference to the upcast weight while the backward needs it;
-            // closing the scratch drops only ours, so the copy dies as soon as autograd lets it go.
-            y.attach(m);
-            return y;
-        }
+        // The copy in x's dtype is made for each call, and again for the backward (FrozenMatmul).
+        return FrozenMatmul.linear(x, (m, dtype) -> as(weight, dtype, m), bias);
     }
 
     /**

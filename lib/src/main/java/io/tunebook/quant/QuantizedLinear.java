@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.tunebook.model.Autograd;
+import io.tunebook.model.FrozenMatmul;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
 import io.tunebook.model.Tensors;
@@ -13,10 +14,10 @@ import io.tunebook.model.Tensors;
  * each forward dequantizes the weight to the compute dtype, multiplies, and frees the dense copy.
  * The bias, if any, stays a dense float32 array. LoRA wraps it like any other {@link Projection}.
  *
- * <p>While autograd records, PyTorch keeps the dequantized weight alive until the backward (the
+ * <p>While autograd records, PyTorch would keep the dequantized weight alive until the backward (the
  * matmul needs it for the input gradient); bitsandbytes avoids that with a custom autograd function
- * that dequantizes again in the backward, which DJL cannot express. Training therefore holds one
- * dense weight per layer between forward and backward; inference holds one at a time.
+ * that dequantizes again in the backward, and the trainer does the same through {@link FrozenMatmul}:
+ * one dense weight exists at a time, in training as in inference.
  *
  * <p>A compute dtype other than the input's serves inference only: DJL converts dtypes with
  * autograd off, so under a gradient collector the converted input would carry no gradient back
@@ -55,24 +56,19 @@ public final class QuantizedLinear implements Projection, AutoCloseable {
                     + inputType + " inputs: this engine converts dtypes without recording gradients, so none would "
                     + "flow back through the layer; train with the input's dtype (float16 compute serves inference)");
         }
+        if (computeDtype == inputType) {
+            return FrozenMatmul.linear(x, weight::dequantize, bias);
+        }
         try (NDManager scratch = m.newSubManager()) {
-            NDArray w = weight.dequantize(scratch, computeDtype);
-            NDArray in = x;
-            NDArray b = bias;
-            if (computeDtype != inputType) {
-                in = x.toType(computeDtype, false);
-                in.attach(scratch);
-                if (bias != null) {
-                    b = bias.toType(computeDtype, false);
-                    b.attach(scratch);
-                }
+            NDArray in = x.toType(computeDtype, false);
+            in.attach(scratch);
+            NDArray b = null;
+            if (bias != null) {
+                b = bias.toType(computeDtype, false);
+                b.attach(scratch);
             }
-            NDArray y = ai.djl.nn.core.Linear.linear(in, w, b).singletonOrThrow();
-            if (computeDtype != inputType) {
-                y = y.toType(inputType, false);
-            }
-            // Autograd holds its own references to what the backward needs; closing the scratch
-            // only drops ours.
+            NDArray y = ai.djl.nn.core.Linear.linear(in, weight.dequantize(scratch, computeDtype), b)
+                    .singletonOrThrow().toType(inputType, false);
             y.attach(m);
             return y;
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.tunebook.model.Autograd;
+import io.tunebook.model.FrozenMatmul;
 import io.tunebook.model.Tensors;
 import io.tunebook.model.Transformer;
 import io.tunebook.model.Transformer.LayerContext;
@@ -27,8 +28,9 @@ import java.util.SplittableRandom;
  * a time with autograd on and back-propagates the gradient of that layer's output through it,
  * which yields the gradient of its input for the layer below. DJL cannot define a custom autograd
  * function, so the trainer drives these per-layer backwards itself, which is exactly what
- * {@code torch.utils.checkpoint} does inside one. Only one layer's activations (and, with a
- * quantized base, its dequantized weights) exist at a time.
+ * {@code torch.utils.checkpoint} does inside one. Only one layer's activations exist at a time,
+ * and, with or without checkpointing, one weight made for the call (dequantized, or upcast from 16
+ * bits): {@link FrozenMatmul} makes it again in the backward, as bitsandbytes does.
  *
  * <p>Dropout draws from the engine's generator, reseeded before each layer from the micro-batch's
  * seed and the layer index, with or without checkpointing: the recomputation replays the masks of
@@ -58,12 +60,14 @@ final class Backprop {
         NDArray ids = ids(batch, m);
         LayerContext context = context(batch, ids, m);
         if (!checkpointing) {
-            NDArray x = transformer.embed(ids);
-            for (int i = 0; i < transformer.layerCount(); i++) {
-                reseed(seed, i);
-                x = transformer.layer(i, x, context);
+            try (FrozenMatmul.Tape tape = FrozenMatmul.record()) {
+                NDArray x = transformer.embed(ids);
+                for (int i = 0; i < transformer.layerCount(); i++) {
+                    reseed(seed, i);
+                    x = transformer.layer(i, x, context);
+                }
+                return head(x, batch, scale, tape);
             }
-            return head(x, batch, scale, true);
         }
         List<NDArray> inputs = new ArrayList<>(transformer.layerCount() + 1);
         try (Autograd.Scope off = Autograd.checkpointedForward()) {
@@ -74,16 +78,19 @@ final class Backprop {
             }
         }
         NDArray top = leaf(inputs.get(inputs.size() - 1));
-        double loss = head(top, batch, scale, true);
+        double loss;
+        try (FrozenMatmul.Tape tape = FrozenMatmul.record()) {
+            loss = head(top, batch, scale, tape);
+        }
         NDArray grad = gradient(top, m);
         for (int i = transformer.layerCount() - 1; i >= 0; i--) {
             inputs.remove(i + 1).close();
-            try (NDManager layer = m.newSubManager()) {
+            try (NDManager layer = m.newSubManager(); FrozenMatmul.Tape tape = FrozenMatmul.record()) {
                 NDArray input = leaf(inputs.get(i));
                 input.attach(layer);
                 reseed(seed, i);
                 NDArray out = transformer.layer(i, input, context);
-                Autograd.backward(out, grad);
+                tape.backward(out, grad);
                 grad.close();
                 grad = gradient(input, m);
             }
@@ -108,21 +115,23 @@ final class Backprop {
                 x.close();
                 x = next;
             }
-            return head(x, batch, scale, false);
+            return head(x, batch, scale, null);
         }
     }
 
-    /** Final norm, chunked loss and, with {@code backward}, the gradient of {@code x} (when it has a graph). */
-    private double head(NDArray x, Batch batch, float scale, boolean backward) {
+    /**
+     * Final norm, chunked loss and, given the tape that recorded x's graph, the gradient of x (when
+     * it has a graph); a null tape computes the loss alone.
+     */
+    private double head(NDArray x, Batch batch, float scale, FrozenMatmul.Tape tape) {
         NDArray hidden = transformer.finalNorm(x);
-        if (!backward) {
+        if (tape == null) {
             return CausalLmLoss.chunked(transformer, hidden, batch.labels(), scale, false);
         }
         NDArray cut = leaf(hidden);
         double loss = CausalLmLoss.chunked(transformer, cut, batch.labels(), scale, true);
         try (NDArray grad = cut.getGradient()) {
-            // Without trainable weights below the head (a trainable lm_head alone) there is no graph here.
-            Autograd.backwardIfGraph(hidden, grad);
+            tape.backward(hidden, grad);
         }
         return loss;
     }

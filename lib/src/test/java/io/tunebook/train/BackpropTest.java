@@ -33,6 +33,10 @@ class BackpropTest {
 
     /** Two rows of random ids; the first row's first 5 labels are a prompt (ignored), the second is all counted. */
     private static Batch batch(long seed) {
+        return batch(seed, CONFIG.vocabSize());
+    }
+
+    private static Batch batch(long seed, int vocab) {
         Random r = new Random(seed);
         int rows = 2;
         int len = 21;
@@ -40,7 +44,7 @@ class BackpropTest {
         long[][] labels = new long[rows][len];
         for (int b = 0; b < rows; b++) {
             for (int t = 0; t < len; t++) {
-                ids[b][t] = 4 + r.nextInt(CONFIG.vocabSize() - 4);
+                ids[b][t] = 4 + r.nextInt(vocab - 4);
                 labels[b][t] = b == 0 && t < 6 ? CausalLmLoss.IGNORE_INDEX : ids[b][t];
             }
         }
@@ -157,6 +161,34 @@ class BackpropTest {
                 lora.eval();
                 compare(model, lora.trainableParameters(), batch(4));
             }
+        }
+    }
+
+    /**
+     * Frozen weights made for each call (upcast from 16 bits, dequantized) take the input's gradient
+     * from a weight made again in the backward (FrozenMatmul), never from one autograd kept: the
+     * gradients equal autograd's own, with q/k/v biases (Qwen2) and DoRA's second base call too.
+     */
+    @Test
+    void weightsMadeAgainInTheBackwardGiveAutogradsGradients() {
+        LoraConfig.Builder lora = LoraConfig.builder().r(4).alpha(8).dropout(0).targetModules("all-linear")
+                .initLoraWeights(io.tunebook.lora.LoraInit.GAUSSIAN);
+        Path llama3 = Path.of("src/test/resources/fixtures/llama3");
+        Path qwen2 = Path.of("src/test/resources/fixtures/qwen2");
+        try (CausalLM model = CausalLM.load(llama3, LoadOptions.builder().dtype("float16").build());
+                LoraModel adapters = LoraModel.wrap(model, lora.build())) {
+            adapters.eval();
+            compare(model, adapters.trainableParameters(), batch(11));
+        }
+        try (CausalLM model = Quantizer.load(qwen2, QuantConfig.nf4(), LoadOptions.defaults());
+                LoraModel adapters = LoraModel.wrap(model, lora.build())) {
+            adapters.eval();
+            compare(model, adapters.trainableParameters(), batch(12, model.config().vocabSize()));
+        }
+        try (CausalLM model = Quantizer.load(llama3, QuantConfig.nf4(), LoadOptions.defaults());
+                LoraModel adapters = LoraModel.wrap(model, lora.useDora(true).build())) {
+            adapters.eval();
+            compare(model, adapters.trainableParameters(), batch(13));
         }
     }
 
