@@ -210,7 +210,12 @@ final class MethodBench {
         command.add("--json");
         Path errors = Files.createTempFile("tunebook-bench-", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
+            // The allocator and OpenMP settings bin/tunebook exports (see there), unless already set:
+            // a bench started from Java (a test, a notebook) measures what `tunebook train` would use.
+            builder.environment().putIfAbsent("OMP_WAIT_POLICY", "passive");
+            builder.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "4194304");
+            Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             int code = p.waitFor();
             if (code != 0) {

@@ -154,6 +154,11 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activationBytes(), overheadBytes);
     }
 
+    /** Weights of a decoder layer's largest projection. */
+    private long largestProjectionWeights() {
+        return layerProjections().stream().mapToLong(Projection::weights).max().orElse(0);
+    }
+
     /** Weights of one decoder layer's projections. */
     private long layerProjectionWeights() {
         return layerProjections().stream().mapToLong(Projection::weights).sum();
@@ -190,19 +195,18 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         long layers = model.numHiddenLayers();
         long perLayer = Math.round(activationValuesPerToken() * Hardware.CPU_KEPT_PER_VALUE) * tokens * 4;
         long activations = gradientCheckpointing ? layers * h * tokens * 4 + perLayer : layers * perLayer;
-        // A frozen base that is not float32 is cast (or dequantized) to float32 for each matmul, and
-        // autograd keeps that copy for the input's gradient until the backward: every layer's
-        // projections, or one layer's when the layer is recomputed in the backward.
+        // A frozen base that is not float32 is cast (or dequantized) to float32 for each matmul, one
+        // projection at a time: the backward makes the copy again (FrozenMatmul) instead of letting
+        // autograd keep it, with or without checkpointing.
         if (method != Method.FULL && (p < 4 || method == Method.QLORA)) {
-            activations += (gradientCheckpointing ? 1 : layers) * layerProjectionWeights() * 4;
+            activations += largestProjectionWeights() * 4;
             // The loss reads a frozen lm_head in float32 slices of 2^24 values, one at a time.
             activations += Math.min((long) model.vocabSize(), Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / h)) * h * 4;
         }
         if (method == Method.QLORA) {
             // Dequantizing decodes a pass of blocks at a time: int64 indices (4 bytes a 4-bit value),
             // the looked-up values and their scaled copy, beside the float32 result.
-            long pass = Math.min(layerProjections().stream().mapToLong(Projection::weights).max().orElse(0),
-                    QuantizedTensor.BLOCKS_PER_PASS * quantization.blockSize());
+            long pass = Math.min(largestProjectionWeights(), QuantizedTensor.BLOCKS_PER_PASS * quantization.blockSize());
             activations += 12 * pass;
         }
         // The loss runs over chunks of positions (CausalLmLoss.chunked), one at a time; at its peak a
