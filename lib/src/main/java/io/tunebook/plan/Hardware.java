@@ -56,12 +56,13 @@ public enum Hardware {
     static final double CPU_TRAINING_SLACK_PER_VALUE = 2;
 
     /**
-     * Resident memory beyond the engine and the weights once a QLoRA base has been quantized as it
-     * was read: the JVM heap the encoding used and the allocator's leftovers, measured at 193 MiB
-     * (Llama-3.2-1B), 236 MiB (Qwen2.5-0.5B) and 252 MiB (Mistral-7B) now that the encoding reuses
-     * its arrays (it was up to the whole {@code -Xmx} before).
+     * Resident memory beyond the engine, the weights and the adapters once a QLoRA base has been
+     * quantized as it was read and the heap its encoding grew has been collected (Quantizer.load):
+     * the JVM heap left committed and the allocator's leftovers, measured ready to train at 37 MiB
+     * (a 50 M shape), 76 MiB (Mistral-7B) and 104 MiB (Llama-3.1-8B); it was 193 to 252 MiB before
+     * the collection, and up to the whole {@code -Xmx} before the encoding reused its arrays.
      */
-    static final long CPU_QUANTIZE_HEAP_BYTES = 230L << 20;
+    static final long CPU_QUANTIZE_HEAP_BYTES = 64L << 20;
 
     /** Heap bytes a quantized weight adds while quantizing as it reads: none since the arrays are reused. */
     static final double CPU_QUANTIZE_HEAP_PER_WEIGHT = 0;

@@ -97,9 +97,9 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Whether this run recomputes each layer in the backward: as the arguments say, or, left unset,
-     * when the frozen base is quantized or held in 16 bits. Such a layer computes from a float32
-     * copy of its weight made for the call, and autograd keeps that copy until the backward: without
-     * checkpointing every layer's copy would exist at once, and the smaller base would save nothing.
+     * when the frozen base is quantized or held in 16 bits, as PEFT's {@code
+     * prepare_model_for_kbit_training} does for QLoRA: such a base is chosen to save memory, and
+     * without checkpointing every layer's activations wait for the backward at once.
      */
     public boolean gradientCheckpointing() {
         return gradientCheckpointing;
