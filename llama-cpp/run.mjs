@@ -7,6 +7,7 @@
 //           "score": {"prompt": [ids], "continuation": [ids]},   teacher-forced: each token's log-prob
 //           "chat": {"messages": [{"role", "content"}], "add_generation_prompt": true},
 //           "answer": {"prompt": [ids], "max_tokens": 48}}  greedy until an end-of-generation token, as text
+//           "exact": true (default; see below) or false
 // Greedy means the most probable token of the full distribution (temperature 1, no top-k/top-p cut),
 // so the log-probabilities are those of the model itself.
 import fs from "node:fs";
@@ -28,6 +29,10 @@ const out = {
 if (request.tokenize)
     out.tokenize = request.tokenize.map((text) => model.tokenize(text, false));
 
+// By default attention runs in float32 (an F32 KV cache, no flash attention, whose CPU kernel rounds to F16), so that a
+// comparison with tunebook measures the file and not llama.cpp's shortcuts; "exact": false keeps llama.cpp's defaults.
+const precision = request.exact === false ? {} : {experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32",
+    flashAttention: false};
 const full = {temperature: 1, topK: 0, topP: 1, minP: 0};
 async function nextDistribution(sequence, tokens) {
     const items = tokens.map((t, i) => i === tokens.length - 1
@@ -39,7 +44,7 @@ async function nextDistribution(sequence, tokens) {
 
 async function withSequence(prompt, steps, body) {
     const context = await model.createContext({contextSize: Math.max(256, prompt.length + steps + 8), sequences: 1,
-        batchSize: 512, threads: 2});
+        batchSize: 512, threads: 1, ...precision}); // one thread: a tiny model gains nothing from more, and spinning threads stall on busy cores
     try {
         return await body(context.getSequence());
     } finally {

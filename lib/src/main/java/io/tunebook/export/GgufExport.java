@@ -54,6 +54,19 @@ public final class GgufExport {
         plan(model, type, name).write(file);
     }
 
+    /**
+     * What llama.cpp will run differently from tunebook, for the model card: a sliding attention
+     * window, which llama.cpp's llama and qwen2 architectures do not apply (the converter drops it
+     * too), so answers agree only while the context fits the window.
+     */
+    public static List<String> notes(ModelConfig c) {
+        List<String> notes = new ArrayList<>();
+        c.slidingWindow().ifPresent(w -> notes.add("config.json sets a sliding attention window of " + w
+                + " tokens, which llama.cpp does not apply to " + architectureName(c.architecture())
+                + " models: its answers match tunebook's while prompt and answer fit in " + w + " tokens"));
+        return notes;
+    }
+
     /** llama.cpp's architecture name for a tunebook architecture. */
     public static String architectureName(Architecture a) {
         return switch (a) {

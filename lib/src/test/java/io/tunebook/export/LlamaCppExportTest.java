@@ -127,12 +127,20 @@ class LlamaCppExportTest {
             }
             long took = System.nanoTime() - started;
             line(String.format(Locale.ROOT, "%-18s %-6s %,10d bytes  greedy equal for %2d/%d tokens%s,"
-                    + " teacher-forced top-1 agreement %5.1f%%, |logprob gap| mean %.4f max %.4f (%.1f s)",
+                    + " teacher-forced top-1 agreement %5.1f%%, |logprob gap| mean %.5f max %.5f (%.1f s)",
                     label, type.cliName(), Files.size(file), prefix, STEPS, prefix == STEPS ? ""
                             : String.format(Locale.ROOT, " (tunebook's top-2 margin there %.3f)", ref.margins()[prefix]),
                     100.0 * agree / STEPS, gap / STEPS, maxGap, took / 1e9));
             switch (type) {
-                case F32, F16, BF16 -> assertArrayEquals(expected, top, label + " " + type + ": greedy continuation");
+                case F32 -> {
+                    assertArrayEquals(expected, top, label + " f32: greedy continuation");
+                    assertTrue(maxGap < 1e-4, label + " f32: log-probabilities differ by " + maxGap);
+                }
+                // llama.cpp rounds activations to the weights' 16-bit type in its matrix products: same tokens, close log-probs.
+                case F16, BF16 -> {
+                    assertArrayEquals(expected, top, label + " " + type + ": greedy continuation");
+                    assertTrue(maxGap < 0.05, label + " " + type + ": log-probabilities differ by " + maxGap);
+                }
                 case Q8_0 -> assertTrue(agree >= 0.9 * STEPS, label + " q8_0: top-1 agreement " + agree + "/" + STEPS);
                 case Q4_0, Q4_K_M -> {
                     // 4 bits move log-probabilities by a few hundredths (measured, see the report): the first
