@@ -42,7 +42,7 @@ class ArchitecturesLlamaCppTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama2", "llama3", "mistral", "qwen2", "qwen3"})
     void llamaCppGivesTunebooksLogProbabilities(String fixture) throws Exception {
-        Path dir = withTokenizer(fixture);
+        Path dir = withTokenizer(tmp, fixture);
         LlamaCpp llama = NodeLlama.get();
         try (CausalLM model = CausalLM.load(dir)) {
             JsonObject ref = JsonParser.parseString(Files.readString(FIXTURES.resolve(fixture).resolve("reference.json")))
@@ -78,7 +78,7 @@ class ArchitecturesLlamaCppTest {
     }
 
     /** A copy of the fixture with a byte-level tokenizer of its vocabulary size (and Mistral without its window). */
-    private Path withTokenizer(String fixture) throws IOException {
+    static Path withTokenizer(Path tmp, String fixture) throws IOException {
         Path dir = tmp.resolve(fixture);
         Files.createDirectories(dir);
         for (String f : new String[] {"config.json", "model.safetensors"}) {
