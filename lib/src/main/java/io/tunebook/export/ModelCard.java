@@ -70,6 +70,7 @@ final class ModelCard {
 
         if (run.isPresent()) {
             md.append("## Training\n\n");
+            Path base = configBase(run.get(), runConfig, f.baseDir());
             section(runConfig, "data").ifPresent(d -> {
                 for (String split : List.of("train", "validation")) {
                     Object files = d.get(split);
@@ -77,7 +78,7 @@ final class ModelCard {
                         continue;
                     }
                     for (Object file : files instanceof List<?> l ? l : List.of(files)) {
-                        md.append("- ").append(split).append(" data: ").append(dataFile(run.get(), String.valueOf(file)))
+                        md.append("- ").append(split).append(" data: ").append(dataFile(base, String.valueOf(file)))
                                 .append('\n');
                     }
                 }
@@ -140,11 +141,36 @@ final class ModelCard {
         return s.isEmpty() ? "model" : s;
     }
 
+    /**
+     * The directory the run config's relative paths start from (the config file's, which the resolved
+     * copy does not record): the nearest ancestor of the run directory from which its {@code model.path}
+     * leads to the exported base and its first training file exists, else the working directory.
+     */
+    private static Path configBase(Path runDir, Map<String, Object> runConfig, Path baseDir) {
+        Object modelPath = section(runConfig, "model").map(m -> m.get("path")).orElse(null);
+        Object train = section(runConfig, "data").map(d -> d.get("train")).orElse(null);
+        String firstData = train instanceof List<?> l && !l.isEmpty() ? String.valueOf(l.get(0))
+                : train == null ? null : String.valueOf(train);
+        if (modelPath != null) {
+            for (Path p = runDir.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+                Path candidate = p.resolve(String.valueOf(modelPath));
+                try {
+                    if (Files.exists(candidate) && Files.isSameFile(candidate, baseDir)
+                            && (firstData == null || Files.isRegularFile(p.resolve(firstData)))) {
+                        return p;
+                    }
+                } catch (IOException e) {
+                    // not this one
+                }
+            }
+        }
+        return Path.of("");
+    }
+
     /** A data file as the card names it: path, examples (lines) and SHA-256, or why they are unknown. */
-    private static String dataFile(Path runDir, String file) {
+    private static String dataFile(Path base, String file) {
         Path p = Path.of(file);
-        List<Path> candidates = p.isAbsolute() ? List.of(p) : List.of(p, runDir.resolve(p));
-        for (Path c : candidates) {
+        for (Path c : List.of(base.resolve(p))) {
             if (Files.isRegularFile(c)) {
                 try {
                     long lines;
