@@ -86,10 +86,30 @@ public final class LlamaCpp {
         JsonObject answer = new JsonObject();
         answer.add("prompt", ids(promptIds));
         answer.addProperty("max_tokens", maxTokens);
-        JsonObject request = new JsonObject();
-        request.addProperty("model", gguf.toAbsolutePath().toString());
+        JsonObject request = request(gguf);
         request.add("answer", answer);
         return run(request).getAsJsonObject("answer").get("text").getAsString();
+    }
+
+    /** A request on {@code gguf}, to which the caller adds what it asks. */
+    public static JsonObject request(Path gguf) {
+        JsonObject request = new JsonObject();
+        request.addProperty("model", gguf.toAbsolutePath().toString());
+        return request;
+    }
+
+    /**
+     * A request that scores {@code continuation} after {@code prompt}, teacher-forced: its answer's
+     * {@code score.logprobs[i]} is llama.cpp's log-probability of {@code continuation[i]} and
+     * {@code score.top[i]} its most probable token there.
+     */
+    public static JsonObject scoreRequest(Path gguf, long[] prompt, long[] continuation) {
+        JsonObject score = new JsonObject();
+        score.add("prompt", ids(prompt));
+        score.add("continuation", ids(continuation));
+        JsonObject request = request(gguf);
+        request.add("score", score);
+        return request;
     }
 
     /** A JSON array of token ids. */

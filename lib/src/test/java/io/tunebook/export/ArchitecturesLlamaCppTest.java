@@ -56,13 +56,7 @@ class ArchitecturesLlamaCppTest {
 
             Path file = tmp.resolve(fixture + ".gguf");
             GgufExport.write(model, GgufFileType.F32, fixture, file);
-            JsonObject request = new JsonObject();
-            request.addProperty("model", file.toAbsolutePath().toString());
-            JsonObject score = new JsonObject();
-            score.add("prompt", LlamaCpp.ids(prompt));
-            score.add("continuation", LlamaCpp.ids(continuation));
-            request.add("score", score);
-            JsonObject answer = llama.run(request);
+            JsonObject answer = llama.run(LlamaCpp.scoreRequest(file, prompt, continuation));
             assertEquals(GgufExport.architectureName(model.config().architecture()), answer.get("architecture").getAsString());
             JsonArray got = answer.getAsJsonObject("score").getAsJsonArray("logprobs");
             double max = 0;

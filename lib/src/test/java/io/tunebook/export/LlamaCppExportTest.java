@@ -85,12 +85,7 @@ class LlamaCppExportTest {
                     : full;
             long[] expected = ref.ids();
             float[] expectedLogprobs = ref.logprobs();
-            JsonObject request = new JsonObject();
-            request.addProperty("model", file.toAbsolutePath().toString());
-            JsonObject s = new JsonObject();
-            s.add("prompt", LlamaCpp.ids(promptIds));
-            s.add("continuation", LlamaCpp.ids(expected));
-            request.add("score", s);
+            JsonObject request = LlamaCpp.scoreRequest(file, promptIds, expected);
             if (type == GgufFileType.F32) {
                 JsonArray texts = new JsonArray();
                 texts.add(PROMPT);
