@@ -57,7 +57,13 @@ public final class Exporter {
     }
 
     /** What an export wrote. */
-    public record Result(Path directory, List<String> files, List<String> notes) {}
+    public record Result(Path directory, List<String> files, List<String> notes) {
+        /** The GGUF file of a {@link Format#GGUF} export. */
+        public Path gguf() {
+            return files.stream().filter(f -> f.endsWith(".gguf")).findFirst().map(directory::resolve)
+                    .orElseThrow(() -> new IllegalStateException(directory + " holds no GGUF file"));
+        }
+    }
 
     private final Path modelDir;
     private final Optional<Path> adapter;
@@ -151,8 +157,11 @@ public final class Exporter {
 
     private CausalLM loadMerged() {
         if (adapter.isEmpty()) {
-            // Widened exactly when written: a 16-bit checkpoint can stay 16-bit in memory.
-            return CausalLM.load(modelDir, LoadOptions.builder().dtype("auto").build());
+            // A float16 checkpoint stays float16 in memory and is widened exactly when written; bfloat16 ones are
+            // read as float32, since holding them in float16 would round their weights below 2^-14.
+            ModelConfig config = ModelConfig.read(modelDir.resolve("config.json"));
+            return CausalLM.load(modelDir, LoadOptions.builder()
+                    .dtype(config.torchDtype().equals("float16") ? "auto" : "float32").build());
         }
         CausalLM base = CausalLM.load(modelDir);
         try {

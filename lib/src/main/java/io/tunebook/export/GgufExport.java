@@ -1,6 +1,7 @@
 package io.tunebook.export;
 
 import ai.djl.ndarray.NDArray;
+import io.tunebook.lora.LoraModel;
 import io.tunebook.model.Architecture;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.ModelConfig;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * (q/k/v biases) and {@code qwen3} (q/k norms), the {@code general.*} and {@code ARCH.*} keys the
  * converter writes, the tokenizer ({@link GgufVocab}) and the chat template. Tensor types follow
  * {@link GgufFileType}. Everything that could make the model unfit is checked by {@link #plan}
- * before a byte is written.
+ * before a byte is written. A directory on disk, with or without an adapter: {@link Exporter}.
  */
 public final class GgufExport {
     private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d+)\\.(.+)");
@@ -52,6 +53,17 @@ public final class GgufExport {
     /** Writes {@code model} to {@code file} (replaced atomically) as {@code type}. */
     public static void write(CausalLM model, GgufFileType type, String name, Path file) throws IOException {
         plan(model, type, name).write(file);
+    }
+
+    /**
+     * Merges the active adapter into its model for good ({@link LoraModel#mergeAndUnload}: the
+     * adapter cannot be used afterwards) and writes the merged model as {@link #write(CausalLM,
+     * GgufFileType, String, Path)} does; returns the merged model, which the caller closes.
+     */
+    public static CausalLM write(LoraModel adapted, GgufFileType type, String name, Path file) throws IOException {
+        CausalLM merged = adapted.mergeAndUnload();
+        write(merged, type, name, file);
+        return merged;
     }
 
     /**

@@ -12,7 +12,9 @@ import java.util.Optional;
  * ({@code <|start_header_id|>}) and Mistral-Instruct ({@code [INST]}, the system prompt before the
  * first user message). The BOS token is not in the templates: llama.cpp adds it when it tokenizes
  * the prompt, as the GGUF's {@code tokenizer.ggml.add_bos_token} says. For another template no
- * {@code TEMPLATE} is written and Ollama falls back to the one the GGUF file carries.
+ * {@code TEMPLATE} is written and Ollama falls back to the one the GGUF file carries. What the
+ * translations leave out: a default system prompt the Jinja template inserts when there is none
+ * (Qwen2.5's; give it as the system prompt), Llama 3.1's date header and tool calls.
  */
 public final class Modelfile {
     /** A chat-template family with its Go template and end-of-turn tokens. */
@@ -95,6 +97,9 @@ public final class Modelfile {
         } else {
             b.append("# No TEMPLATE: the chat template is not one tunebook translates (ChatML, Llama 3, Mistral);\n"
                     + "# Ollama uses the one stored in the GGUF file.\n");
+        }
+        if (system.isPresent() && system.get().contains("\"\"\"")) {
+            throw new IllegalArgumentException("the system prompt cannot contain \"\"\" (it ends a Modelfile string)");
         }
         system.ifPresent(s -> b.append("SYSTEM \"\"\"").append(s).append("\"\"\"\n"));
         return b.toString();

@@ -192,6 +192,62 @@ class GgufExportTest {
     }
 
     @Test
+    void sentencePieceStyleTokenizersBecomeLlamaVocabulariesWithScoresAndByteTokens() throws Exception {
+        // Llama 2 / Mistral tokenizer.json: BPE with byte fallback, "▁" for spaces, <0xNN> byte tokens.
+        JsonObject vocab = new JsonObject();
+        String[] specials = {"<unk>", "<s>", "</s>"};
+        for (int i = 0; i < 3; i++) {
+            vocab.addProperty(specials[i], i);
+        }
+        for (int b = 0; b < 256; b++) {
+            vocab.addProperty(String.format("<0x%02X>", b), 3 + b);
+        }
+        String[] pieces = {"\u2581", "a", "b", "\u2581a", "ab"};
+        for (int i = 0; i < pieces.length; i++) {
+            vocab.addProperty(pieces[i], 259 + i);
+        }
+        StringBuilder added = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            added.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"content\":\"").append(specials[i])
+                    .append("\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":true}");
+        }
+        String json = "{\"version\":\"1.0\",\"added_tokens\":[" + added + "],"
+                + "\"normalizer\":{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"Prepend\",\"prepend\":\"\u2581\"},"
+                + "{\"type\":\"Replace\",\"pattern\":{\"String\":\" \"},\"content\":\"\u2581\"}]},"
+                + "\"pre_tokenizer\":null,\"post_processor\":null,\"decoder\":null,"
+                + "\"model\":{\"type\":\"BPE\",\"unk_token\":\"<unk>\",\"byte_fallback\":true,\"fuse_unk\":true,"
+                + "\"vocab\":" + vocab + ",\"merges\":[\"\u2581 a\",\"a b\"]}}";
+        Path dir = tmp.resolve("spm");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("tokenizer.json"), json);
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\":\"<s>\",\"eos_token\":\"</s>\",\"unk_token\":\"<unk>\"}");
+        Path file = tmp.resolve("spm.gguf");
+        try (io.tunebook.model.Tokenizer tokenizer = io.tunebook.model.Tokenizer.load(dir)) {
+            assertEquals(new GgufVocab.Kind("llama", "default"), GgufVocab.kind(tokenizer));
+            GgufWriter w = new GgufWriter();
+            GgufVocab.write(w, tokenizer, io.tunebook.model.ModelConfig.read(
+                    ArchitecturesLlamaCppTest.FIXTURES.resolve("llama2/config.json")));
+            w.write(file);
+        }
+        GgufFile g = new GgufFile(file);
+        assertEquals("llama", g.metadata.get("tokenizer.ggml.model"));
+        List<?> tokens = (List<?>) g.metadata.get("tokenizer.ggml.tokens");
+        List<?> types = (List<?>) g.metadata.get("tokenizer.ggml.token_type");
+        List<?> scores = (List<?>) g.metadata.get("tokenizer.ggml.scores");
+        assertEquals(264, tokens.size());
+        assertEquals("\u2581a", tokens.get(262));
+        assertEquals(List.of(2, 3, 3, 6), types.subList(0, 4), "unknown, control, control, byte");
+        assertEquals(6, types.get(258));
+        assertEquals(1, types.get(262));
+        assertEquals(-1f, scores.get(262), "made by the first merge");
+        assertEquals(-2f, scores.get(263), "made by the second merge");
+        assertEquals(0f, scores.get(260));
+        assertFalse(g.metadata.containsKey("tokenizer.ggml.merges"));
+        assertEquals(1L, g.metadata.get("tokenizer.ggml.bos_token_id"));
+        assertEquals(0L, g.metadata.get("tokenizer.ggml.unknown_token_id"));
+    }
+
+    @Test
     void unfitModelsAreRefusedBeforeAnythingIsWritten() throws Exception {
         Path dir = ArchitecturesLlamaCppTest.withTokenizer(tmp, "llama2"); // hidden 48: rows are not whole Q4_0 blocks
         Path out = tmp.resolve("out");
