@@ -14,6 +14,9 @@ import java.util.stream.Collectors;
  * also {@code attn_v} and {@code ffn_down} in Q6_K in the first and last eighth of the layers and
  * every third layer between ({@code use_more_bits}), the rest Q4_K; a K-quant whose rows are not a
  * multiple of 256 falls back to Q5_0 (Q4_K) or Q8_0 (Q6_K), and Q6_K for the output to Q8_0.
+ * Not reproduced: llama-quantize's Q5_K for {@code attn_v} of 70B Llamas (tunebook writes no Q5_K), and
+ * its mixtures for mixture-of-experts models, which tunebook does not load. K-quants are computed from
+ * the float32 weights, where llama-quantize reads the f16/bf16 file the converter wrote.
  */
 public enum GgufFileType {
     F32(0, GgmlType.F32),
