@@ -9,7 +9,7 @@ import java.util.List;
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
             new InfoCommand(), new ScoreCommand(), new GenerateCommand(), new TrainCommand(), new BenchCommand(),
-            new DataCommand(), new ServeCommand(), new EstimateCommand(), new EvalCommand(), new AbCommand());
+            new DataCommand(), new ServeCommand(), new EstimateCommand(), new EvalCommand(), new AbCommand(), new ExportCommand());
 
     private Main() {
     }

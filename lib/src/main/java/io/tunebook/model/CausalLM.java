@@ -10,8 +10,9 @@ import io.tunebook.model.safetensors.AtomicDirectory;
 import io.tunebook.model.safetensors.CheckpointReader;
 import io.tunebook.model.safetensors.ChunkBuffers;
 import io.tunebook.model.safetensors.Dtype;
-import io.tunebook.model.safetensors.SafetensorsWriter;
+import io.tunebook.model.safetensors.ShardedWriter;
 import io.tunebook.model.safetensors.TensorEntry;
+import io.tunebook.model.safetensors.TensorSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -258,26 +259,39 @@ public final class CausalLM implements AutoCloseable {
      * beside the target and moved into place, so an interrupted save never replaces a good model.
      */
     public void save(Path target, Dtype dtype) {
+        try {
+            AtomicDirectory.write(target, staging -> writeTo(staging, dtype, ShardedWriter.DEFAULT_MAX_SHARD_BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the model to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the files of {@link #save} into the existing directory {@code dir}, the weights split as
+     * {@code save_pretrained} splits them: shards of at most {@code maxShardBytes}
+     * ({@code model-00001-of-0000N.safetensors} and {@code model.safetensors.index.json}) when they do
+     * not fit in one file. Each tensor is converted while its shard is written.
+     *
+     * @throws ModelException when quantized layers no longer hold dense weights
+     */
+    public void writeTo(Path dir, Dtype dtype, long maxShardBytes) throws IOException {
         if (transformer.parameters().size() != ParameterLayout.of(config).size()) {
             throw new ModelException("cannot save " + (directory == null ? "this model" : directory.toString())
                     + " as a dense checkpoint: its quantized layers no longer hold dense weights; save the adapter,"
                     + " or load the dense base model to merge into");
         }
-        try {
-            AtomicDirectory.write(target, staging -> {
-                Files.writeString(staging.resolve("config.json"), config.withTorchDtype(torchDtypeName(dtype)).toJson());
-                Files.writeString(staging.resolve("generation_config.json"), generationConfig.toJson());
-                SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
-                for (Map.Entry<String, NDArray> e : transformer.parameters().entrySet()) {
-                    writer.add(e.getKey(), e.getValue().getShape().getShape(), Tensors.toFloatArray(e.getValue()), dtype);
-                }
-                writer.write(staging.resolve("model.safetensors"));
-                if (tokenizer != null) {
-                    tokenizer.saveTo(staging);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not save the model to " + target + ": " + e.getMessage(), e);
+        String torchDtype = torchDtypeName(dtype);
+        Files.writeString(dir.resolve("config.json"), config.withTorchDtype(torchDtype).toJson());
+        Files.writeString(dir.resolve("generation_config.json"), generationConfig.toJson());
+        ShardedWriter writer = new ShardedWriter(maxShardBytes);
+        for (Map.Entry<String, NDArray> e : transformer.parameters().entrySet()) {
+            NDArray array = e.getValue();
+            writer.add(e.getKey(), dtype, array.getShape().getShape(),
+                    TensorSource.floats(() -> Tensors.toFloatArray(array), dtype));
+        }
+        writer.write(dir, Map.of("format", "pt"));
+        if (tokenizer != null) {
+            tokenizer.saveTo(dir);
         }
     }
 

@@ -405,6 +405,12 @@ public final class Tokenizer implements AutoCloseable, TextEncoder {
         return directory;
     }
 
+    /** The bytes of one of the {@link #FILES} it was loaded from, when that file was there. */
+    public Optional<byte[]> file(String name) {
+        byte[] bytes = files.get(name);
+        return bytes == null ? Optional.empty() : Optional.of(bytes.clone());
+    }
+
     /** Writes the tokenizer files it was loaded from, byte for byte, into {@code dir}. */
     public void saveTo(Path dir) throws IOException {
         Files.createDirectories(dir);

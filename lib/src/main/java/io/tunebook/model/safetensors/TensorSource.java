@@ -14,4 +14,20 @@ public interface TensorSource {
      * consumes its whole buffer; writing more than declared fails at once. Do not close {@code out}.
      */
     void writeTo(WritableByteChannel out) throws IOException;
+
+    /**
+     * The float values {@code values} gives when the tensor is written, stored as {@code dtype} (F32
+     * bit-exactly, F16 and BF16 rounded to nearest even, F64 widened).
+     */
+    static TensorSource floats(java.util.function.Supplier<float[]> values, Dtype dtype) {
+        if (!dtype.isFloat32Convertible()) {
+            throw new IllegalArgumentException("cannot store floats as " + dtype + " (F32, F16, BF16 or F64 only)");
+        }
+        return out -> {
+            java.nio.ByteBuffer bytes = FloatEncoder.encode(values.get(), dtype);
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        };
+    }
 }
