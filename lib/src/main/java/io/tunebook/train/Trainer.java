@@ -41,7 +41,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Each micro-batch runs in its own NDManager, closed at the end of the step, so native memory
  * stays flat over a run. A NaN or infinite loss or gradient stops the run before the update, so the
  * weights stay those of the last good step. {@link #requestStop()} (from any thread, e.g. a kernel
- * interrupt) ends the run at the next step boundary. Every step reseeds the engine's generator
+ * interrupt or a signal) or an interrupt of the training thread ends the run at the next step
+ * boundary; an interrupted run with an output directory and checkpoints on saves a checkpoint of the
+ * step it stopped at, so it can be resumed. Steps and checkpoint writes run inside a
+ * {@link SafePoints} region: code that stops threads by force leaves them whole. Every step reseeds the engine's generator
  * from the run seed and the step, so dropout is the same in a resumed run as in an uninterrupted
  * one.
  *
@@ -110,7 +113,10 @@ public final class Trainer implements AutoCloseable {
         return args.totalSteps(data.batchesPerEpoch());
     }
 
-    /** Asks the run in progress to stop after its current step; the model stays usable. */
+    /**
+     * Asks the run in progress (or, called before it, the next run) to stop after its current step; the
+     * model stays usable.
+     */
     public void requestStop() {
         stopRequested = true;
     }
@@ -141,12 +147,28 @@ public final class Trainer implements AutoCloseable {
                     + state.totalSteps() + " steps with seed " + state.seed() + ", this run for " + totalSteps()
                     + " steps with seed " + args.seed() + "; resume with the same arguments and data");
         }
+        int perEpoch = data.batchesPerEpoch();
+        if (perEpoch > 0 && state.batchInEpoch() >= perEpoch) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": trainer_state.json: batchInEpoch is "
+                    + state.batchInEpoch() + ", but an epoch of this run has " + perEpoch + " batches");
+        }
         Checkpoints.restore(checkpoint, trainable, optimizer);
         return run(state, checkpoint);
     }
 
     private TrainingResult run(TrainerState initial, Path resumedFrom) {
-        stopRequested = false;
+        boolean[] interrupted = new boolean[1];
+        try {
+            return run(initial, resumedFrom, interrupted);
+        } finally {
+            stopRequested = false;
+            if (interrupted[0]) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private TrainingResult run(TrainerState initial, Path resumedFrom, boolean[] interrupted) {
         Autograd.offOutsideCollectors();
         long start = System.nanoTime();
         TrainerState state = initial;
@@ -157,6 +179,7 @@ public final class Trainer implements AutoCloseable {
         double lastLoss = Double.NaN;
         double evalLoss = Double.NaN;
         int lastEvalStep = -1;
+        int lastSavedStep = resumedFrom == null ? -1 : initial.globalStep();
         StopReason reason = StopReason.COMPLETED;
         try (MetricsLog log = openLog(resumedFrom == null ? -1 : state.globalStep())) {
             List<TrainerCallback> hooks = new ArrayList<>(callbacks);
@@ -171,68 +194,81 @@ public final class Trainer implements AutoCloseable {
             int batchInEpoch = state.batchInEpoch();
             trainee.setTraining(true);
             while (state.globalStep() < total) {
-                if (stopRequested) {
+                // Taken, not read: the final writes below must not meet a pending interrupt.
+                interrupted[0] = Thread.interrupted();
+                if (stopRequested || interrupted[0]) {
                     reason = StopReason.INTERRUPTED;
                     break;
                 }
-                int step = state.globalStep();
-                Engine.getInstance().setRandomSeed((int) (args.seed() * 1_000_003L + step));
-                List<Batch> micro = new ArrayList<>();
-                while (micro.size() < args.gradientAccumulationSteps() && (perEpoch == 0 || batchInEpoch < perEpoch)) {
-                    micro.add(source.next());
-                    batchInEpoch++;
-                }
-                double lr = args.learningRateAt(step, total);
-                lastLoss = optimizerStep(micro, step, lr, window);
-                boolean epochEnded = perEpoch > 0 && batchInEpoch == perEpoch;
-                if (epochEnded) {
-                    epoch++;
-                    batchInEpoch = 0;
-                    source = data.epoch(epoch);
-                }
-                state = state.at(step + 1, epoch, batchInEpoch);
-                int done = state.globalStep();
-                if (done % args.loggingSteps() == 0 || done == total) {
-                    double epochs = perEpoch == 0 ? Double.NaN : epoch + (double) batchInEpoch / perEpoch;
-                    StepMetrics m = window.metrics(done, total, epochs, lr,
-                            (System.nanoTime() - start) / 1e9);
-                    hooks.forEach(h -> h.onStep(m));
-                }
-                if (due(args.evalStrategy(), args.evalSteps(), done, epochEnded) && !validation.isEmpty()) {
-                    evalLoss = evaluate(validation);
-                    lastEvalStep = done;
-                    state = state.evaluated(evalLoss, args.earlyStoppingThreshold());
-                    double loss = evalLoss;
-                    hooks.forEach(h -> h.onEvaluate(done, loss));
-                }
-                if (checkpoints != null && due(args.saveStrategy(), args.saveSteps(), done, epochEnded)) {
-                    Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
-                    hooks.forEach(h -> h.onSave(done, saved));
-                }
-                if (args.earlyStoppingPatience() > 0 && state.evalsWithoutImprovement() >= args.earlyStoppingPatience()) {
-                    reason = StopReason.EARLY_STOPPING;
-                    break;
+                try (SafePoints.Region inStep = SafePoints.enter()) {
+                    int step = state.globalStep();
+                    Engine.getInstance().setRandomSeed((int) (args.seed() * 1_000_003L + step));
+                    List<Batch> micro = new ArrayList<>();
+                    while (micro.size() < args.gradientAccumulationSteps() && (perEpoch == 0 || batchInEpoch < perEpoch)) {
+                        micro.add(source.next());
+                        batchInEpoch++;
+                    }
+                    double lr = args.learningRateAt(step, total);
+                    lastLoss = optimizerStep(micro, step, lr, window);
+                    boolean epochEnded = perEpoch > 0 && batchInEpoch == perEpoch;
+                    if (epochEnded) {
+                        epoch++;
+                        batchInEpoch = 0;
+                        source = data.epoch(epoch);
+                    }
+                    state = state.at(step + 1, epoch, batchInEpoch);
+                    int done = state.globalStep();
+                    if (done % args.loggingSteps() == 0 || done == total) {
+                        double epochs = perEpoch == 0 ? Double.NaN : epoch + (double) batchInEpoch / perEpoch;
+                        StepMetrics m = window.metrics(done, total, epochs, lr,
+                                (System.nanoTime() - start) / 1e9);
+                        hooks.forEach(h -> h.onStep(m));
+                    }
+                    if (due(args.evalStrategy(), args.evalSteps(), done, epochEnded) && !validation.isEmpty()) {
+                        evalLoss = evaluate(validation);
+                        lastEvalStep = done;
+                        state = state.evaluated(evalLoss, args.earlyStoppingThreshold());
+                        double loss = evalLoss;
+                        hooks.forEach(h -> h.onEvaluate(done, loss));
+                    }
+                    if (checkpoints != null && due(args.saveStrategy(), args.saveSteps(), done, epochEnded)) {
+                        Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
+                        lastSavedStep = done;
+                        hooks.forEach(h -> h.onSave(done, saved));
+                    }
+                    if (args.earlyStoppingPatience() > 0 && state.evalsWithoutImprovement() >= args.earlyStoppingPatience()) {
+                        reason = StopReason.EARLY_STOPPING;
+                        break;
+                    }
                 }
             }
             trainee.setTraining(false);
-            if (args.loadBestModelAtEnd() && checkpoints != null && state.bestStep() > 0
-                    && state.bestStep() != state.globalStep()) {
-                Checkpoints.restore(outputDir.resolve("checkpoint-" + state.bestStep()), trainable, optimizer);
-                lastEvalStep = -1;
+            try (SafePoints.Region finalWrites = SafePoints.enter()) {
+                if (reason == StopReason.INTERRUPTED && checkpoints != null && args.saveStrategy() != IntervalStrategy.NO
+                        && state.globalStep() > 0 && state.globalStep() != lastSavedStep) {
+                    int done = state.globalStep();
+                    Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
+                    hooks.forEach(h -> h.onSave(done, saved));
+                }
+                if (args.loadBestModelAtEnd() && checkpoints != null && state.bestStep() > 0
+                        && state.bestStep() != state.globalStep()) {
+                    Checkpoints.restore(outputDir.resolve("checkpoint-" + state.bestStep()), trainable, optimizer);
+                    lastEvalStep = -1;
+                }
+                if (!validation.isEmpty() && reason != StopReason.INTERRUPTED && lastEvalStep != state.globalStep()) {
+                    evalLoss = evaluate(validation);
+                    double loss = evalLoss;
+                    int done = state.globalStep();
+                    hooks.forEach(h -> h.onEvaluate(done, loss));
+                }
+                if (outputDir != null) {
+                    trainee.saveTrained(outputDir.resolve(trainee.artifactName()));
+                }
+                TrainingResult result = new TrainingResult(state.globalStep(), total, lastLoss, evalLoss, reason,
+                        state.bestEvalLoss(), state.bestStep(), (System.nanoTime() - start) / 1e9);
+                hooks.forEach(h -> h.onEnd(result));
+                return result;
             }
-            if (!validation.isEmpty() && reason != StopReason.INTERRUPTED && lastEvalStep != state.globalStep()) {
-                evalLoss = evaluate(validation);
-                double loss = evalLoss;
-                int done = state.globalStep();
-                hooks.forEach(h -> h.onEvaluate(done, loss));
-            }
-            if (outputDir != null) {
-                trainee.saveTrained(outputDir.resolve(trainee.artifactName()));
-            }
-            TrainingResult result = new TrainingResult(state.globalStep(), total, lastLoss, evalLoss, reason,
-                    state.bestEvalLoss(), state.bestStep(), (System.nanoTime() - start) / 1e9);
-            hooks.forEach(h -> h.onEnd(result));
-            return result;
         } catch (TrainingDivergedException e) {
             trainee.setTraining(false);
             if (outputDir != null) {

@@ -1,0 +1,59 @@
+package io.tunebook.train;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where a thread may be stopped by force. Work that must not be cut in the middle (an optimizer step,
+ * which updates the weights and the moments array by array; a checkpoint write) runs inside a
+ * {@link #enter() region}; code that stops threads (the notebook kernel's interrupt, after its grace
+ * period) stops one only {@link #whenOutside outside} every region. The {@link Trainer} checks for
+ * interrupts between steps, so an interrupted training cell has normally returned by then.
+ */
+public final class SafePoints {
+    private static final Object LOCK = new Object();
+    private static final Map<Thread, Integer> DEPTH = new HashMap<>();
+
+    private SafePoints() {
+    }
+
+    /** Enters a region on the calling thread until the returned handle is closed; regions nest. */
+    public static Region enter() {
+        Thread self = Thread.currentThread();
+        synchronized (LOCK) {
+            DEPTH.merge(self, 1, Integer::sum);
+        }
+        return () -> {
+            synchronized (LOCK) {
+                DEPTH.computeIfPresent(self, (t, d) -> d == 1 ? null : d - 1);
+                LOCK.notifyAll();
+            }
+        };
+    }
+
+    /** Whether {@code thread} is inside a region now. */
+    public static boolean inside(Thread thread) {
+        synchronized (LOCK) {
+            return DEPTH.containsKey(thread);
+        }
+    }
+
+    /**
+     * Runs {@code action} (such as stopping {@code thread}) once {@code thread} is outside every region,
+     * waiting as long as it takes; while the action runs, the thread cannot enter a region.
+     */
+    public static void whenOutside(Thread thread, Runnable action) throws InterruptedException {
+        synchronized (LOCK) {
+            while (DEPTH.containsKey(thread)) {
+                LOCK.wait(100);
+            }
+            action.run();
+        }
+    }
+
+    /** An open region; closing it leaves the region. */
+    public interface Region extends AutoCloseable {
+        @Override
+        void close();
+    }
+}
