@@ -68,7 +68,7 @@ public final class JsonTree {
                     if (o.has(key)) {
                         throw new Refused(r.getPath(), IssueKind.INVALID_JSON, "key '" + key + "' appears twice");
                     }
-                    checkText(key, r, "key");
+                    checkText(key, r.getPath(), "key");
                     o.add(key, read(r, depth + 1));
                 }
                 r.endObject();
@@ -86,7 +86,7 @@ public final class JsonTree {
             case STRING -> {
                 String path = r.getPath();
                 String text = r.nextString();
-                checkText(text, path);
+                checkText(text, path, "string");
                 return new JsonPrimitive(text);
             }
             case NUMBER -> {
@@ -103,18 +103,10 @@ public final class JsonTree {
         }
     }
 
-    private static void checkText(String key, JsonReader r, String what) {
-        int bad = loneSurrogate(key);
-        if (bad >= 0) {
-            throw new Refused(r.getPath(), IssueKind.INVALID_ENCODING, what + " holds a lone surrogate \\u"
-                    + Integer.toHexString(key.charAt(bad)).toUpperCase(java.util.Locale.ROOT) + " at character " + bad);
-        }
-    }
-
-    private static void checkText(String text, String path) {
+    private static void checkText(String text, String path, String what) {
         int bad = loneSurrogate(text);
         if (bad >= 0) {
-            throw new Refused(path, IssueKind.INVALID_ENCODING, "string holds a lone surrogate \\u"
+            throw new Refused(path, IssueKind.INVALID_ENCODING, what + " holds a lone surrogate \\u"
                     + Integer.toHexString(text.charAt(bad)).toUpperCase(java.util.Locale.ROOT) + " at character " + bad);
         }
     }
