@@ -2,6 +2,7 @@ package io.tunebook.train;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * Where a thread may be stopped by force. Work that must not be cut in the middle (an optimizer step,
@@ -48,6 +49,17 @@ public final class SafePoints {
                 LOCK.wait(100);
             }
             action.run();
+        }
+    }
+
+    /**
+     * Between two items of long work (examples evaluated, benchmark steps): throws a
+     * {@link CancellationException} when the calling thread has been interrupted (a signal to the command
+     * line, a notebook's interrupt button). The interrupt stays set for the caller.
+     */
+    public static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("interrupted");
         }
     }
 
