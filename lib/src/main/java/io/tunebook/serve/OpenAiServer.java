@@ -250,7 +250,22 @@ public final class OpenAiServer implements AutoCloseable {
         }
         Responses responses = new Responses(request.endpoint(), config.modelId());
         if (!request.stream()) {
-            sendJson(exchange, 200, responses.completion(await(queue.submit(request, null))));
+            Heartbeat heartbeat = new Heartbeat(exchange);
+            List<GenerationResult> results;
+            try {
+                results = await(queue.submit(request, (row, id, delta) -> heartbeat.beat()));
+            } catch (ApiError e) {
+                if (!heartbeat.started()) {
+                    throw e;
+                }
+                heartbeat.finish(e.body()); // the status is sent: the error travels in the body
+                return;
+            }
+            if (heartbeat.started()) {
+                heartbeat.finish(responses.completion(results));
+            } else {
+                sendJson(exchange, 200, responses.completion(results));
+            }
             return;
         }
         EventStream events = new EventStream(exchange.getResponseBody());
@@ -280,6 +295,44 @@ public final class OpenAiServer implements AutoCloseable {
             events.send(responses.usageChunk(results));
         }
         events.done();
+    }
+
+    /**
+     * A non-streaming answer's way of noticing a client that has gone: from the first token on, the
+     * response has started (200, chunked) and each token writes one space, which JSON allows before a
+     * value. A client that closed its connection makes a write fail, which stops the generation at the
+     * next token, as an SSE stream does; without it an abandoned request would hold the model to the end.
+     */
+    private static final class Heartbeat {
+        private final HttpExchange exchange;
+        private boolean started;
+
+        Heartbeat(HttpExchange exchange) {
+            this.exchange = exchange;
+        }
+
+        synchronized boolean started() {
+            return started;
+        }
+
+        /** On the generation worker, at each token. */
+        synchronized void beat() {
+            try {
+                if (!started) {
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, 0);
+                    started = true;
+                }
+                exchange.getResponseBody().write(' ');
+                exchange.getResponseBody().flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the client has gone", e);
+            }
+        }
+
+        synchronized void finish(JsonObject body) throws IOException {
+            exchange.getResponseBody().write(body.toString().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static List<GenerationResult> await(Future<List<GenerationResult>> pending) {

@@ -153,4 +153,39 @@ class ServerGuardsTest {
             }
         }
     }
+    @Test
+    void aClientThatDisconnectsCancelsItsGeneration() throws Exception {
+        try (OpenAiServer long_ = OpenAiServer.start(model, ServerConfig.builder("tiny-base").port(0).maxTokens(400)
+                .build())) {
+            // Greedy decoding of this prompt repeats "9" and "," to the token limit (checked below).
+            String body = "{\"prompt\":\"1 2 3 4 5 6 7 8 9\",\"max_tokens\":400}";
+            URI completions = URI.create(long_.baseUrl() + "/completions");
+            // The whole answer, for its length and duration.
+            long start = System.nanoTime();
+            HttpResponse<String> whole = send(HttpRequest.newBuilder(completions).header("Content-Type",
+                    "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+            double full = (System.nanoTime() - start) / 1e9;
+            assertEquals(200, whole.statusCode(), whole.body());
+            int tokens = JsonParser.parseString(whole.body()).getAsJsonObject().getAsJsonObject("usage")
+                    .get("completion_tokens").getAsInt();
+            org.junit.jupiter.api.Assumptions.assumeTrue(tokens >= 200, "the model stopped after " + tokens + " tokens");
+
+            // The same request, abandoned once the answer has started: the next request does not wait for it.
+            try (Socket s = new Socket("127.0.0.1", long_.port())) {
+                s.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                        + "application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+                        + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+                s.setSoTimeout(30_000);
+                assertTrue(s.getInputStream().read() >= 0, "the answer started");
+            }
+            start = System.nanoTime();
+            HttpResponse<String> next = send(HttpRequest.newBuilder(completions).header("Content-Type",
+                    "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"prompt\":\"Bonjour\",\"max_tokens\":1}")));
+            double waited = (System.nanoTime() - start) / 1e9;
+            assertEquals(200, next.statusCode(), next.body());
+            assertTrue(waited < full / 2, "the next request waited " + waited + " s; the whole answer ("
+                    + tokens + " tokens) takes " + full + " s");
+        }
+    }
 }
