@@ -206,6 +206,35 @@ class TrainerRunTest {
     }
 
     @Test
+    void anInterruptOfTheTrainingThreadStopsAtTheNextStepWithAWholeCheckpoint() throws IOException {
+        // As a notebook cell calling trainer.train() directly is interrupted: here from a callback on step 2.
+        TrainingArguments args = base().saveSteps(100).build();
+        Path out = dir.resolve("interrupted");
+        TrainingResult r;
+        boolean stillInterrupted;
+        try (CausalLM model = CausalLM.initialize(CONFIG, null, 7);
+                Trainer trainer = Trainer.builder().model(model).arguments(args).trainData(batches(10, 0))
+                        .outputDir(out).callback(new TrainerCallback() {
+                            @Override
+                            public void onStep(StepMetrics m) {
+                                if (m.step() == 2) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                        }).build()) {
+            r = trainer.train();
+            stillInterrupted = Thread.interrupted();
+        }
+        assertEquals(StopReason.INTERRUPTED, r.stopReason());
+        assertEquals(2, r.steps());
+        assertTrue(stillInterrupted, "the interrupt is handed back to the caller");
+        // Written although the thread was interrupted: the flag was taken at the boundary, then given back.
+        assertEquals(List.of(2), Checkpoints.steps(out));
+        assertEquals(2, Checkpoints.readState(out.resolve("checkpoint-2")).globalStep());
+        assertTrue(Files.exists(out.resolve("model/model.safetensors")));
+    }
+
+    @Test
     void aCheckpointIsValidatedFieldByFieldBeforeAnythingIsRestored() throws IOException {
         TrainingArguments args = base().saveSteps(3).maxSteps(3).build();
         Path out = dir.resolve("state");

@@ -80,7 +80,7 @@ public final class OpenAiClient implements ChatBackend {
         } else {
             String answer = send(body);
             response = parse(answer, false);
-            cache.ifPresent(c -> c.put(cacheKey, answer));
+            cache.ifPresent(c -> c.put(cacheKey, key.redact(answer))); // the cache is a file: never with the key
         }
         meter.answered(response);
         return response;
