@@ -37,6 +37,14 @@ final class YamlSection {
         if (node != null && !(node instanceof Map)) {
             throw new UsageException(file + ": '" + path + "' must be a mapping of keys");
         }
+        if (node != null) {
+            for (Object key : ((Map<?, ?>) node).keySet()) {
+                if (!(key instanceof String)) {
+                    throw new UsageException(file + ": " + (path.isEmpty() ? "the top level" : "'" + path + "'")
+                            + " has a key that is not a name: " + (key == null ? "an empty key" : kind(key)));
+                }
+            }
+        }
         this.values = node == null ? Map.of() : (Map<String, Object>) node;
     }
 
@@ -129,6 +137,9 @@ final class YamlSection {
 
     /** What a YAML value is, for errors: its type, never a Java object's identity. */
     private static String kind(Object v) {
+        if (v == null) {
+            return "nothing (an empty value)";
+        }
         if (v instanceof Map) {
             return "a mapping";
         }

@@ -5,11 +5,12 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 /**
- * Where a thread may be stopped by force. Work that must not be cut in the middle (an optimizer step,
- * which updates the weights and the moments array by array; a checkpoint write) runs inside a
- * {@link #enter() region}; code that stops threads (the notebook kernel's interrupt, after its grace
- * period) stops one only {@link #whenOutside outside} every region. The {@link Trainer} checks for
- * interrupts between steps, so an interrupted training cell has normally returned by then.
+ * Where a thread may be stopped by force. Work that must not be cut in the middle runs inside a
+ * {@link #enter() region}: a {@link Trainer} run, whose optimizer steps update the weights and the
+ * moments array by array and whose checkpoints are written between steps. Code that stops threads
+ * (the notebook kernel's interrupt, after its grace period) stops one only {@link #whenOutside
+ * outside} every region; the Trainer checks for interrupts between steps, so an interrupted training
+ * cell leaves its region at the next step boundary.
  */
 public final class SafePoints {
     private static final Object LOCK = new Object();

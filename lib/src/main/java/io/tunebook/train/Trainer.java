@@ -43,10 +43,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * weights stay those of the last good step. {@link #requestStop()} (from any thread, e.g. a kernel
  * interrupt or a signal) or an interrupt of the training thread ends the run at the next step
  * boundary; an interrupted run with an output directory and checkpoints on saves a checkpoint of the
- * step it stopped at, so it can be resumed. Steps and checkpoint writes run inside a
- * {@link SafePoints} region: code that stops threads by force leaves them whole. Every step reseeds the engine's generator
- * from the run seed and the step, so dropout is the same in a resumed run as in an uninterrupted
- * one.
+ * step it stopped at, so it can be resumed. A run is a {@link SafePoints} region: code that stops
+ * threads by force waits for it to end (at the next boundary, once interrupted). Every step reseeds
+ * the engine's generator from the run seed and the step, so dropout is the same in a resumed run as
+ * in an uninterrupted one.
  *
  * <p>With an output directory the run writes {@code metrics.jsonl}, {@code checkpoint-STEP}
  * directories as {@code saveStrategy} says, and the final artifact ({@code adapter/} or
@@ -158,12 +158,12 @@ public final class Trainer implements AutoCloseable {
 
     private TrainingResult run(TrainerState initial, Path resumedFrom) {
         boolean[] interrupted = new boolean[1];
-        try {
+        try (SafePoints.Region whole = SafePoints.enter()) {
             return run(initial, resumedFrom, interrupted);
         } finally {
             stopRequested = false;
             if (interrupted[0]) {
-                Thread.currentThread().interrupt();
+                Thread.currentThread().interrupt(); // taken at the boundary so the final writes are not cut
             }
         }
     }
@@ -194,81 +194,76 @@ public final class Trainer implements AutoCloseable {
             int batchInEpoch = state.batchInEpoch();
             trainee.setTraining(true);
             while (state.globalStep() < total) {
-                // Taken, not read: the final writes below must not meet a pending interrupt.
                 interrupted[0] = Thread.interrupted();
                 if (stopRequested || interrupted[0]) {
                     reason = StopReason.INTERRUPTED;
                     break;
                 }
-                try (SafePoints.Region inStep = SafePoints.enter()) {
-                    int step = state.globalStep();
-                    Engine.getInstance().setRandomSeed((int) (args.seed() * 1_000_003L + step));
-                    List<Batch> micro = new ArrayList<>();
-                    while (micro.size() < args.gradientAccumulationSteps() && (perEpoch == 0 || batchInEpoch < perEpoch)) {
-                        micro.add(source.next());
-                        batchInEpoch++;
-                    }
-                    double lr = args.learningRateAt(step, total);
-                    lastLoss = optimizerStep(micro, step, lr, window);
-                    boolean epochEnded = perEpoch > 0 && batchInEpoch == perEpoch;
-                    if (epochEnded) {
-                        epoch++;
-                        batchInEpoch = 0;
-                        source = data.epoch(epoch);
-                    }
-                    state = state.at(step + 1, epoch, batchInEpoch);
-                    int done = state.globalStep();
-                    if (done % args.loggingSteps() == 0 || done == total) {
-                        double epochs = perEpoch == 0 ? Double.NaN : epoch + (double) batchInEpoch / perEpoch;
-                        StepMetrics m = window.metrics(done, total, epochs, lr,
-                                (System.nanoTime() - start) / 1e9);
-                        hooks.forEach(h -> h.onStep(m));
-                    }
-                    if (due(args.evalStrategy(), args.evalSteps(), done, epochEnded) && !validation.isEmpty()) {
-                        evalLoss = evaluate(validation);
-                        lastEvalStep = done;
-                        state = state.evaluated(evalLoss, args.earlyStoppingThreshold());
-                        double loss = evalLoss;
-                        hooks.forEach(h -> h.onEvaluate(done, loss));
-                    }
-                    if (checkpoints != null && due(args.saveStrategy(), args.saveSteps(), done, epochEnded)) {
-                        Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
-                        lastSavedStep = done;
-                        hooks.forEach(h -> h.onSave(done, saved));
-                    }
-                    if (args.earlyStoppingPatience() > 0 && state.evalsWithoutImprovement() >= args.earlyStoppingPatience()) {
-                        reason = StopReason.EARLY_STOPPING;
-                        break;
-                    }
+                int step = state.globalStep();
+                Engine.getInstance().setRandomSeed((int) (args.seed() * 1_000_003L + step));
+                List<Batch> micro = new ArrayList<>();
+                while (micro.size() < args.gradientAccumulationSteps() && (perEpoch == 0 || batchInEpoch < perEpoch)) {
+                    micro.add(source.next());
+                    batchInEpoch++;
+                }
+                double lr = args.learningRateAt(step, total);
+                lastLoss = optimizerStep(micro, step, lr, window);
+                boolean epochEnded = perEpoch > 0 && batchInEpoch == perEpoch;
+                if (epochEnded) {
+                    epoch++;
+                    batchInEpoch = 0;
+                    source = data.epoch(epoch);
+                }
+                state = state.at(step + 1, epoch, batchInEpoch);
+                int done = state.globalStep();
+                if (done % args.loggingSteps() == 0 || done == total) {
+                    double epochs = perEpoch == 0 ? Double.NaN : epoch + (double) batchInEpoch / perEpoch;
+                    StepMetrics m = window.metrics(done, total, epochs, lr,
+                            (System.nanoTime() - start) / 1e9);
+                    hooks.forEach(h -> h.onStep(m));
+                }
+                if (due(args.evalStrategy(), args.evalSteps(), done, epochEnded) && !validation.isEmpty()) {
+                    evalLoss = evaluate(validation);
+                    lastEvalStep = done;
+                    state = state.evaluated(evalLoss, args.earlyStoppingThreshold());
+                    double loss = evalLoss;
+                    hooks.forEach(h -> h.onEvaluate(done, loss));
+                }
+                if (checkpoints != null && due(args.saveStrategy(), args.saveSteps(), done, epochEnded)) {
+                    Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
+                    lastSavedStep = done;
+                    hooks.forEach(h -> h.onSave(done, saved));
+                }
+                if (args.earlyStoppingPatience() > 0 && state.evalsWithoutImprovement() >= args.earlyStoppingPatience()) {
+                    reason = StopReason.EARLY_STOPPING;
+                    break;
                 }
             }
             trainee.setTraining(false);
-            try (SafePoints.Region finalWrites = SafePoints.enter()) {
-                if (reason == StopReason.INTERRUPTED && checkpoints != null && args.saveStrategy() != IntervalStrategy.NO
-                        && state.globalStep() > 0 && state.globalStep() != lastSavedStep) {
-                    int done = state.globalStep();
-                    Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
-                    hooks.forEach(h -> h.onSave(done, saved));
-                }
-                if (args.loadBestModelAtEnd() && checkpoints != null && state.bestStep() > 0
-                        && state.bestStep() != state.globalStep()) {
-                    Checkpoints.restore(outputDir.resolve("checkpoint-" + state.bestStep()), trainable, optimizer);
-                    lastEvalStep = -1;
-                }
-                if (!validation.isEmpty() && reason != StopReason.INTERRUPTED && lastEvalStep != state.globalStep()) {
-                    evalLoss = evaluate(validation);
-                    double loss = evalLoss;
-                    int done = state.globalStep();
-                    hooks.forEach(h -> h.onEvaluate(done, loss));
-                }
-                if (outputDir != null) {
-                    trainee.saveTrained(outputDir.resolve(trainee.artifactName()));
-                }
-                TrainingResult result = new TrainingResult(state.globalStep(), total, lastLoss, evalLoss, reason,
-                        state.bestEvalLoss(), state.bestStep(), (System.nanoTime() - start) / 1e9);
-                hooks.forEach(h -> h.onEnd(result));
-                return result;
+            if (reason == StopReason.INTERRUPTED && checkpoints != null && args.saveStrategy() != IntervalStrategy.NO
+                    && state.globalStep() > 0 && state.globalStep() != lastSavedStep) {
+                int done = state.globalStep();
+                Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
+                hooks.forEach(h -> h.onSave(done, saved));
             }
+            if (args.loadBestModelAtEnd() && checkpoints != null && state.bestStep() > 0
+                    && state.bestStep() != state.globalStep()) {
+                Checkpoints.restore(outputDir.resolve("checkpoint-" + state.bestStep()), trainable, optimizer);
+                lastEvalStep = -1;
+            }
+            if (!validation.isEmpty() && reason != StopReason.INTERRUPTED && lastEvalStep != state.globalStep()) {
+                evalLoss = evaluate(validation);
+                double loss = evalLoss;
+                int done = state.globalStep();
+                hooks.forEach(h -> h.onEvaluate(done, loss));
+            }
+            if (outputDir != null) {
+                trainee.saveTrained(outputDir.resolve(trainee.artifactName()));
+            }
+            TrainingResult result = new TrainingResult(state.globalStep(), total, lastLoss, evalLoss, reason,
+                    state.bestEvalLoss(), state.bestStep(), (System.nanoTime() - start) / 1e9);
+            hooks.forEach(h -> h.onEnd(result));
+            return result;
         } catch (TrainingDivergedException e) {
             trainee.setTraining(false);
             if (outputDir != null) {

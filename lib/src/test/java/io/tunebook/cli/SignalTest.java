@@ -49,8 +49,11 @@ class SignalTest {
             Path out = dir.resolve("run-" + i);
             Run r = train(config, out, delayMs, List.of());
             codes.merge(r.code, 1, Integer::sum);
-            assertTrue(r.code == 143 || r.code == 0, "run " + i + " (SIGTERM after " + delayMs + " ms) exited "
-                    + r.code + ":\n" + r.err);
+            // A signal while the JVM itself starts (before any of our code, or a shutdown hook, can run) ends it
+            // with the JVM's own start-up error and exit 1; that is not a crash (no hs_err file, below).
+            boolean vmStarting = r.code == 1 && r.err.startsWith("Error occurred during initialization of VM");
+            assertTrue(r.code == 143 || r.code == 0 || vmStarting, "run " + i + " (SIGTERM after " + delayMs
+                    + " ms) exited " + r.code + ":\n" + r.err);
             assertWhole(out, i);
             if (resumable == null && r.code == 143 && Files.isDirectory(out)
                     && io.tunebook.train.Checkpoints.latestStep(out).isPresent()) {

@@ -149,8 +149,12 @@ public final class HfJinja {
             throw new ChatTemplateException("chat template " + name + ": interrupted while rendering");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
+            if (cause instanceof ChatTemplateException refused) {
+                throw refused;
+            }
+            if (cause instanceof RuntimeException) {
+                // A template Jinjava cannot handle (its own parser's index errors on malformed tags, ...).
+                throw new ChatTemplateException("chat template " + name + " cannot be rendered: " + cause, cause);
             }
             if (cause instanceof Error err) {
                 throw new ChatTemplateException("chat template " + name + " failed: " + err);
