@@ -1,6 +1,7 @@
 package io.tunebook.kernel;
 
 import io.tunebook.model.Autograd;
+import io.tunebook.train.SafePoints;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -122,7 +123,6 @@ final class CellExecutionControl extends DirectExecutionControl {
     }
 
     /** A stopped thread unwinds with ThreadDeath, which the cell task catches: the cell thread lives on. */
-    @SuppressWarnings({"deprecation", "removal"})
     private void forceStopAfterGrace(Thread cell) {
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         synchronized (lock) {
@@ -138,13 +138,29 @@ final class CellExecutionControl extends DirectExecutionControl {
             if (running != cell) {
                 return;
             }
-            try {
-                cell.stop();
-            } catch (UnsupportedOperationException newerJdk) {
-                // Java 20+ cannot stop a thread: the cell keeps running until it checks for interrupts.
-                System.err.println("tunebook kernel: this Java cannot stop a cell that ignores interrupts; "
-                        + "restart the kernel to end it");
-            }
+        }
+        try {
+            // Never inside an optimizer step or a checkpoint write: by its end a trainer has seen the interrupt.
+            SafePoints.whenOutside(cell, () -> {
+                synchronized (lock) {
+                    if (running == cell) {
+                        stopThread(cell);
+                    }
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void stopThread(Thread cell) {
+        try {
+            cell.stop();
+        } catch (UnsupportedOperationException newerJdk) {
+            // Java 20+ cannot stop a thread: the cell keeps running until it checks for interrupts.
+            System.err.println("tunebook kernel: this Java cannot stop a cell that ignores interrupts; "
+                    + "restart the kernel to end it");
         }
     }
 

@@ -94,6 +94,21 @@ class CellEvaluatorTest {
         assertEquals(3, cells.eval(13, "1 + 2"));
     }
 
+    @Test
+    void aCellIsNeverStoppedInsideASafePointRegionSuchAsAnOptimizerStep() throws Exception {
+        // Busy (ignoring interrupts) inside a region for twice the grace period, then a record of leaving it
+        // whole, then a loop that ignores interrupts: the force stop must land in the loop, not in the region.
+        cells.eval(15, "java.util.concurrent.atomic.AtomicBoolean whole = new java.util.concurrent.atomic.AtomicBoolean();");
+        long busy = CellExecutionControl.STOP_GRACE.toMillis() * 2;
+        assertInterrupted("try (var r = io.tunebook.train.SafePoints.enter()) {\n"
+                + "  long end = System.nanoTime() + " + busy + "L * 1_000_000L; long n = 0;\n"
+                + "  while (System.nanoTime() < end) { n++; }\n"
+                + "  whole.set(true);\n"
+                + "}\n"
+                + "long m = 0;\nwhile (true) { m++; }");
+        assertEquals(true, cells.eval(16, "whole.get()"), "the region ran to its end before the cell was stopped");
+    }
+
     private static void assertInterrupted(String code) throws Exception {
         CompletableFuture<Object> run = CompletableFuture.supplyAsync(() -> cells.eval(10, code));
         Thread.sleep(300);

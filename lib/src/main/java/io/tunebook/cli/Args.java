@@ -129,7 +129,8 @@ final class Args {
     static Path existingDirectory(String command, String value) {
         Path p = Path.of(value);
         if (!Files.isDirectory(p)) {
-            throw new UsageException(command + ": model directory '" + value + "' does not exist");
+            throw new UsageException(command + ": model directory '" + value + "' " + (Files.exists(p)
+                    ? "is not a directory" : "does not exist"));
         }
         return p;
     }
@@ -145,8 +146,17 @@ final class Args {
     static Path existingFile(String command, String value) {
         Path p = Path.of(value);
         if (!Files.isRegularFile(p)) {
-            throw new UsageException(command + ": file '" + value + "' does not exist");
+            throw new UsageException(command + ": file '" + value + "' " + notAFile(p));
         }
         return p;
+    }
+
+    /** Why {@code p} is no regular file: missing, a directory, or a special file (FIFO, device, socket). */
+    static String notAFile(Path p) {
+        if (Files.isDirectory(p)) {
+            return "is a directory, not a file";
+        }
+        return Files.exists(p) ? "is a special file (a FIFO, a device or a socket), not a regular file"
+                : "does not exist";
     }
 }

@@ -12,6 +12,7 @@ import io.tunebook.model.Tensors;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.plan.Method;
 import io.tunebook.train.Batch;
+import io.tunebook.train.SafePoints;
 import io.tunebook.train.TokenWindows;
 import io.tunebook.train.TrainableModel;
 import io.tunebook.train.Trainer;
@@ -181,6 +182,7 @@ final class BenchCommand implements Command {
         }
         double seconds = 0;
         for (int i = 0; i <= steps; i++) {
+            SafePoints.stopIfInterrupted();
             try (NDManager m = model.manager().newSubManager()) {
                 long t0 = System.nanoTime();
                 model.transformer().forward(Tensors.of(m, flat, shape), null, null, null).toFloatArray();
@@ -230,6 +232,7 @@ final class BenchCommand implements Command {
             }).build()) {
             trainer.train();
         }
+        SafePoints.stopIfInterrupted(); // a signal stopped the trainer early: no figures from a partial run
         return new double[] {measured[0] * tokensPerStep / seconds[0], seconds[0] / measured[0]};
     }
 

@@ -4,6 +4,7 @@ import io.tunebook.model.ModelException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /** The {@code tunebook} command line: {@code tunebook COMMAND [ARGS] [--help]}. */
 public final class Main {
@@ -16,7 +17,15 @@ public final class Main {
 
     public static void main(String[] argv) {
         System.setProperty("ai.djl.offline", "true");
-        System.exit(run(argv));
+        Shutdown.install();
+        int code;
+        try {
+            code = run(argv);
+        } finally {
+            // After a signal, the JVM exits with the signal's status once the hook sees this.
+            Shutdown.finished();
+        }
+        System.exit(code);
     }
 
     static int run(String[] argv) {
@@ -36,6 +45,10 @@ public final class Main {
         }
         try {
             return command.run(rest);
+        } catch (CancellationException e) {
+            System.err.println("tunebook " + command.name() + ": stopped" + (e.getMessage() == null ? ""
+                    : ": " + e.getMessage()));
+            return 130;
         } catch (UsageException e) {
             System.err.println("tunebook " + e.getMessage());
             return 2;

@@ -9,10 +9,11 @@ import io.tunebook.serve.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 final class ServeCommand implements Command {
+    /** The environment variable that gives the API key when {@code --api-key} does not (keeps it out of ps). */
+    static final String API_KEY_VARIABLE = "TUNEBOOK_API_KEY";
+
     @Override
     public String name() {
         return "serve";
@@ -26,41 +27,36 @@ final class ServeCommand implements Command {
     @Override
     public String help() {
         return "usage: tunebook serve DIR [--adapter ADAPTER_DIR [--merge]] [--chat-template NAME] [--port P] [--host H]\n"
-                + "                     [--max-tokens N] [--queue N] [--dtype D] [--device D]\n"
-                + "Serves GET /v1/models, POST /v1/chat/completions and POST /v1/completions (stream: true sends\n"
-                + "server-sent events) for the model in DIR, named by the directory. Listens on 127.0.0.1:8000 by\n"
-                + "default: only this machine can connect; --host 0.0.0.0 opens it to the network (no API key is\n"
-                + "checked). --max-tokens (default 1024) bounds every answer; --queue (default 64) is how many\n"
-                + "requests may wait, beyond which they get 429. --adapter loads a PEFT LoRA adapter directory on\n"
-                + "top of the model (named DIR+ADAPTER_DIR's name); --merge merges it into the weights first, which\n"
-                + "decodes faster. Chat messages are rendered with the model's chat_template, or with the built-in\n"
-                + "--chat-template (" + String.join(", ", ChatTemplate.BUILT_IN) + "), or as an Alpaca-style\n"
-                + "transcript when there is neither. Ctrl-C lets running requests finish, then stops.\n"
+                + "                     [--max-tokens N] [--queue N] [--max-connections N] [--api-key KEY] [--dtype D]\n"
+                + "                     [--device D]\n"
+                + "Serves GET /health, GET /v1/models, POST /v1/chat/completions and POST /v1/completions\n"
+                + "(stream: true sends server-sent events) for the model in DIR, named by the directory. Listens on\n"
+                + "127.0.0.1:8000 by default: only this machine can connect (Host must name it, and a browser's\n"
+                + "Origin must be local). --host 0.0.0.0 opens it to the network and needs an API key: --api-key KEY\n"
+                + "or the " + API_KEY_VARIABLE + " environment variable (at least 8 characters), checked as\n"
+                + "Authorization: Bearer KEY on every request but GET /health. --max-tokens (default 1024, at most\n"
+                + "131072) bounds every answer; --queue (default 64, at most 4096) is how many requests may wait,\n"
+                + "beyond which they get 429; --max-connections (default 256) are served at once, each with 30 s to\n"
+                + "send its request; a client that disconnects stops its generation at the next token. --adapter\n"
+                + "loads a PEFT LoRA adapter directory on top of the model (named DIR+ADAPTER_DIR's name); --merge\n"
+                + "merges it into the weights first, which decodes faster. Chat messages are rendered with the\n"
+                + "model's chat_template, or with the built-in --chat-template ("
+                + String.join(", ", ChatTemplate.BUILT_IN) + "),\n"
+                + "or as an Alpaca-style transcript when there is neither. SIGTERM or Ctrl-C lets running requests\n"
+                + "finish (30 s at most), then stops (exit 143 or 130).\n"
                 + Args.DTYPE_HELP + "\n" + DeviceOption.HELP;
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (Served served = open(argv)) {
+        try (Served served = open(argv);
+                // A signal lets running requests finish; the main thread then closes the model before the JVM goes.
+                Shutdown.Registration signal = Shutdown.onStop(served.server()::close)) {
             OpenAiServer server = served.server();
-            Thread hook = new Thread(() -> {
-                System.err.println("tunebook serve: stopping (letting running requests finish)");
-                server.close();
-                try {
-                    // Let the main thread close the model before the JVM goes.
-                    stopped.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "tunebook-serve-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("tunebook serve: " + server.config().modelId() + " at " + server.baseUrl()
                     + " (Ctrl-C to stop)");
             System.out.flush();
             server.awaitClose();
-        } finally {
-            stopped.countDown();
         }
         return 0;
     }
@@ -80,7 +76,7 @@ final class ServeCommand implements Command {
     /** Loads what {@code argv} names and starts serving it. */
     Served open(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("port", "host", "max-tokens", "queue", "adapter", "chat-template",
-                "dtype", DeviceOption.FLAG),
+                "dtype", "api-key", "max-connections", DeviceOption.FLAG),
                 Set.of("merge"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
@@ -100,7 +96,9 @@ final class ServeCommand implements Command {
         ServerConfig.Builder config;
         try {
             config = ServerConfig.builder(id).host(a.get("host", "127.0.0.1")).port(a.getInt("port", 8000))
-                    .maxTokens(a.getInt("max-tokens", 1024)).queueCapacity(a.getInt("queue", 64));
+                    .maxTokens(a.getInt("max-tokens", 1024)).queueCapacity(a.getInt("queue", 64))
+                    .maxConnections(a.getInt("max-connections", 256))
+                    .apiKey(a.has("api-key") ? a.get("api-key", null) : System.getenv(API_KEY_VARIABLE));
             config.build(); // fails fast on a bad value, before the model loads
         } catch (IllegalArgumentException e) {
             throw new UsageException(name() + ": " + e.getMessage());

@@ -40,6 +40,7 @@ import io.tunebook.train.Trainer;
 import io.tunebook.train.TrainingArguments;
 import io.tunebook.train.TrainingData;
 import io.tunebook.train.TrainingDivergedException;
+import io.tunebook.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,11 +75,13 @@ final class TrainCommand implements Command {
     @Override
     public String help() {
         return "usage: tunebook train CONFIG.yaml [--max-steps N] [--output DIR] [--resume CHECKPOINT|latest]\n"
-                + "                          [--device D]\n"
+                + "                          [--overwrite] [--device D]\n"
                 + "Runs the training described by CONFIG.yaml (see examples/). --max-steps and --output override\n"
                 + "training.max_steps and output.dir; --resume continues from a checkpoint directory of the run (or the\n"
-                + "newest one); --device overrides model.device. Unknown keys are errors; relative paths are relative to\n"
-                + "the file's directory.\n"
+                + "newest one), which must have the same settings but for step limits; an output directory holding\n"
+                + "another run is refused unless --overwrite, which clears it first. SIGTERM or Ctrl-C stops at the\n"
+                + "next step boundary with a checkpoint of that step (exit 143 or 130). --device overrides\n"
+                + "model.device. Unknown keys are errors; relative paths are relative to the file's directory.\n"
                 + "Sections:\n"
                 + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch; device (cpu | gpu |\n"
                 + "        gpu:N); dtype (auto | float32 | float16 | bfloat16) holds the frozen base in 16 bits: default\n"
@@ -104,7 +107,16 @@ final class TrainCommand implements Command {
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args a = Args.parse(name(), argv, Set.of("max-steps", "output", "resume", DeviceOption.FLAG), Set.of());
+        // A signal while the model and data load is answered before training starts, not by interrupting
+        // the load (an interrupted read closes its file).
+        try (Shutdown.Registration loading = Shutdown.onStop(() -> { })) {
+            return train(argv);
+        }
+    }
+
+    private int train(String[] argv) throws IOException {
+        Args a = Args.parse(name(), argv, Set.of("max-steps", "output", "resume", DeviceOption.FLAG),
+                Set.of("overwrite"));
         Path configFile = Args.existingFile(name(), a.positional(name(), 0, "CONFIG.yaml"));
         a.expectPositionals(name(), 1);
         String file = configFile.toString();
@@ -166,8 +178,9 @@ final class TrainCommand implements Command {
         if (modelPath != null) {
             refuseIfWeightsCannotFit(resolve(base, modelPath), method, lora, loadOptions, args);
         }
+        RunDirectory.prepare(name(), runDir, resume, root.resolved(), a.has("overwrite"));
         Files.createDirectories(runDir);
-        writeResolvedConfig(runDir.resolve("config.yaml"), root.resolved());
+        writeResolvedConfig(runDir.resolve(RunDirectory.CONFIG), root.resolved());
         try (CausalLM model = modelPath != null ? load(resolve(base, modelPath), quantization, loadOptions)
                 : CausalLM.initialize(ModelConfig.read(resolve(base, initConfig)),
                         Tokenizer.load(resolve(base, tokenizerDir)), initSeed, device);
@@ -179,21 +192,27 @@ final class TrainCommand implements Command {
             Trainer.Builder builder = Trainer.builder().model(trainee).arguments(args).outputDir(runDir)
                     .callback(ConsoleProgress.toStandardError());
             data.feed(builder, model.tokenizer(), args);
+            if (Shutdown.requested()) {
+                System.err.println("tunebook train: stopped before the first step; nothing written");
+                return 130;
+            }
             int exit = 0;
-            try (Trainer trainer = builder.build()) {
+            try (Trainer trainer = builder.build();
+                    Shutdown.Registration signal = Shutdown.onStop(trainer::requestStop)) {
                 System.err.printf("training: %d steps, effective batch %d, gradient checkpointing %s%n",
                         trainer.totalSteps(), args.effectiveBatchSize(), trainer.gradientCheckpointing() ? "on" : "off");
-                if (resume == null) {
-                    trainer.train();
-                } else {
-                    trainer.train(resume);
+                TrainingResult result = resume == null ? trainer.train() : trainer.train(resume);
+                if (result.stopReason() == TrainingResult.StopReason.INTERRUPTED) {
+                    System.err.println("tunebook train: stopped at step " + result.steps() + " of "
+                            + result.totalSteps() + "; continue with --resume latest");
+                    exit = 130;
                 }
             } catch (TrainingDivergedException e) {
                 System.err.println("tunebook train: " + e.getMessage());
                 exit = 1;
             }
             Path artifact = runDir.resolve(trainee.artifactName());
-            System.err.println(exit == 0 ? "saved " + artifact : "saved the last good weights to " + artifact);
+            System.err.println(exit == 1 ? "saved the last good weights to " + artifact : "saved " + artifact);
             return exit;
         }
     }

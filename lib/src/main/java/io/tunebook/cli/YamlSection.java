@@ -1,7 +1,7 @@
 package io.tunebook.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +13,11 @@ import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * One mapping of a YAML run config, read key by key. Keys the command never asked for are errors
@@ -32,6 +37,14 @@ final class YamlSection {
         if (node != null && !(node instanceof Map)) {
             throw new UsageException(file + ": '" + path + "' must be a mapping of keys");
         }
+        if (node != null) {
+            for (Object key : ((Map<?, ?>) node).keySet()) {
+                if (!(key instanceof String)) {
+                    throw new UsageException(file + ": " + (path.isEmpty() ? "the top level" : "'" + path + "'")
+                            + " has a key that is not a name: " + (key == null ? "an empty key" : kind(key)));
+                }
+            }
+        }
         this.values = node == null ? Map.of() : (Map<String, Object>) node;
     }
 
@@ -42,12 +55,48 @@ final class YamlSection {
      */
     static YamlSection load(String command, Path configFile) throws IOException {
         Object tree;
-        try (InputStream in = Files.newInputStream(configFile)) {
-            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        String text = Files.readString(configFile);
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(50);
+            options.setCodePointLimit(MAX_CHARACTERS);
+            Node root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+            if (root != null) {
+                refuseDuplicates(configFile.toString(), root, "");
+            }
+            tree = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (UsageException e) {
+            throw e;
         } catch (RuntimeException e) {
-            throw new UsageException(command + ": " + configFile + " is not valid YAML: " + e.getMessage());
+            throw new UsageException(command + ": " + configFile + " is not valid YAML: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
         return new YamlSection(configFile.toString(), "", tree);
+    }
+
+    /** Largest run config read, in characters. */
+    static final int MAX_CHARACTERS = 1 << 20;
+
+    /** A key twice in one mapping is an error naming {@code file: section.key} (YAML parsers keep either). */
+    private static void refuseDuplicates(String file, Node node, String path) {
+        if (node instanceof MappingNode m) {
+            Set<String> seen = new LinkedHashSet<>();
+            for (NodeTuple t : m.getValue()) {
+                String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : String.valueOf(t.getKeyNode());
+                String where = path.isEmpty() ? key : path + "." + key;
+                if (!seen.add(key)) {
+                    throw new UsageException(file + ": " + where + " is given twice (line "
+                            + (t.getKeyNode().getStartMark().getLine() + 1) + ")");
+                }
+                refuseDuplicates(file, t.getValueNode(), where);
+            }
+        } else if (node instanceof SequenceNode sequence) {
+            List<Node> items = sequence.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                refuseDuplicates(file, items.get(i), path + "[" + i + "]");
+            }
+        }
     }
 
     private String where(String key) {
@@ -68,6 +117,9 @@ final class YamlSection {
     String string(String key, String fallback) {
         read.add(key);
         Object v = values.get(key);
+        if (v != null && !(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+            throw new UsageException(file + ": '" + where(key) + "' must be a string, got " + kind(v));
+        }
         String out = v == null ? fallback : v.toString();
         if (out != null) {
             resolved.put(key, out);
@@ -83,6 +135,26 @@ final class YamlSection {
         return v;
     }
 
+    /** What a YAML value is, for errors: its type, never a Java object's identity. */
+    private static String kind(Object v) {
+        if (v == null) {
+            return "nothing (an empty value)";
+        }
+        if (v instanceof Map) {
+            return "a mapping";
+        }
+        if (v instanceof List) {
+            return "a list";
+        }
+        if (v instanceof byte[]) {
+            return "binary data (!!binary)";
+        }
+        if (v instanceof java.util.Date) {
+            return "a timestamp";
+        }
+        return "a " + v.getClass().getSimpleName();
+    }
+
     int integer(String key, int fallback) {
         read.add(key);
         Object v = values.get(key);
@@ -91,7 +163,8 @@ final class YamlSection {
             return fallback;
         }
         if (!(v instanceof Integer)) {
-            throw new UsageException(file + ": '" + where(key) + "' must be an integer, got '" + v + "'");
+            throw new UsageException(file + ": '" + where(key) + "' must be an integer, got "
+                    + (v instanceof String || v instanceof Number || v instanceof Boolean ? "'" + v + "'" : kind(v)));
         }
         resolved.put(key, v);
         return (Integer) v;
@@ -105,6 +178,8 @@ final class YamlSection {
             out = fallback;
         } else if (v instanceof Number) {
             out = ((Number) v).doubleValue();
+        } else if (!(v instanceof String)) {
+            throw new UsageException(file + ": '" + where(key) + "' must be a number, got " + kind(v));
         } else {
             // YAML 1.1 reads "2e-4" as a string; accept any decimal notation.
             try {
@@ -125,7 +200,8 @@ final class YamlSection {
             return fallback;
         }
         if (!(v instanceof Boolean)) {
-            throw new UsageException(file + ": '" + where(key) + "' must be true or false, got '" + v + "'");
+            throw new UsageException(file + ": '" + where(key) + "' must be true or false, got "
+                    + (v instanceof String || v instanceof Number ? "'" + v + "'" : kind(v)));
         }
         resolved.put(key, v);
         return (Boolean) v;
@@ -171,8 +247,9 @@ final class YamlSection {
         List<T> out = new ArrayList<>();
         for (Object item : items) {
             if (!type.isInstance(item)) {
-                throw new UsageException(file + ": '" + where(key) + "' must be a list of " + what + ", got '"
-                        + item + "'");
+                throw new UsageException(file + ": '" + where(key) + "' must be a list of " + what + ", got "
+                        + (item instanceof String || item instanceof Number || item instanceof Boolean ? "'" + item + "'"
+                                : kind(item)));
             }
             out.add(type.cast(item));
         }

@@ -148,7 +148,9 @@ public final class DatasetLoader {
     private ValidationReport read(Consumer<Example> sink) {
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
-                throw new UncheckedIOException(new NoSuchFileException(f.toString(), null, "no such dataset file"));
+                throw new UncheckedIOException(new NoSuchFileException(f.toString(), null, Files.isDirectory(f)
+                        ? "a directory, not a dataset file" : Files.exists(f)
+                        ? "a special file (a FIFO, a device or a socket), not a dataset file" : "no such dataset file"));
             }
         }
         ReportBuilder report = new ReportBuilder(lenient, maxIssues);
@@ -219,10 +221,13 @@ public final class DatasetLoader {
         }
         Example example = parsed.example();
         if (tokenCounter != null) {
-            int tokens = tokenCounter.count(example);
+            // Counting stops at twice the maximum: a huge row costs no more than a row a little too long.
+            int cap = (int) Math.min(Integer.MAX_VALUE - 1L, Math.max(2L * maxTokens, maxTokens + 16L));
+            int tokens = tokenCounter.countUpTo(example, cap);
             if (tokens > maxTokens) {
-                report.invalid(List.of(new Issue(source, fmt.contentFields(), IssueKind.TOO_LONG, tokens
-                        + " tokens, more than the maximum of " + maxTokens)));
+                report.invalid(List.of(new Issue(source, fmt.contentFields(), IssueKind.TOO_LONG,
+                        (tokens > cap ? "over " + cap : Integer.toString(tokens)) + " tokens, more than the maximum of "
+                                + maxTokens)));
                 return;
             }
         }

@@ -1,9 +1,7 @@
 package io.tunebook.data;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.BufferedInputStream;
@@ -36,7 +34,6 @@ import java.util.regex.Pattern;
 abstract class RowReader implements Closeable {
     /** A JSONL line longer than this is reported, not held in memory. */
     static final int MAX_LINE_BYTES = 64 << 20;
-    private static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
     private static final Pattern LOCATION = Pattern.compile(" at line (\\d+) column (\\d+)(?: path \\S*)?");
 
     final Path file;
@@ -129,12 +126,14 @@ abstract class RowReader implements Closeable {
                     try {
                         JsonReader reader = new JsonReader(new StringReader(text));
                         reader.setStrictness(Strictness.STRICT);
-                        JsonElement json = ELEMENT.read(reader);
+                        JsonElement json = JsonTree.read(reader);
                         if (reader.peek() != JsonToken.END_DOCUMENT) {
                             return bad(source, IssueKind.INVALID_JSON, "text after the JSON value"
                                     + " (JSONL holds one JSON value per line)");
                         }
                         return new RawRow(source, json, null);
+                    } catch (JsonTree.Refused e) {
+                        return refused(source, e);
                     } catch (IOException | RuntimeException e) {
                         boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
                         return bad(source, IssueKind.INVALID_JSON, describe(e, false) + (json && lineNumber == 1
@@ -263,7 +262,13 @@ abstract class RowReader implements Closeable {
                 }
                 reader.peek();
                 Source source = new Source(file, lineOf(reader));
-                return new RawRow(source, ELEMENT.read(reader), null);
+                try {
+                    return new RawRow(source, JsonTree.read(reader), null);
+                } catch (JsonTree.Refused e) {
+                    // The reader stands inside the row: the rest of the array cannot be read.
+                    done = true;
+                    return refused(source, e);
+                }
             } catch (CharacterCodingException e) {
                 done = true;
                 return bad(new Source(file, lineOf(reader)), IssueKind.INVALID_ENCODING,
@@ -279,6 +284,10 @@ abstract class RowReader implements Closeable {
         public void close() throws IOException {
             text.close();
         }
+    }
+
+    private static RawRow refused(Source source, JsonTree.Refused e) {
+        return new RawRow(source, null, new Issue(source, e.field(), e.kind(), e.getMessage()));
     }
 
     static RawRow bad(Source source, IssueKind kind, String message) {

@@ -20,6 +20,7 @@ import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
 import io.tunebook.train.CausalLmLoss;
+import io.tunebook.train.SafePoints;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -136,6 +137,7 @@ public final class Evaluator {
         Map<String, Map<Metric, MetricScores>> scores = new LinkedHashMap<>();
         try (AdapterSlots slots = new AdapterSlots(candidates)) {
             for (Candidate c : candidates) {
+                SafePoints.stopIfInterrupted();
                 progress.accept("evaluating " + c.name() + " on " + items.size() + " examples");
                 List<String> said;
                 double[][] perplexity = null;
@@ -203,6 +205,7 @@ public final class Evaluator {
         String[] out = new String[items.size()];
         Generator generator = Generator.of(model);
         for (int start = 0; start < order.length; start += batchSize) {
+            SafePoints.stopIfInterrupted();
             List<Integer> batch = Arrays.asList(order).subList(start, Math.min(order.length, start + batchSize));
             List<GenerationResult> results = generator.generateIds(batch.stream().map(prompts::get).toList(),
                     settings, null);

@@ -2,12 +2,7 @@ package io.tunebook.eval;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
+import io.tunebook.data.JsonTree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,22 +28,12 @@ public final class JsonMatch {
         return new JsonMatch(schema);
     }
 
-    /** Parses {@code text} as strict RFC 8259 JSON with nothing after the value. */
+    /** Parses {@code text} as strict JSON ({@link JsonTree}) with nothing after the value. */
     public static JsonElement parseStrict(String text) {
         if (text.isBlank()) {
             throw new JsonParseException("empty output");
         }
-        try {
-            JsonReader reader = new JsonReader(new StringReader(text));
-            reader.setStrictness(Strictness.STRICT);
-            JsonElement value = JsonParser.parseReader(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new JsonParseException("unexpected text after the JSON value");
-            }
-            return value;
-        } catch (IOException e) {
-            throw new JsonParseException(e.getMessage(), e);
-        }
+        return JsonTree.parse(text);
     }
 
     /** @throws IllegalArgumentException if the reference itself is not valid JSON */

@@ -70,28 +70,58 @@ public record ModelConfig(
         return fromJson(json, file.toString());
     }
 
+    /**
+     * Limits a {@code config.json} must respect before anything is built from it: far beyond any
+     * published model, yet small enough that a hostile file cannot make tunebook build millions of
+     * layers or divide by zero.
+     */
+    static final int MAX_LAYERS = 1024;
+    static final int MAX_HEADS = 1024;
+    static final int MAX_WIDTH = 1 << 20;
+    static final int MAX_VOCAB = 1 << 24;
+    static final int MAX_POSITIONS = 1 << 24;
+
     static ModelConfig fromJson(JsonObject json, String source) {
         Fields f = new Fields(json, source);
         Architecture architecture = f.architecture();
-        int hidden = f.requiredInt("hidden_size");
-        int heads = f.requiredInt("num_attention_heads");
+        int hidden = inRange(source, "hidden_size", f.requiredInt("hidden_size"), 1, MAX_WIDTH);
+        int heads = inRange(source, "num_attention_heads", f.requiredInt("num_attention_heads"), 1, MAX_HEADS);
         if (hidden % heads != 0 && !json.has("head_dim")) {
             throw new ModelException(source + ": hidden_size " + hidden + " is not divisible by num_attention_heads "
                     + heads + " and no head_dim is given");
         }
+        int kvHeads = inRange(source, "num_key_value_heads", f.optionalInt("num_key_value_heads").orElse(heads), 1,
+                heads);
+        if (heads % kvHeads != 0) {
+            throw new ModelException(source + ": num_attention_heads (" + heads
+                    + ") must be a multiple of num_key_value_heads (" + kvHeads + ")");
+        }
+        int headDim = inRange(source, "head_dim", f.optionalInt("head_dim").orElse(hidden / heads), 2, 1 << 14);
+        if (headDim % 2 != 0) {
+            throw new ModelException(source + ": head_dim must be even for rotary embeddings, got " + headDim);
+        }
+        double eps = f.number("rms_norm_eps", 1e-6);
+        if (!(eps > 0 && eps < 1)) {
+            throw new ModelException(source + ": rms_norm_eps must be in (0, 1), got " + eps);
+        }
+        double theta = f.number("rope_theta", 10000.0);
+        if (!(theta > 0 && Double.isFinite(theta))) {
+            throw new ModelException(source + ": rope_theta must be a positive number, got " + theta);
+        }
         return new ModelConfig(
                 architecture,
-                f.requiredInt("vocab_size"),
+                inRange(source, "vocab_size", f.requiredInt("vocab_size"), 1, MAX_VOCAB),
                 hidden,
-                f.requiredInt("intermediate_size"),
-                f.requiredInt("num_hidden_layers"),
+                inRange(source, "intermediate_size", f.requiredInt("intermediate_size"), 1, MAX_WIDTH),
+                inRange(source, "num_hidden_layers", f.requiredInt("num_hidden_layers"), 1, MAX_LAYERS),
                 heads,
-                f.optionalInt("num_key_value_heads").orElse(heads),
-                f.optionalInt("head_dim").orElse(hidden / heads),
-                f.number("rms_norm_eps", 1e-6),
-                f.number("rope_theta", 10000.0),
+                kvHeads,
+                headDim,
+                eps,
+                theta,
                 f.ropeScaling(),
-                f.optionalInt("max_position_embeddings").orElse(2048),
+                inRange(source, "max_position_embeddings", f.optionalInt("max_position_embeddings").orElse(2048), 1,
+                        MAX_POSITIONS),
                 f.bool("tie_word_embeddings", false),
                 architecture.alwaysQkvBias() || f.bool("attention_bias", false),
                 f.bool("mlp_bias", false),
@@ -100,6 +130,13 @@ public record ModelConfig(
                 f.optionalInt("bos_token_id"),
                 f.intList("eos_token_id"),
                 f.string("torch_dtype", "float32"));
+    }
+
+    private static int inRange(String source, String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ModelException(source + ": " + field + " must be in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
     }
 
     /** The {@code config.json} Hugging Face would write for this model. */

@@ -14,13 +14,16 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,6 +41,16 @@ public final class OpenAiServer implements AutoCloseable {
     private static final String MODELS = "/v1/models";
     private static final String CHAT = "/v1/chat/completions";
     private static final String COMPLETIONS = "/v1/completions";
+    private static final String HEALTH = "/health";
+    /** Seconds a client has to send its request line, headers and body (the JDK server's own timer). */
+    static final int REQUEST_SECONDS = 30;
+
+    static {
+        // Read once, when the JDK's server first loads: a client that drips its request is cut off.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        }
+    }
 
     private final ServerConfig config;
     private final ChatEncoding chat;
@@ -58,12 +71,18 @@ public final class OpenAiServer implements AutoCloseable {
         this.parser = new RequestParser(config, model, chat);
         this.queue = new GenerationQueue(model, config.queueCapacity());
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
-        // One handler thread per waiting request plus spares, so that a full queue still answers 429 at once.
-        this.handlers = Executors.newFixedThreadPool(config.queueCapacity() + 4, r -> {
-            Thread t = new Thread(r, "tunebook-serve-http");
-            t.setDaemon(true);
-            return t;
-        });
+        // The JDK server reads each request on a handler thread: one per connection up to the limit (so slow
+        // clients cannot hold the threads a normal request needs), at least one per waiting request plus spares
+        // (so a full queue still answers 429 at once). Idle threads end.
+        int threads = Math.max(config.maxConnections(), config.queueCapacity() + 4);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "tunebook-serve-http");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.handlers = pool;
         http.setExecutor(handlers);
         http.createContext("/", this::handle);
     }
@@ -122,6 +141,15 @@ public final class OpenAiServer implements AutoCloseable {
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
+        checkOrigin(exchange);
+        if (path.equals(HEALTH)) {
+            requireMethod(exchange, "GET");
+            JsonObject ok = new JsonObject();
+            ok.addProperty("status", closing.get() ? "stopping" : "ok");
+            sendJson(exchange, closing.get() ? 503 : 200, ok);
+            return;
+        }
+        checkKey(exchange);
         switch (path) {
             case MODELS -> {
                 requireMethod(exchange, "GET");
@@ -137,6 +165,62 @@ public final class OpenAiServer implements AutoCloseable {
             }
             default -> throw new ApiError(404, "invalid_request_error", "unknown path " + path + "; this server has "
                     + MODELS + ", " + CHAT + " and " + COMPLETIONS, null, "unknown_url");
+        }
+    }
+
+    /**
+     * On loopback, only this machine's own names may be in {@code Host} (else a DNS-rebinding page could read
+     * answers) and a browser's {@code Origin}, when sent, must be one of them (else any web page could drive it).
+     */
+    private void checkOrigin(HttpExchange exchange) {
+        if (!ServerConfig.isLoopback(config.host())) {
+            return;
+        }
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (host == null || !ServerConfig.isLoopback(hostName(host))) {
+            throw new ApiError(403, "invalid_request_error", "this server answers requests for localhost only; Host was "
+                    + (host == null ? "missing" : "'" + host + "'"), null, "forbidden_host");
+        }
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (origin != null) {
+            String originHost;
+            try {
+                URI uri = URI.create(origin);
+                originHost = uri.getHost();
+            } catch (IllegalArgumentException e) {
+                originHost = null;
+            }
+            if (originHost == null || !ServerConfig.isLoopback(originHost)) {
+                throw new ApiError(403, "invalid_request_error", "requests from web pages of other sites are refused"
+                        + " (Origin '" + origin + "')", null, "forbidden_origin");
+            }
+        }
+    }
+
+    /** The host part of a {@code Host} header: without its port, IPv6 brackets kept. */
+    static String hostName(String header) {
+        String h = header.strip();
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end < 0 ? h : h.substring(0, end + 1);
+        }
+        int colon = h.lastIndexOf(':');
+        return colon < 0 ? h : h.substring(0, colon);
+    }
+
+    /** With an API key configured, {@code Authorization: Bearer KEY}, compared in constant time. */
+    private void checkKey(HttpExchange exchange) {
+        if (config.apiKey().isEmpty()) {
+            return;
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(given, config.apiKey().get().getBytes(StandardCharsets.UTF_8))) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            throw new ApiError(401, "invalid_request_error", header == null
+                    ? "You didn't provide an API key. Provide it in an Authorization header: Bearer YOUR_KEY."
+                    : "Incorrect API key provided.", null, "invalid_api_key");
         }
     }
 
@@ -166,7 +250,22 @@ public final class OpenAiServer implements AutoCloseable {
         }
         Responses responses = new Responses(request.endpoint(), config.modelId());
         if (!request.stream()) {
-            sendJson(exchange, 200, responses.completion(await(queue.submit(request, null))));
+            Heartbeat heartbeat = new Heartbeat(exchange);
+            List<GenerationResult> results;
+            try {
+                results = await(queue.submit(request, (row, id, delta) -> heartbeat.beat()));
+            } catch (ApiError e) {
+                if (!heartbeat.started()) {
+                    throw e;
+                }
+                heartbeat.finish(e.body()); // the status is sent: the error travels in the body
+                return;
+            }
+            if (heartbeat.started()) {
+                heartbeat.finish(responses.completion(results));
+            } else {
+                sendJson(exchange, 200, responses.completion(results));
+            }
             return;
         }
         EventStream events = new EventStream(exchange.getResponseBody());
@@ -196,6 +295,44 @@ public final class OpenAiServer implements AutoCloseable {
             events.send(responses.usageChunk(results));
         }
         events.done();
+    }
+
+    /**
+     * A non-streaming answer's way of noticing a client that has gone: from the first token on, the
+     * response has started (200, chunked) and each token writes one space, which JSON allows before a
+     * value. A client that closed its connection makes a write fail, which stops the generation at the
+     * next token, as an SSE stream does; without it an abandoned request would hold the model to the end.
+     */
+    private static final class Heartbeat {
+        private final HttpExchange exchange;
+        private boolean started;
+
+        Heartbeat(HttpExchange exchange) {
+            this.exchange = exchange;
+        }
+
+        synchronized boolean started() {
+            return started;
+        }
+
+        /** On the generation worker, at each token. */
+        synchronized void beat() {
+            try {
+                if (!started) {
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, 0);
+                    started = true;
+                }
+                exchange.getResponseBody().write(' ');
+                exchange.getResponseBody().flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the client has gone", e);
+            }
+        }
+
+        synchronized void finish(JsonObject body) throws IOException {
+            exchange.getResponseBody().write(body.toString().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static List<GenerationResult> await(Future<List<GenerationResult>> pending) {

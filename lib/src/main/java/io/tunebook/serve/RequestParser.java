@@ -4,8 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.tunebook.data.JsonTree;
 import io.tunebook.data.Message;
 import io.tunebook.data.Role;
 import io.tunebook.eval.client.ChatEncoding;
@@ -38,7 +38,7 @@ final class RequestParser {
     static JsonObject parseBody(byte[] body) {
         JsonElement e;
         try {
-            e = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+            e = JsonTree.parse(new String(body, StandardCharsets.UTF_8));
         } catch (JsonParseException ex) {
             throw ApiError.invalid("the request body is not valid JSON: " + rootMessage(ex), null);
         }

@@ -21,9 +21,19 @@ import java.util.Optional;
  *     cancelling them
  * @param renderer how chat messages become a prompt; empty for the model's own chat template, or the Alpaca-style
  *     transcript when it has none
+ * @param apiKey the key every request must carry as {@code Authorization: Bearer KEY}; required to bind beyond
+ *     loopback
+ * @param maxConnections connections served at once (each holds a thread while its request is read); more wait
  */
 public record ServerConfig(String modelId, String host, int port, int maxTokens, int defaultMaxTokens,
-        int queueCapacity, int maxPrompts, int maxRequestBytes, Duration drainTimeout, Optional<PromptRenderer> renderer) {
+        int queueCapacity, int maxPrompts, int maxRequestBytes, Duration drainTimeout, Optional<PromptRenderer> renderer,
+        Optional<String> apiKey, int maxConnections) {
+    /** Largest {@code maxTokens} accepted. */
+    public static final int MAX_TOKENS_LIMIT = 1 << 17;
+    /** Largest {@code queueCapacity} accepted. */
+    public static final int MAX_QUEUE = 4096;
+    /** Shortest API key accepted. */
+    public static final int MIN_API_KEY_LENGTH = 8;
 
     public ServerConfig {
         Objects.requireNonNull(renderer, "renderer");
@@ -37,8 +47,24 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         }
-        if (maxTokens < 1) {
-            throw new IllegalArgumentException("maxTokens must be at least 1, got " + maxTokens);
+        if (maxTokens < 1 || maxTokens > MAX_TOKENS_LIMIT) {
+            throw new IllegalArgumentException("maxTokens must be in [1, " + MAX_TOKENS_LIMIT + "], got " + maxTokens);
+        }
+        if (queueCapacity > MAX_QUEUE) {
+            throw new IllegalArgumentException("queueCapacity must be at most " + MAX_QUEUE + ", got " + queueCapacity);
+        }
+        Objects.requireNonNull(apiKey, "apiKey");
+        if (apiKey.isPresent() && (apiKey.get().length() < MIN_API_KEY_LENGTH || apiKey.get().isBlank()
+                || !apiKey.get().chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new IllegalArgumentException("the API key must be at least " + MIN_API_KEY_LENGTH
+                    + " printable ASCII characters without spaces");
+        }
+        if (apiKey.isEmpty() && !isLoopback(host)) {
+            throw new IllegalArgumentException("binding " + host + " opens the server beyond this machine: give an API key"
+                    + " (--api-key or TUNEBOOK_API_KEY)");
+        }
+        if (maxConnections < 1 || maxConnections > 10_000) {
+            throw new IllegalArgumentException("maxConnections must be in [1, 10000], got " + maxConnections);
         }
         if (defaultMaxTokens < 1 || defaultMaxTokens > maxTokens) {
             throw new IllegalArgumentException("defaultMaxTokens must be in [1, maxTokens=" + maxTokens + "], got "
@@ -52,13 +78,28 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
         }
     }
 
+    /** Says whether a key is set, never the key. */
+    @Override
+    public String toString() {
+        return "ServerConfig[" + modelId + " at " + host + ":" + port + ", maxTokens " + maxTokens + ", queue "
+                + queueCapacity + ", connections " + maxConnections + ", API key " + (apiKey.isPresent() ? "set" : "none")
+                + "]";
+    }
+
+    /** Whether {@code host} names this machine only: localhost, 127.x.x.x or ::1. */
+    public static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1");
+    }
+
     public static Builder builder(String modelId) {
         return new Builder(modelId);
     }
 
     /**
      * Defaults: 127.0.0.1:8000, answers of at most 1024 tokens and 256 when unsaid, 64 queued requests,
-     * 8 prompts a batch, 1 MiB bodies, 30 s to drain, chat rendered by the model's own template (the
+     * 8 prompts a batch, 1 MiB bodies, 30 s to drain, 256 connections, no API key, chat rendered by the model's own template (the
      * Alpaca-style transcript for a model without one).
      */
     public static final class Builder {
@@ -72,6 +113,8 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
         private int maxRequestBytes = 1 << 20;
         private Duration drainTimeout = Duration.ofSeconds(30);
         private Optional<PromptRenderer> renderer = Optional.empty();
+        private Optional<String> apiKey = Optional.empty();
+        private int maxConnections = 256;
 
         private Builder(String modelId) {
             this.modelId = modelId;
@@ -119,6 +162,17 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
             return this;
         }
 
+        /** The key clients must send as {@code Authorization: Bearer KEY}; null for none (loopback only). */
+        public Builder apiKey(String key) {
+            this.apiKey = Optional.ofNullable(key);
+            return this;
+        }
+
+        public Builder maxConnections(int n) {
+            this.maxConnections = n;
+            return this;
+        }
+
         public Builder renderer(PromptRenderer r) {
             this.renderer = Optional.of(r);
             return this;
@@ -126,7 +180,7 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
 
         public ServerConfig build() {
             return new ServerConfig(modelId, host, port, maxTokens, defaultMaxTokens, queueCapacity, maxPrompts,
-                    maxRequestBytes, drainTimeout, renderer);
+                    maxRequestBytes, drainTimeout, renderer, apiKey, maxConnections);
         }
     }
 }

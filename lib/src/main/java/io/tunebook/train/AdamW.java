@@ -91,11 +91,21 @@ public final class AdamW implements AutoCloseable {
         if (steps == null) {
             throw new IOException(file.path() + ": no 'step' in the metadata; not an optimizer state");
         }
+        int restored;
+        try {
+            restored = Integer.parseInt(steps.strip());
+        } catch (NumberFormatException e) {
+            restored = -1;
+        }
+        if (restored < 0) {
+            throw new IllegalArgumentException(file.path() + ": metadata 'step' must be a non-negative integer, got '"
+                    + steps + "'");
+        }
         for (Slot s : slots) {
             Checkpoints.copyInto(file, s.name + ".exp_avg", s.m);
             Checkpoints.copyInto(file, s.name + ".exp_avg_sq", s.v);
         }
-        step = Integer.parseInt(steps);
+        step = restored;
     }
 
     @Override

@@ -7,7 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import io.tunebook.model.Tensors;
 import io.tunebook.model.safetensors.AtomicDirectory;
 import io.tunebook.model.safetensors.Dtype;
@@ -16,6 +21,9 @@ import io.tunebook.model.safetensors.SafetensorsWriter;
 import io.tunebook.model.safetensors.TensorEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,8 +48,7 @@ public final class Checkpoints {
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String STATE = "trainer_state.json";
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     private final Path runDir;
     private final int saveTotalLimit;
@@ -68,7 +75,7 @@ public final class Checkpoints {
                 SafetensorsWriter moments = new SafetensorsWriter();
                 optimizer.writeState(moments);
                 moments.write(staging.resolve(OPTIMIZER));
-                Files.writeString(staging.resolve(STATE), GSON.toJson(state));
+                Files.writeString(staging.resolve(STATE), GSON.toJson(toJson(state)));
                 model.saveTrained(staging.resolve(model.artifactName()));
             });
             rotate(state.globalStep(), keepStep);
@@ -120,20 +127,94 @@ public final class Checkpoints {
         }
     }
 
+    /** The state as JSON: every field by its name; {@code bestEvalLoss} is null before the first evaluation. */
+    static JsonObject toJson(TrainerState state) {
+        JsonObject o = new JsonObject();
+        o.addProperty("globalStep", state.globalStep());
+        o.addProperty("totalSteps", state.totalSteps());
+        o.addProperty("epoch", state.epoch());
+        o.addProperty("batchInEpoch", state.batchInEpoch());
+        o.add("bestEvalLoss", Double.isFinite(state.bestEvalLoss()) ? new JsonPrimitive(state.bestEvalLoss())
+                : JsonNull.INSTANCE);
+        o.addProperty("bestStep", state.bestStep());
+        o.addProperty("evalsWithoutImprovement", state.evalsWithoutImprovement());
+        o.addProperty("seed", state.seed());
+        return o;
+    }
+
+    /**
+     * Reads and checks a checkpoint's {@code trainer_state.json}: every field present, of its type and in
+     * its range, and consistent with the others; anything else is refused in one line naming the field.
+     */
     static TrainerState readState(Path checkpoint) {
         Path file = checkpoint.resolve(STATE);
+        String where = "cannot resume from " + checkpoint + ": " + file.getFileName() + ": ";
+        JsonObject o;
         try {
-            TrainerState state = GSON.fromJson(Files.readString(file), TrainerState.class);
-            if (state == null || state.totalSteps() <= 0) {
-                throw new JsonParseException("no totalSteps");
+            JsonElement tree = JsonParser.parseString(Files.readString(file));
+            if (!tree.isJsonObject()) {
+                throw new IllegalArgumentException(where + "not a trainer state (a JSON object)");
             }
-            return state;
+            o = tree.getAsJsonObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot resume from " + checkpoint + ": cannot read " + file, e);
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": " + file
-                    + " is not a trainer state: " + e.getMessage(), e);
+            throw new IllegalArgumentException(where + "not valid JSON: " + firstLine(e.getMessage()), e);
         }
+        int total = (int) integer(o, "totalSteps", 1, Integer.MAX_VALUE, where);
+        int step = (int) integer(o, "globalStep", 0, total, where);
+        int epoch = (int) integer(o, "epoch", 0, Integer.MAX_VALUE, where);
+        int batch = (int) integer(o, "batchInEpoch", 0, Integer.MAX_VALUE, where);
+        int bestStep = (int) integer(o, "bestStep", -1, step, where);
+        int patience = (int) integer(o, "evalsWithoutImprovement", 0, step, where);
+        long seed = integer(o, "seed", Long.MIN_VALUE, Long.MAX_VALUE, where);
+        if (bestStep == 0) {
+            throw new IllegalArgumentException(where + "bestStep is 0: -1 before the first evaluation, else a step >= 1");
+        }
+        if (!o.has("bestEvalLoss")) {
+            throw new IllegalArgumentException(where + "missing field bestEvalLoss");
+        }
+        JsonElement best = o.get("bestEvalLoss");
+        double bestLoss;
+        if (best.isJsonNull() || best.isJsonPrimitive() && best.getAsJsonPrimitive().isNumber()
+                && Double.isNaN(best.getAsDouble())) {
+            bestLoss = Double.NaN;
+        } else if (best.isJsonPrimitive() && best.getAsJsonPrimitive().isNumber()
+                && Double.isFinite(best.getAsDouble())) {
+            bestLoss = best.getAsDouble();
+        } else {
+            throw new IllegalArgumentException(where + "bestEvalLoss must be a finite number or null, got " + best);
+        }
+        if ((bestStep == -1) != Double.isNaN(bestLoss)) {
+            throw new IllegalArgumentException(where + "bestEvalLoss " + best + " does not go with bestStep " + bestStep
+                    + " (null before the first evaluation, a number after)");
+        }
+        return new TrainerState(step, total, epoch, batch, bestLoss, bestStep, patience, seed);
+    }
+
+    private static long integer(JsonObject o, String field, long min, long max, String where) {
+        JsonElement e = o.get(field);
+        if (e == null) {
+            throw new IllegalArgumentException(where + "missing field " + field);
+        }
+        BigDecimal v;
+        try {
+            v = e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsBigDecimal() : null;
+        } catch (NumberFormatException bad) {
+            v = null;
+        }
+        if (v == null || v.stripTrailingZeros().scale() > 0) {
+            throw new IllegalArgumentException(where + field + " must be an integer, got " + e);
+        }
+        if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new IllegalArgumentException(where + field + " is " + v.toPlainString() + ", outside [" + min + ", "
+                    + max + "]");
+        }
+        return v.longValueExact();
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     /** Loads the trained arrays and the optimizer state of a checkpoint into a run's live arrays. */
@@ -165,8 +246,16 @@ public final class Checkpoints {
             throw new IllegalArgumentException(file.path() + ": tensor '" + name + "' has shape "
                     + Arrays.toString(shape) + ", expected " + target.getShape());
         }
+        ByteBuffer values = file.readFloat32(name);
+        FloatBuffer floats = values.asFloatBuffer();
+        for (int i = 0; i < floats.limit(); i++) {
+            if (!Float.isFinite(floats.get(i))) {
+                throw new IllegalArgumentException(file.path() + ": tensor '" + name + "' holds " + floats.get(i)
+                        + " at index " + i + ": a checkpoint's arrays must be finite");
+            }
+        }
         try (NDManager m = target.getManager().newSubManager()) {
-            target.set(new NDIndex("..."), Tensors.of(m, file.readFloat32(name), new Shape(shape), DataType.FLOAT32));
+            target.set(new NDIndex("..."), Tensors.of(m, values, new Shape(shape), DataType.FLOAT32));
         }
     }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  * most the line being written.
  */
 public final class MetricsLog implements TrainerCallback, AutoCloseable {
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    private static final Gson GSON = new GsonBuilder().serializeNulls().create();
     private final BufferedWriter out;
 
     private MetricsLog(BufferedWriter out) {
@@ -39,26 +40,44 @@ public final class MetricsLog implements TrainerCallback, AutoCloseable {
 
     /**
      * Continues the log of a resumed run: lines after {@code step} (written after the checkpoint the
-     * run resumes from) are dropped, so the log reads as one uninterrupted run.
+     * run resumes from) are dropped, so the log reads as one uninterrupted run. So is a torn last line
+     * (the process died while writing it; a file system may also pad it with NUL bytes): it belongs to a
+     * step after the checkpoint. A line that cannot be read anywhere else is an error.
      */
     public static MetricsLog resume(Path file, int step) throws IOException {
-        List<String> kept = Files.exists(file)
-                ? Files.readAllLines(file).stream().filter(l -> !l.isBlank())
-                        .filter(l -> stepOf(file, l) <= step).collect(Collectors.toList())
-                : List.of();
+        List<String> lines = Files.exists(file)
+                ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().map(l -> l.replace("\0", ""))
+                        .filter(l -> !l.isBlank()).collect(Collectors.toList())
+                : new ArrayList<>();
+        if (!lines.isEmpty() && !readable(lines.get(lines.size() - 1))) {
+            lines.remove(lines.size() - 1);
+        }
+        List<String> kept = lines.stream().filter(l -> stepOf(file, l) <= step).collect(Collectors.toList());
         // Replaced at once: a crash here must not lose the log of the steps before the checkpoint.
         AtomicFile.write(file, kept.isEmpty() ? new byte[0]
                 : (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8));
         return new MetricsLog(Files.newBufferedWriter(file, StandardOpenOption.APPEND));
     }
 
-    private static int stepOf(Path file, String line) {
+    private static boolean readable(String line) {
+        return step(line) != null;
+    }
+
+    /** The step of a metrics line, or null when it is not one. */
+    private static Integer step(String line) {
         try {
-            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-            return o.get("step").getAsInt();
+            return JsonParser.parseString(line).getAsJsonObject().get("step").getAsInt();
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not a metrics line: " + line, e);
+            return null;
         }
+    }
+
+    private static int stepOf(Path file, String line) {
+        Integer step = step(line);
+        if (step == null) {
+            throw new IllegalArgumentException(file + ": not a metrics line: " + line);
+        }
+        return step;
     }
 
     @Override
@@ -68,11 +87,11 @@ public final class MetricsLog implements TrainerCallback, AutoCloseable {
         if (!Double.isNaN(m.epoch())) {
             line.put("epoch", Math.round(m.epoch() * 1e4) / 1e4);
         }
-        line.put("loss", m.loss());
-        line.put("lr", m.learningRate());
-        line.put("grad_norm", m.gradNorm());
-        line.put("tokens_per_second", m.tokensPerSecond());
-        line.put("elapsed_s", m.elapsedSeconds());
+        line.put("loss", finite(m.loss()));
+        line.put("lr", finite(m.learningRate()));
+        line.put("grad_norm", finite(m.gradNorm()));
+        line.put("tokens_per_second", finite(m.tokensPerSecond()));
+        line.put("elapsed_s", finite(m.elapsedSeconds()));
         write(line);
     }
 
@@ -80,8 +99,13 @@ public final class MetricsLog implements TrainerCallback, AutoCloseable {
     public void onEvaluate(int step, double evalLoss) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step);
-        line.put("eval_loss", evalLoss);
+        line.put("eval_loss", finite(evalLoss));
         write(line);
+    }
+
+    /** JSON has no NaN or Infinity: a non-finite value is written as null. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private void write(Map<String, Object> line) {

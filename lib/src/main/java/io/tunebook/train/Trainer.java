@@ -41,9 +41,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Each micro-batch runs in its own NDManager, closed at the end of the step, so native memory
  * stays flat over a run. A NaN or infinite loss or gradient stops the run before the update, so the
  * weights stay those of the last good step. {@link #requestStop()} (from any thread, e.g. a kernel
- * interrupt) ends the run at the next step boundary. Every step reseeds the engine's generator
- * from the run seed and the step, so dropout is the same in a resumed run as in an uninterrupted
- * one.
+ * interrupt or a signal) or an interrupt of the training thread ends the run at the next step
+ * boundary; an interrupted run with an output directory and checkpoints on saves a checkpoint of the
+ * step it stopped at, so it can be resumed. A run is a {@link SafePoints} region: code that stops
+ * threads by force waits for it to end (at the next boundary, once interrupted). Every step reseeds
+ * the engine's generator from the run seed and the step, so dropout is the same in a resumed run as
+ * in an uninterrupted one.
  *
  * <p>With an output directory the run writes {@code metrics.jsonl}, {@code checkpoint-STEP}
  * directories as {@code saveStrategy} says, and the final artifact ({@code adapter/} or
@@ -110,7 +113,10 @@ public final class Trainer implements AutoCloseable {
         return args.totalSteps(data.batchesPerEpoch());
     }
 
-    /** Asks the run in progress to stop after its current step; the model stays usable. */
+    /**
+     * Asks the run in progress (or, called before it, the next run) to stop after its current step; the
+     * model stays usable.
+     */
     public void requestStop() {
         stopRequested = true;
     }
@@ -141,12 +147,28 @@ public final class Trainer implements AutoCloseable {
                     + state.totalSteps() + " steps with seed " + state.seed() + ", this run for " + totalSteps()
                     + " steps with seed " + args.seed() + "; resume with the same arguments and data");
         }
+        int perEpoch = data.batchesPerEpoch();
+        if (perEpoch > 0 && state.batchInEpoch() >= perEpoch) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoint + ": trainer_state.json: batchInEpoch is "
+                    + state.batchInEpoch() + ", but an epoch of this run has " + perEpoch + " batches");
+        }
         Checkpoints.restore(checkpoint, trainable, optimizer);
         return run(state, checkpoint);
     }
 
     private TrainingResult run(TrainerState initial, Path resumedFrom) {
-        stopRequested = false;
+        boolean[] interrupted = new boolean[1];
+        try (SafePoints.Region whole = SafePoints.enter()) {
+            return run(initial, resumedFrom, interrupted);
+        } finally {
+            stopRequested = false;
+            if (interrupted[0]) {
+                Thread.currentThread().interrupt(); // taken at the boundary so the final writes are not cut
+            }
+        }
+    }
+
+    private TrainingResult run(TrainerState initial, Path resumedFrom, boolean[] interrupted) {
         Autograd.offOutsideCollectors();
         long start = System.nanoTime();
         TrainerState state = initial;
@@ -157,6 +179,7 @@ public final class Trainer implements AutoCloseable {
         double lastLoss = Double.NaN;
         double evalLoss = Double.NaN;
         int lastEvalStep = -1;
+        int lastSavedStep = resumedFrom == null ? -1 : initial.globalStep();
         StopReason reason = StopReason.COMPLETED;
         try (MetricsLog log = openLog(resumedFrom == null ? -1 : state.globalStep())) {
             List<TrainerCallback> hooks = new ArrayList<>(callbacks);
@@ -171,7 +194,8 @@ public final class Trainer implements AutoCloseable {
             int batchInEpoch = state.batchInEpoch();
             trainee.setTraining(true);
             while (state.globalStep() < total) {
-                if (stopRequested) {
+                interrupted[0] = Thread.interrupted();
+                if (stopRequested || interrupted[0]) {
                     reason = StopReason.INTERRUPTED;
                     break;
                 }
@@ -207,6 +231,7 @@ public final class Trainer implements AutoCloseable {
                 }
                 if (checkpoints != null && due(args.saveStrategy(), args.saveSteps(), done, epochEnded)) {
                     Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
+                    lastSavedStep = done;
                     hooks.forEach(h -> h.onSave(done, saved));
                 }
                 if (args.earlyStoppingPatience() > 0 && state.evalsWithoutImprovement() >= args.earlyStoppingPatience()) {
@@ -215,6 +240,12 @@ public final class Trainer implements AutoCloseable {
                 }
             }
             trainee.setTraining(false);
+            if (reason == StopReason.INTERRUPTED && checkpoints != null && args.saveStrategy() != IntervalStrategy.NO
+                    && state.globalStep() > 0 && state.globalStep() != lastSavedStep) {
+                int done = state.globalStep();
+                Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
+                hooks.forEach(h -> h.onSave(done, saved));
+            }
             if (args.loadBestModelAtEnd() && checkpoints != null && state.bestStep() > 0
                     && state.bestStep() != state.globalStep()) {
                 Checkpoints.restore(outputDir.resolve("checkpoint-" + state.bestStep()), trainable, optimizer);

@@ -92,6 +92,37 @@ class TrainCommandTest {
         assertFalse(JsonParser.parseString(chat.out()).getAsJsonObject().get("text").getAsString().isEmpty());
     }
 
+    @Test
+    void anOutputDirectoryHoldsOneRunAndResumeKeepsItsSettings() throws IOException {
+        Path config = config("  max_steps: 2\n");
+        assertEquals(0, CliTest.run("train", config.toString()).code());
+        Path run = dir.resolve("out");
+        Outcome again = CliTest.run("train", config.toString());
+        assertEquals(2, again.code(), again.err());
+        assertEquals("tunebook train: " + run + " already holds a run (adapter, checkpoint-2, config.yaml, metrics.jsonl):"
+                + " pass --overwrite to replace it, --resume latest to continue it, or choose another output.dir\n",
+                again.err());
+
+        // --overwrite clears the earlier run, so a stale checkpoint cannot be resumed by mistake later.
+        Files.createDirectories(run.resolve("checkpoint-9"));
+        Files.writeString(run.resolve("checkpoint-9/trainer_state.json"), "{}");
+        Outcome replaced = CliTest.run("train", config.toString(), "--overwrite");
+        assertEquals(0, replaced.code(), replaced.err());
+        assertFalse(Files.exists(run.resolve("checkpoint-9")));
+        assertTrue(Files.exists(run.resolve("checkpoint-2/trainer_state.json")));
+
+        // Resuming with another setting is refused, naming it; step limits may change.
+        Files.writeString(config, Files.readString(config).replace("learning_rate: 1.0e-3", "learning_rate: 2.0e-3"));
+        Outcome changed = CliTest.run("train", config.toString(), "--resume", "latest");
+        assertEquals(2, changed.code(), changed.err());
+        assertTrue(changed.err().contains("belongs to a run with training.learning_rate: 0.001, this config has"
+                + " training.learning_rate: 0.002"), changed.err());
+        Files.writeString(dir.resolve("out/notes.txt"), "mine");
+        Outcome foreign = CliTest.run("train", config.toString(), "--overwrite");
+        assertEquals(2, foreign.code(), foreign.err());
+        assertTrue(foreign.err().contains("holds files that are not a run's (notes.txt); not clearing it"), foreign.err());
+    }
+
     /**
      * QLoRA trains on an NF4 base and writes a plain PEFT adapter. Loaded on a base quantized again
      * the same way it reproduces the run's last validation loss (quantization is deterministic, so

@@ -32,6 +32,43 @@ class ValidationTest {
     }
 
     @Test
+    void duplicateKeysAndLoneSurrogatesAreReportedWithTheirField() throws IOException {
+        ValidationReport r = validate(OK,
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"q\",\"content\":\"r\"},"
+                        + "{\"role\":\"assistant\",\"content\":\"a\"}]}",
+                "{\"instruction\":\"q\",\"output\":\"a\\ud83d b\"}",
+                "{\"prompt\":\"q\",\"prompt\":\"r\",\"completion\":\"a\"}");
+        assertEquals(1, r.validRows());
+        assertIssue(r, 2, "messages[0].content", IssueKind.INVALID_JSON);
+        assertIssue(r, 3, "output", IssueKind.INVALID_ENCODING);
+        assertIssue(r, 4, "prompt", IssueKind.INVALID_JSON);
+        assertTrue(r.issues().stream().anyMatch(i -> i.message().contains("key 'prompt' appears twice")), r.issues()
+                .toString());
+    }
+
+    @Test
+    void tokenCountingOfAHugeRowStopsPastTheLimit() throws IOException {
+        long[] counted = {0};
+        TokenCounter words = text -> {
+            counted[0] += text.length();
+            return text.isBlank() ? 0 : text.strip().split("\\s+").length;
+        };
+        String huge = "mot ".repeat(2_000_000);
+        assertEquals(101, words.countUpTo(huge, 100));
+        assertTrue(counted[0] < 10_000, "counted " + counted[0] + " characters of 8,000,000 for a limit of 100");
+        assertEquals(3, words.countUpTo("un deux trois", 100));
+        assertEquals(3, words.countUpTo("un deux trois", 3));
+        assertEquals(3, words.countUpTo("un deux trois quatre", 2));
+        Path f = Files2.lines(tmp, "huge.jsonl", "{\"prompt\":\"q\",\"completion\":\"" + huge + "\"}", "{\"prompt\":\"q\",\"completion\":\"a b\"}");
+        counted[0] = 0;
+        ValidationReport r = Datasets.from(f).maxTokens(10, words).validate();
+        assertEquals(1, r.validRows());
+        assertTrue(r.issues().stream().anyMatch(i -> i.line() == 1 && i.kind() == IssueKind.TOO_LONG
+                && i.message().equals("over 26 tokens, more than the maximum of 10")), r.issues().toString());
+        assertTrue(counted[0] < 10_000, "counted " + counted[0]);
+    }
+
+    @Test
     void everyKindIsReportedWithFileLineAndField() throws IOException {
         Path f = Files2.lines(tmp, "chat.jsonl",
                 OK,                                                                                       // 1

@@ -107,7 +107,7 @@ class TrainerRunTest {
         Path cut = dir.resolve("cut");
         TreeMap<Integer, Double> interrupted = run(args, cut, null, t -> { }, 5);
         assertEquals(5, interrupted.size(), "the stop request ends the run at the next step boundary");
-        assertEquals(List.of(3), Checkpoints.steps(cut));
+        assertEquals(List.of(3, 5), Checkpoints.steps(cut), "a stopped run saves the step it stopped at");
         TreeMap<Integer, Double> resumed = run(args, cut, cut.resolve("checkpoint-3"), t -> { }, 0);
         assertEquals(whole.tailMap(4), resumed, "steps 4..8 after resuming at 3, across the epoch boundary");
         List<Integer> logged = metrics(cut).stream().filter(l -> l.has("loss")).map(l -> l.get("step").getAsInt())
@@ -203,6 +203,136 @@ class TrainerRunTest {
         try (Stream<Path> files = Files.list(out)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().contains("checkpoint-4")), "no half checkpoint");
         }
+    }
+
+    @Test
+    void anInterruptOfTheTrainingThreadStopsAtTheNextStepWithAWholeCheckpoint() throws IOException {
+        // As a notebook cell calling trainer.train() directly is interrupted: here from a callback on step 2.
+        TrainingArguments args = base().saveSteps(100).build();
+        Path out = dir.resolve("interrupted");
+        TrainingResult r;
+        boolean stillInterrupted;
+        try (CausalLM model = CausalLM.initialize(CONFIG, null, 7);
+                Trainer trainer = Trainer.builder().model(model).arguments(args).trainData(batches(10, 0))
+                        .outputDir(out).callback(new TrainerCallback() {
+                            @Override
+                            public void onStep(StepMetrics m) {
+                                if (m.step() == 2) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                        }).build()) {
+            r = trainer.train();
+            stillInterrupted = Thread.interrupted();
+        }
+        assertEquals(StopReason.INTERRUPTED, r.stopReason());
+        assertEquals(2, r.steps());
+        assertTrue(stillInterrupted, "the interrupt is handed back to the caller");
+        // Written although the thread was interrupted: the flag was taken at the boundary, then given back.
+        assertEquals(List.of(2), Checkpoints.steps(out));
+        assertEquals(2, Checkpoints.readState(out.resolve("checkpoint-2")).globalStep());
+        assertTrue(Files.exists(out.resolve("model/model.safetensors")));
+    }
+
+    @Test
+    void aCheckpointIsValidatedFieldByFieldBeforeAnythingIsRestored() throws IOException {
+        TrainingArguments args = base().saveSteps(3).maxSteps(3).build();
+        Path out = dir.resolve("state");
+        run(args, out, null, t -> { }, 0);
+        Path checkpoint = out.resolve("checkpoint-3");
+        Path stateFile = checkpoint.resolve(Checkpoints.STATE);
+        String good = Files.readString(stateFile);
+        JsonObject state = JsonParser.parseString(good).getAsJsonObject();
+        assertTrue(state.get("bestEvalLoss").isJsonNull(), "no evaluation yet: null, not NaN (JSON has no NaN): " + good);
+        assertEquals(3, Checkpoints.readState(checkpoint).globalStep());
+        String[][] cases = {
+            {"globalStep", "99", "globalStep is 99, outside [0, 3]"},
+            {"globalStep", "-1", "globalStep is -1, outside [0, 3]"},
+            {"totalSteps", "0", "totalSteps is 0, outside [1, "},
+            {"epoch", "\"one\"", "epoch must be an integer, got \"one\""},
+            {"batchInEpoch", "1.5", "batchInEpoch must be an integer, got 1.5"},
+            {"bestStep", "0", "bestStep is 0"},
+            {"bestStep", "2", "bestEvalLoss null does not go with bestStep 2"},
+            {"evalsWithoutImprovement", "4", "evalsWithoutImprovement is 4, outside [0, 3]"},
+            {"seed", "1e40", "seed is 10000000000000000000000000000000000000000, outside"},
+            {"seed", "0.5", "seed must be an integer, got 0.5"},
+            {"bestEvalLoss", "\"low\"", "bestEvalLoss must be a finite number or null"},
+            {"seed", null, "missing field seed"},
+        };
+        for (String[] c : cases) {
+            JsonObject bad = state.deepCopy();
+            if (c[1] == null) {
+                bad.remove(c[0]);
+            } else {
+                bad.add(c[0], JsonParser.parseString(c[1]));
+            }
+            Files.writeString(stateFile, bad.toString());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Checkpoints.readState(checkpoint), c[0] + " = " + c[1]);
+            assertTrue(e.getMessage().startsWith("cannot resume from " + checkpoint + ": trainer_state.json: "),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains(c[2]), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        }
+        Files.writeString(stateFile, "[1, 2]");
+        assertThrows(IllegalArgumentException.class, () -> Checkpoints.readState(checkpoint));
+
+        // A data position past the end of an epoch of this run's data.
+        JsonObject far = state.deepCopy();
+        far.addProperty("batchInEpoch", Integer.MAX_VALUE);
+        Files.writeString(stateFile, far.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(args, out, checkpoint, t -> { }, 0));
+        assertTrue(e.getMessage().contains("batchInEpoch is 2147483647, but an epoch of this run has 10 batches"),
+                e.getMessage());
+        Files.writeString(stateFile, good);
+
+        // Non-finite weights and a bad optimizer step are refused, naming the file and tensor.
+        Path trainable = checkpoint.resolve(Checkpoints.TRAINABLE);
+        byte[] weights = Files.readAllBytes(trainable);
+        rewrite(trainable, Map.of(), true);
+        e = assertThrows(IllegalArgumentException.class, () -> run(args, out, checkpoint, t -> { }, 0));
+        assertTrue(e.getMessage().contains("holds NaN at index 0: a checkpoint's arrays must be finite"), e.getMessage());
+        Files.write(trainable, weights);
+        rewrite(checkpoint.resolve(Checkpoints.OPTIMIZER), Map.of("step", "three"), false);
+        e = assertThrows(IllegalArgumentException.class, () -> run(args, out, checkpoint, t -> { }, 0));
+        assertTrue(e.getMessage().contains("metadata 'step' must be a non-negative integer, got 'three'"),
+                e.getMessage());
+    }
+
+    /** Rewrites a float32 safetensors file with other metadata, its first value NaN if asked. */
+    private static void rewrite(Path file, Map<String, String> metadata, boolean firstNaN) throws IOException {
+        io.tunebook.model.safetensors.SafetensorsWriter w = new io.tunebook.model.safetensors.SafetensorsWriter();
+        metadata.forEach(w::metadata);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            boolean first = firstNaN;
+            for (var entry : f.entries()) {
+                java.nio.FloatBuffer fb = f.readFloat32(entry.name()).asFloatBuffer();
+                float[] values = new float[fb.remaining()];
+                fb.get(values);
+                if (first) {
+                    values[0] = Float.NaN;
+                    first = false;
+                }
+                w.add(entry.name(), entry.shape(), values, Dtype.F32);
+            }
+        }
+        w.write(file);
+    }
+
+    @Test
+    void aTornOrPaddedLastMetricsLineIsDroppedOnResume() throws IOException {
+        Path file = dir.resolve("metrics.jsonl");
+        Files.writeString(file, "{\"step\":1,\"loss\":2.0}\n{\"step\":2,\"loss\":1.5}\n{\"step\":3,\"lo");
+        Files.write(file, new byte[16], java.nio.file.StandardOpenOption.APPEND);
+        try (MetricsLog log = MetricsLog.resume(file, 2)) {
+            log.onEvaluate(2, Double.NaN);
+        }
+        assertEquals(List.of("{\"step\":1,\"loss\":2.0}", "{\"step\":2,\"loss\":1.5}",
+                "{\"step\":2,\"eval_loss\":null}"), Files.readAllLines(file), "torn line dropped; NaN written as null");
+        Files.writeString(file, "{\"step\":1}\nnot json\n{\"step\":2}\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MetricsLog.resume(file, 2));
+        assertTrue(e.getMessage().contains("not a metrics line: not json"), e.getMessage());
     }
 
     @Test

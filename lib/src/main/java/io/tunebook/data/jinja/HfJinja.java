@@ -14,6 +14,14 @@ import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import io.tunebook.data.ChatTemplateException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -34,7 +42,17 @@ import jinjava.javax.el.ExpressionFactory;
  * <p>Thread-safe: every render gets its own interpreter.
  */
 public final class HfJinja {
+    /** Largest rendered prompt, in characters. */
+    public static final long MAX_OUTPUT_CHARS = 16L << 20;
+    /** Longest one render may take; a template that loops longer is stopped. */
+    public static final Duration TIME_LIMIT = Duration.ofSeconds(10);
     private static final JinjavaConfig CONFIG = config();
+    /** Renders run on these threads, so that one past {@link #TIME_LIMIT} can be stopped. */
+    private static final ExecutorService RENDERERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tunebook-chat-template");
+        t.setDaemon(true);
+        return t;
+    });
     private static final Jinjava JINJAVA = create();
 
     private HfJinja() {
@@ -45,6 +63,14 @@ public final class HfJinja {
         resolver.add(new PyStrings());
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_WRITE);
         return JinjavaConfig.newBuilder()
+                // A hostile template cannot explode: bounded output, strings, lists, maps, ranges and nesting.
+                .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                .withMaxStringLength(MAX_OUTPUT_CHARS)
+                .withMaxListSize(100_000)
+                .withMaxMapSize(100_000)
+                .withRangeLimit(10_000)
+                .withMaxRenderDepth(16)
+                .withMaxMacroRecursionDepth(32)
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .withElResolver(resolver)
@@ -92,6 +118,64 @@ public final class HfJinja {
      *         {@code raise_exception} of the template, with the template's line
      */
     public static String render(String name, String source, Map<String, ?> variables) {
+        return render(name, source, variables, TIME_LIMIT);
+    }
+
+    /**
+     * {@link #render(String, String, Map)} within {@code limit}: past it, the rendering thread (which runs
+     * nothing but the template: no native code, no shared state) is stopped and the template refused.
+     */
+    static String render(String name, String source, Map<String, ?> variables, Duration limit) {
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        Future<String> rendering = RENDERERS.submit(() -> {
+            worker.set(Thread.currentThread());
+            try {
+                return renderHere(name, source, variables);
+            } finally {
+                worker.set(null);
+            }
+        });
+        try {
+            return rendering.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            rendering.cancel(true);
+            stop(worker.get());
+            throw new ChatTemplateException("chat template " + name + " did not finish rendering within "
+                    + limit.toSeconds() + " s; it was stopped (a loop too long for a prompt?)");
+        } catch (InterruptedException e) {
+            rendering.cancel(true);
+            stop(worker.get());
+            Thread.currentThread().interrupt();
+            throw new ChatTemplateException("chat template " + name + ": interrupted while rendering");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ChatTemplateException refused) {
+                throw refused;
+            }
+            if (cause instanceof RuntimeException) {
+                // A template Jinjava cannot handle (its own parser's index errors on malformed tags, ...).
+                throw new ChatTemplateException("chat template " + name + " cannot be rendered: " + cause, cause);
+            }
+            if (cause instanceof Error err) {
+                throw new ChatTemplateException("chat template " + name + " failed: " + err);
+            }
+            throw new ChatTemplateException("chat template " + name + " failed: " + cause);
+        }
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void stop(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.stop();
+        } catch (UnsupportedOperationException newerJdk) {
+            // Java 20+ cannot stop a thread: it runs on, as a daemon, until the template ends.
+        }
+    }
+
+    private static String renderHere(String name, String source, Map<String, ?> variables) {
         // A child of the global context, not Jinjava's per-render copy of it, which re-registers
         // every built-in filter and tag by reflection (about a millisecond a render).
         Context context = new StrictContext(JINJAVA.getGlobalContext(), variables, CONFIG.getDisabled());

@@ -2,6 +2,7 @@ package io.tunebook.eval.client;
 
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * An API key read from the environment. It is only ever written into an {@code Authorization}
@@ -11,8 +12,13 @@ import java.util.function.Function;
 final class ApiKey {
     private final Optional<String> value;
 
+    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@?#]*@");
+    private final Pattern pattern;
+
     private ApiKey(Optional<String> value) {
         this.value = value;
+        this.pattern = value.map(k -> Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(k) + "(?![\\p{L}\\p{N}])"))
+                .orElse(null);
     }
 
     /**
@@ -36,11 +42,20 @@ final class ApiKey {
         return value.map(k -> "Bearer " + k);
     }
 
+    /**
+     * {@code text} with every whole-token occurrence of the key (not inside a longer run of letters and
+     * digits, so a short key does not mangle words that contain it) replaced by {@code [api key]}.
+     */
     String redact(String text) {
         if (text == null || value.isEmpty()) {
             return text;
         }
-        return text.replace(value.get(), "[api key]");
+        return pattern.matcher(text).replaceAll("[api key]");
+    }
+
+    /** A URI as it may be printed: a {@code user:password@} part is masked. */
+    static String maskCredentials(Object uri) {
+        return uri == null ? null : USER_INFO.matcher(uri.toString()).replaceFirst("$1***@");
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class OpenAiClient implements ChatBackend {
         } else {
             String answer = send(body);
             response = parse(answer, false);
-            cache.ifPresent(c -> c.put(cacheKey, answer));
+            cache.ifPresent(c -> c.put(cacheKey, key.redact(answer))); // the cache is a file: never with the key
         }
         meter.answered(response);
         return response;
@@ -133,7 +133,7 @@ public final class OpenAiClient implements ChatBackend {
                 failure = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ChatBackendException("interrupted while asking " + config.chatCompletionsUri(), 0, null);
+                throw new ChatBackendException("interrupted while asking " + ApiKey.maskCredentials(config.chatCompletionsUri()), 0, null);
             }
             if (response != null) {
                 int status = response.statusCode();
@@ -159,7 +159,7 @@ public final class OpenAiClient implements ChatBackend {
     }
 
     private ChatBackendException fail(String what, int status, int attempt, Throwable cause) {
-        String message = config.chatCompletionsUri() + " (model " + config.model() + "): " + what
+        String message = ApiKey.maskCredentials(config.chatCompletionsUri()) + " (model " + config.model() + "): " + what
                 + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : "");
         // The cause is left out on purpose: its message or stack could carry what the server echoed.
         ChatBackendException e = new ChatBackendException(key.redact(message), status, null);
@@ -174,7 +174,7 @@ public final class OpenAiClient implements ChatBackend {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ChatBackendException("interrupted while waiting to retry " + config.chatCompletionsUri(), 0,
+            throw new ChatBackendException("interrupted while waiting to retry " + ApiKey.maskCredentials(config.chatCompletionsUri()), 0,
                     null);
         }
     }
@@ -199,20 +199,21 @@ public final class OpenAiClient implements ChatBackend {
             JsonObject o = JsonParser.parseString(body).getAsJsonObject();
             JsonArray choices = o.getAsJsonArray("choices");
             if (choices == null || choices.isEmpty()) {
-                throw new ChatBackendException(config.chatCompletionsUri() + ": the answer has no 'choices'");
+                throw new ChatBackendException(ApiKey.maskCredentials(config.chatCompletionsUri()) + ": the answer has no 'choices'");
             }
             JsonObject choice = choices.get(0).getAsJsonObject();
             JsonElement message = choice.get("message");
             if (message == null || !message.isJsonObject()) {
-                throw new ChatBackendException(config.chatCompletionsUri() + ": 'choices[0].message' is missing");
+                throw new ChatBackendException(ApiKey.maskCredentials(config.chatCompletionsUri()) + ": 'choices[0].message' is missing");
             }
             JsonElement content = message.getAsJsonObject().get("content");
-            String text = content == null || content.isJsonNull() ? "" : content.getAsString();
+            // An endpoint that echoes the key must not have it written into reports: redacted here, once.
+            String text = key.redact(content == null || content.isJsonNull() ? "" : content.getAsString());
             JsonElement finish = choice.get("finish_reason");
             String finishReason = finish == null || finish.isJsonNull() ? "unknown" : finish.getAsString();
             return new ChatResponse(text, finishReason, usage(o.get("usage")), cached);
         } catch (JsonParseException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
-            throw new ChatBackendException(config.chatCompletionsUri() + ": the answer is not a chat completion ("
+            throw new ChatBackendException(ApiKey.maskCredentials(config.chatCompletionsUri()) + ": the answer is not a chat completion ("
                     + key.redact(e.getMessage()) + ")");
         }
     }
@@ -232,7 +233,7 @@ public final class OpenAiClient implements ChatBackend {
 
     @Override
     public String toString() {
-        return "OpenAiClient[baseUrl=" + config.baseUrl() + ", model=" + config.model() + ", apiKeyEnv="
+        return "OpenAiClient[baseUrl=" + ApiKey.maskCredentials(config.baseUrl()) + ", model=" + config.model() + ", apiKeyEnv="
                 + config.apiKeyEnv().orElse("none") + ", apiKey=" + key + "]";
     }
 }

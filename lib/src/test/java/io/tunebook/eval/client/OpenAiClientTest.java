@@ -183,6 +183,15 @@ class OpenAiClientTest {
         e.printStackTrace(new PrintWriter(trace));
         assertFalse(trace.toString().contains(KEY), trace.toString());
         assertTrue(e.getMessage().contains("[api key]"), e.getMessage());
+        // Nor one that echoes it in a successful answer: not in the text (which reports write), not in the cache.
+        endpoint.then(200, "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"my key is " + KEY
+                + ".\"},\"finish_reason\":\"stop\"}]}");
+        assertEquals("my key is [api key].", c.chat(question("echo")).text());
+        try (Stream<Path> files = Files.walk(tmp.resolve("cache"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertFalse(Files.readString(f).contains(KEY), f + " holds the key");
+            }
+        }
 
         IllegalArgumentException unset = assertThrows(IllegalArgumentException.class,
                 () -> new OpenAiClient(config().apiKeyEnv("TB_UNSET_VARIABLE").build(), ENV::get));
