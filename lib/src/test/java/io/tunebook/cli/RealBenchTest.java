@@ -89,12 +89,12 @@ class RealBenchTest {
                 + withoutCheckpointing);
         System.out.printf("peaks (MiB): full %.0f, lora %.0f, qlora %.0f, qlora without checkpointing %.0f%n", full,
                 lora, qlora, withoutCheckpointing);
-        // The planner's CPU profile was fitted on the real shapes (bench/README.md: within 0.82-1.10 there);
-        // on this small one its fixed terms (the heap QLoRA's quantizing leaves) weigh more: 0.83-1.30 here.
+        // The planner's CPU profile was fitted on the real shapes (bench/README.md: 0.83-1.19 there) and must hold
+        // the issue's ±25 % on this small one too (0.86-1.02 measured here).
         for (JsonObject r : List.of(phases.get("full"), phases.get("lora"), phases.get("qlora"), qloraOff)) {
             double ratio = r.get("estimate_over_peak").getAsDouble();
             System.out.println(r.get("phase").getAsString() + " estimate/peak " + ratio);
-            assertTrue(ratio > 0.7 && ratio < 1.45, r.toString());
+            assertTrue(ratio >= 0.75 && ratio <= 1.25, r.toString());
         }
     }
 
