@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code target/tunebook-all.jar} in a foreign Java kernel: a stock IJava 1.3 puts Gson 2.8.5 and commons-lang3
@@ -94,6 +95,50 @@ class HostKernelJarIT {
         Child shadedScore = java(hostFirst(ALL.toString()), "score", MODEL, "--text", text, "--json");
         assertEquals(0, shadedScore.code(), shadedScore.out());
         assertEquals(score.out().strip(), shadedScore.out().strip());
+    }
+
+    /**
+     * As {@code %jars} does it: the kernel's class path (the old Gson first) as the parent loader, tunebook-all.jar
+     * added by a {@link java.net.URLClassLoader} of its own, which also follows the manifest's Class-Path.
+     */
+    @Test
+    void tunebookRunsFromAClassLoaderOfItsOwnAsJarsMagicsAddIt(@TempDir Path tmp) throws Exception {
+        Path src = tmp.resolve("HostKernel.java");
+        Files.writeString(src, """
+                import java.net.URL;
+                import java.net.URLClassLoader;
+                import java.nio.file.Path;
+                public class HostKernel {
+                    public static void main(String[] args) throws Exception {
+                        // the host's own Gson: what a cell would get without relocation
+                        System.out.println("host gson: " + com.google.gson.Gson.class.getProtectionDomain()
+                                .getCodeSource().getLocation().getPath().replaceAll(".*/", ""));
+                        URLClassLoader jars = new URLClassLoader(new URL[] {Path.of(args[0]).toUri().toURL()},
+                                HostKernel.class.getClassLoader());
+                        Thread.currentThread().setContextClassLoader(jars);
+                        String[] argv = java.util.Arrays.copyOfRange(args, 1, args.length);
+                        java.lang.reflect.Method run = jars.loadClass("io.tunebook.cli.Main")
+                                .getDeclaredMethod("run", String[].class); // Main.main would exit
+                        run.setAccessible(true);
+                        Object code = run.invoke(null, (Object) argv);
+                        System.exit((Integer) code);
+                    }
+                }
+                """);
+        String cp = String.join(File.pathSeparator, hostFirst());
+        assertEquals(0, javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", cp, "-d",
+                tmp.toString(), src.toString()));
+        String text = "Où en est ma commande ?";
+        CliTest.Outcome score = CliTest.run("score", MODEL, "--text", text, "--json");
+        assertEquals(0, score.code(), score.err());
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", cp + File.pathSeparator + tmp, "HostKernel", ALL.toString(),
+                "score", MODEL, "--text", text, "--json");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("host gson: gson-2.8.5.jar\n" + score.out().strip(), out.strip());
     }
 
     /** The same class path with the plain jars fails as IJava does: the older Gson really comes first. */
