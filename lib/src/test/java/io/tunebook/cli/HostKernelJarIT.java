@@ -59,7 +59,7 @@ class HostKernelJarIT {
         try (JarFile jar = new JarFile(ALL.toFile())) {
             List<String> unrelocated = new ArrayList<>();
             for (JarEntry e : jar.stream().toList()) {
-                String n = e.getName();
+                String n = e.getName().replaceFirst("^META-INF/versions/[0-9]+/", "");
                 if (n.endsWith(".class") && (n.startsWith("com/google/gson/") || n.startsWith("org/apache/commons/")
                         || n.startsWith("com/google/common/") || n.startsWith("org/yaml/snakeyaml/")
                         || n.startsWith("com/fasterxml/jackson/"))) {
