@@ -3,6 +3,7 @@ package io.tunebook.kernel;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +33,17 @@ final class CellEvaluator implements AutoCloseable {
 
     /**
      * @param classPath what snippets compile against (the kernel's own class path: tunebook and its dependencies)
-     * @param imports packages imported on demand into every cell
+     * @param imports what every cell imports: packages ({@code a.b.*}) and single types
      */
     CellEvaluator(String classPath, List<String> imports) {
         this.shell = JShell.builder()
                 .executionEngine(CellExecutionControl.provider(control), Map.of())
                 .build();
         shell.addToClasspath(classPath);
-        for (String pkg : imports) {
-            for (SnippetEvent e : shell.eval("import " + pkg + ".*;")) {
+        for (String target : imports) {
+            for (SnippetEvent e : shell.eval("import " + target + ";")) {
                 if (e.status() == Snippet.Status.REJECTED) {
-                    throw new IllegalStateException("cannot import " + pkg + ": " + diagnostics(e.snippet()));
+                    throw new IllegalStateException("cannot import " + target + ": " + diagnostics(e.snippet()));
                 }
             }
         }
@@ -104,11 +105,25 @@ final class CellEvaluator implements AutoCloseable {
             }
             if (event.exception() != null) {
                 Throwable thrown = control.lastFailure();
+                CellException fromKernel = cellException(thrown);
+                if (fromKernel != null) {
+                    throw fromKernel; // a magic's own report (its usage), already in the cell's terms
+                }
                 throw Tracebacks.evaluation(thrown != null ? thrown : event.exception(), origins);
             }
             value = hasValue(snippet) ? control.lastValue() : null;
         }
         return value;
+    }
+
+    /** The kernel's own report in {@code t}'s causes (magics run inside snippets, and their callers wrap). */
+    private static CellException cellException(Throwable t) {
+        for (int depth = 0; t != null && depth < 8; t = t.getCause(), depth++) {
+            if (t instanceof CellException cell) {
+                return cell;
+            }
+        }
+        return null;
     }
 
     private static boolean hasValue(Snippet s) {
@@ -156,6 +171,31 @@ final class CellEvaluator implements AutoCloseable {
                     .map(f -> f.toAbsolutePath().toString()).collect(Collectors.toList());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("%classpath: cannot list " + dir, e);
+        }
+    }
+
+    /**
+     * The jars a {@code %jars} argument names: a path, or a glob ({@code *}, {@code ?}, {@code [..]}, {@code {a,b}})
+     * in its last name or in several ({@code lib/**.jar}), sorted; empty when nothing matches.
+     */
+    static List<String> glob(String pattern) {
+        if (!pattern.matches(".*[*?\\[{].*")) {
+            Path p = Path.of(pattern);
+            return Files.isRegularFile(p) ? List.of(p.toAbsolutePath().toString()) : List.of();
+        }
+        // The directory to walk: the part of the pattern before its first glob character.
+        int wild = pattern.replaceAll("[*?\\[{].*", "").lastIndexOf('/');
+        Path base = Path.of(wild < 0 ? "." : wild == 0 ? "/" : pattern.substring(0, wild));
+        String rest = pattern.substring(wild + 1);
+        PathMatcher matcher = base.getFileSystem().getPathMatcher("glob:" + rest);
+        if (!Files.isDirectory(base)) {
+            return List.of();
+        }
+        try (var files = Files.walk(base, rest.contains("**") ? Integer.MAX_VALUE : rest.split("/").length)) {
+            return files.filter(Files::isRegularFile).filter(f -> matcher.matches(base.relativize(f)))
+                    .map(f -> f.toAbsolutePath().toString()).sorted().collect(Collectors.toList());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("%jars: cannot list " + base, e);
         }
     }
 

@@ -1,9 +1,17 @@
 package io.tunebook.kernel;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import jdk.jshell.SourceCodeAnalysis;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -23,13 +31,30 @@ import org.dflib.jjava.jupyter.kernel.util.StringStyler;
  * The tunebook Jupyter kernel: Java cells evaluated by JShell in this JVM, with tunebook and its
  * dependencies on the class path and its packages imported. Values render through their MIME
  * bundles ({@link DisplayableExtension}); an interrupt asks running training to stop at a step
- * boundary ({@link Interrupts}) or else stops the cell; {@code %classpath a.jar:dir/*} adds jars.
+ * boundary ({@link Interrupts}) or else stops the cell. Magics: {@code %classpath a.jar:dir/*} and
+ * {@code %jars PATH_OR_GLOB...} add jars, {@code %load FILE.jsh} runs a file's snippets, {@code %%time} times
+ * the cell, {@code %lsmagic} lists them all; a wrong argument ends the cell with one line saying what was expected.
  */
 public final class TunebookKernel extends BaseKernel {
-    /** Packages every cell sees without importing them (those present on the class path). */
-    static final List<String> IMPORTS = List.of("io.tunebook.data", "io.tunebook.model", "io.tunebook.lora",
-            "io.tunebook.quant", "io.tunebook.train", "io.tunebook.eval", "io.tunebook.export",
-            "io.tunebook.display", "io.tunebook.kernel", "java.util", "java.nio.file");
+    /**
+     * What every cell imports: each public package of tunebook (all but {@code cli}, the command line), and the
+     * JDK's collections and files. Where two packages have a type of the same name, a single-type import says
+     * which one the plain name means (the other stays reachable by its full name).
+     */
+    static final List<String> IMPORTS = List.of("io.tunebook.data.*", "io.tunebook.data.jinja.*",
+            "io.tunebook.model.*", "io.tunebook.model.safetensors.*", "io.tunebook.model.tokenizer.*",
+            "io.tunebook.lora.*", "io.tunebook.quant.*", "io.tunebook.train.*", "io.tunebook.eval.*",
+            "io.tunebook.eval.ab.*", "io.tunebook.eval.client.*", "io.tunebook.eval.judge.*", "io.tunebook.plan.*",
+            "io.tunebook.export.*", "io.tunebook.display.*", "io.tunebook.serve.*", "io.tunebook.kernel.*",
+            "java.util.*", "java.nio.file.*",
+            // plan's memory estimate (eval's bootstrap interval is eval.Estimate); train's precision of a run
+            "io.tunebook.plan.Estimate", "io.tunebook.train.Precision");
+
+    /** Magics the kernel runs itself, around the cell's evaluation rather than inside it. */
+    static final String LOAD = "load";
+    static final String TIME = "time";
+    private static final Pattern LOAD_LINE = Pattern.compile("(?m)^[ \\t]*%load(?![\\w-])(.*)$");
+    private static final Pattern TIME_CELL = Pattern.compile("\\A\\s*%%time(?![\\w-])([^\\n]*)");
 
     private final CellEvaluator evaluator;
     private final Interrupts interrupts;
@@ -55,12 +80,63 @@ public final class TunebookKernel extends BaseKernel {
     @Override
     public Object evalRaw(String source) {
         // handleExecuteRequest counted this cell before evaluating it.
-        return evaluator.eval(executionCount.get() - 1, magicParser.resolveMagics(source));
+        int cell = executionCount.get() - 1;
+        Matcher time = TIME_CELL.matcher(source);
+        if (!time.lookingAt()) {
+            return evaluator.eval(cell, magicParser.resolveMagics(loadFiles(source)));
+        }
+        if (!time.group(1).isBlank()) {
+            throw new MagicUsageError("%%time takes no arguments: %%time alone on the cell's first line, then code");
+        }
+        // The %%time line becomes blank, so the cell's line numbers stay those the user sees.
+        String body = source.substring(0, time.start(0)) + source.substring(time.start(0), time.end())
+                .replaceAll("[^\\n]", "") + source.substring(time.end());
+        long start = System.nanoTime();
+        try {
+            return evaluator.eval(cell, magicParser.resolveMagics(loadFiles(body)));
+        } finally {
+            System.out.printf(Locale.ROOT, "Wall time: %.3f s%n", (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** {@code %load FILE.jsh} lines replaced by the file's text (JShell sources: statements, declarations). */
+    private static String loadFiles(String source) {
+        Matcher m = LOAD_LINE.matcher(source);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String arg = m.group(1).strip();
+            if (arg.length() > 1 && (arg.startsWith("\"") && arg.endsWith("\"") || arg.startsWith("'") && arg.endsWith("'"))) {
+                arg = arg.substring(1, arg.length() - 1);
+            } else if (arg.isEmpty() || arg.contains(" ")) {
+                throw new MagicUsageError("%load expects one file of Java snippets: %load FILE.jsh");
+            }
+            Path file = Path.of(arg);
+            if (!Files.isRegularFile(file)) {
+                throw new MagicUsageError("%load expects a readable file: " + file.toAbsolutePath() + " is not one");
+            }
+            try {
+                m.appendReplacement(out, Matcher.quoteReplacement(Files.readString(file)));
+            } catch (IOException e) {
+                throw new MagicUsageError("%load cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
+            }
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** Adds jars or class directories to what cells compile against and load, as {@code %classpath} does. */
     public void addToClasspath(String entries) {
         evaluator.addToClasspath(List.of(entries.split(File.pathSeparator)));
+    }
+
+    /** The magics a cell can use, one line each kind, as {@code %lsmagic} prints them. */
+    String magics() {
+        Set<String> line = new TreeSet<>(magicsRegistry.getLineMagicNames());
+        line.add(LOAD);
+        Set<String> cell = new TreeSet<>(magicsRegistry.getCellMagicNames());
+        cell.add(TIME);
+        return "Line magics: " + line.stream().map(n -> "%" + n).collect(Collectors.joining(" ")) + "\n"
+                + "Cell magics: " + cell.stream().map(n -> "%%" + n).collect(Collectors.joining(" "));
     }
 
     @Override
@@ -124,7 +200,36 @@ public final class TunebookKernel extends BaseKernel {
             // The packaged jar's manifest carries the project version; class directories have none.
             version(Objects.requireNonNullElse(TunebookKernel.class.getPackage().getImplementationVersion(), "dev"));
             lineMagic("classpath", (LineMagic<Void, TunebookKernel>) (kernel, args) -> {
-                kernel.addToClasspath(String.join(File.pathSeparator, args));
+                if (args.isEmpty()) {
+                    throw new MagicUsageError("%classpath expects class path entries: %classpath a.jar:dir/*");
+                }
+                try {
+                    kernel.addToClasspath(String.join(File.pathSeparator, args));
+                } catch (IllegalArgumentException e) {
+                    throw new MagicUsageError(e.getMessage());
+                }
+                return null;
+            });
+            lineMagic("jars", (LineMagic<Void, TunebookKernel>) (kernel, args) -> {
+                if (args.isEmpty()) {
+                    throw new MagicUsageError("%jars expects jar paths or globs: %jars lib/target/tunebook-all.jar");
+                }
+                List<String> jars = new ArrayList<>();
+                for (String arg : args) {
+                    List<String> matched = CellEvaluator.glob(arg);
+                    if (matched.isEmpty()) {
+                        throw new MagicUsageError("%jars expects jar paths or globs: nothing matches " + arg);
+                    }
+                    jars.addAll(matched);
+                }
+                kernel.evaluator.addToClasspath(jars);
+                return null;
+            });
+            lineMagic("lsmagic", (LineMagic<Void, TunebookKernel>) (kernel, args) -> {
+                if (!args.isEmpty()) {
+                    throw new MagicUsageError("%lsmagic takes no arguments");
+                }
+                System.out.println(kernel.magics());
                 return null;
             });
         }
@@ -142,16 +247,9 @@ public final class TunebookKernel extends BaseKernel {
 
         @Override
         public TunebookKernel build() {
-            List<String> imports = IMPORTS.stream().filter(Builder::onClassPath).collect(Collectors.toList());
             return new TunebookKernel(buildName(), buildVersion(), buildJupyterIO(buildJupyterIOEncoding()),
                     buildCommManager(), buildRenderer(), new MagicParser("^\\s*%", "%%", buildMagicTranspiler()),
-                    buildMagicsRegistry(), buildErrorStyler(), new CellEvaluator(classPath, imports), interrupts);
-        }
-
-        /** Pipeline stages that do not exist yet are not imported, so each cell still compiles. */
-        private static boolean onClassPath(String pkg) {
-            return pkg.startsWith("java.")
-                    || TunebookKernel.class.getClassLoader().getResource(pkg.replace('.', '/')) != null;
+                    buildMagicsRegistry(), buildErrorStyler(), new CellEvaluator(classPath, IMPORTS), interrupts);
         }
     }
 }

@@ -25,7 +25,7 @@ class CellEvaluatorTest {
     @BeforeAll
     static void start() {
         cells = new CellEvaluator(System.getProperty("java.class.path"),
-                List.of("io.tunebook.display", "java.nio.file"));
+                List.of("io.tunebook.display.*", "java.nio.file.*"));
     }
 
     @AfterAll
