@@ -89,7 +89,11 @@ public interface TrainableModel {
 
             @Override
             public void saveTrained(Path dir) {
-                lora.save(dir);
+                if (referenceAdapter == null) {
+                    lora.save(dir);
+                } else {
+                    lora.saveAdapter(lora.activeAdapter(), dir); // the reference is an input, not a product
+                }
             }
 
             @Override
