@@ -615,7 +615,13 @@ final class TrainCommand implements Command {
 
         private Dataset load(List<Path> files) {
             DatasetLoader loader = Datasets.from(files).strict();
-            return format == null ? loader.load() : loader.format(format).load();
+            try {
+                return format == null ? loader.load() : loader.format(format).load();
+            } catch (io.tunebook.data.ValidationException e) {
+                // Each invalid row with its file:line, not only the count: the user fixes them there.
+                throw new UsageException("train: " + e.report()
+                        + "\n(tunebook data validate lists them; fix or remove those rows)");
+            }
         }
 
         private void feedText(Trainer.Builder builder, Tokenizer tokenizer, TrainingArguments args) throws IOException {
