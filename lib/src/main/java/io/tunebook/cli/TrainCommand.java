@@ -72,7 +72,7 @@ final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a model (full, LoRA or QLoRA) from a YAML run config";
+        return "train a model (full, LoRA or QLoRA; DPO or ORPO on adapters) from a YAML run config";
     }
 
     @Override
@@ -95,10 +95,14 @@ final class TrainCommand implements Command {
                 + "        or text, validation_fraction, eval_batches to pretrain on raw text\n"
                 + "  lora: r, alpha, dropout, target_modules (names, a regex, or all-linear), bias (none | all |\n"
                 + "        lora_only), use_rslora, use_dora, init (kaiming_uniform | gaussian), modules_to_save,\n"
-                + "        layers_to_transform\n"
+                + "        layers_to_transform; or model_dir, a PEFT adapter to start from (its own settings)\n"
                 + "  quantization (method qlora): type (nf4 | fp4 | int8), block_size, double_quant, compute_dtype (f32);\n"
                 + "        the base's projections are quantized before the LoRA adapters are added\n"
-                + "  training: method (full | lora | qlora), num_epochs, max_steps, micro_batch_size, eval_batch_size,\n"
+                + "  training: method (full | lora | qlora | dpo | orpo: preference tuning of adapters on\n"
+                + "        prompt/chosen/rejected pairs, on a quantized base with a quantization section), beta (0.1),\n"
+                + "        loss_type (dpo: sigmoid | ipo | hinge), label_smoothing, reference (dpo: base | adapter, the\n"
+                + "        frozen lora.model_dir; default adapter when given), num_epochs, max_steps, micro_batch_size,\n"
+                + "        eval_batch_size,\n"
                 + "        gradient_accumulation_steps, sequence_len, sample_packing, learning_rate, lr_scheduler,\n"
                 + "        warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1, adam_beta2, adam_epsilon,\n"
                 + "        precision, logging_steps, eval_strategy, eval_steps, save_strategy, save_steps,\n"
