@@ -4,8 +4,6 @@ import io.tunebook.train.StepMetrics;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Preference tuning as it goes: the reward margin (TRL's {@code rewards/margins}, chosen minus
@@ -36,27 +34,14 @@ public final class MarginChart implements Displayable {
         if (isEmpty()) {
             throw new IllegalStateException("no reward margin logged yet: nothing to draw");
         }
-        XYChart chart = Charts.xy(LossChart.WIDTH, LossChart.HEIGHT, "Reward margin (chosen − rejected)", "step",
-                "margin");
-        if (!steps.isEmpty()) {
-            XYSeries train = chart.addSeries("train", steps.stream().mapToDouble(StepMetrics::step).toArray(),
-                    steps.stream().mapToDouble(s -> s.extras().get(MARGINS)).toArray());
-            train.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            train.setLineColor(Charts.BLUE);
-            train.setMarker(SeriesMarkers.NONE);
-        }
-        if (!evaluations.isEmpty()) {
-            XYSeries eval = chart.addSeries("validation", evaluations.stream().mapToDouble(EvalLoss::step).toArray(),
-                    evaluations.stream().mapToDouble(e -> e.metrics().get(MARGINS)).toArray());
-            eval.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            eval.setLineColor(Charts.ORANGE);
-            eval.setMarker(SeriesMarkers.DIAMOND);
-            eval.setMarkerColor(Charts.ORANGE);
-        }
-        chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisDecimalPattern("0");
-        chart.getStyler().setYAxisDecimalPattern("0.00");
-        return chart;
+        double last = Math.max(steps.isEmpty() ? 0 : steps.get(steps.size() - 1).step(),
+                steps.isEmpty() ? 0 : steps.get(0).maxSteps());
+        return LossChart.trainAndValidation("Reward margin (chosen − rejected)", "margin",
+                steps.stream().mapToDouble(StepMetrics::step).toArray(),
+                steps.stream().mapToDouble(s -> s.extras().get(MARGINS)).toArray(),
+                evaluations.stream().mapToDouble(EvalLoss::step).toArray(),
+                evaluations.stream().mapToDouble(e -> e.metrics().get(MARGINS)).toArray(),
+                Math.max(last, evaluations.isEmpty() ? 0 : evaluations.get(evaluations.size() - 1).step()));
     }
 
     public byte[] png() {

@@ -14,16 +14,16 @@ import io.tunebook.data.Truncation;
 import io.tunebook.model.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 
 /**
  * From preference pairs to the batches of preference tuning (DPO, ORPO), as TRL's {@code
  * DPOTrainer} prepares them: the prompt followed by the chosen answer, and by the rejected one,
  * each rendered with the chat template and tokenized, labels on that final answer only (the
- * prompt, earlier turns included, is masked). A batch of {@code perDeviceTrainBatchSize} pairs has
+ * prompt, earlier turns included, is masked). A batch of {@code perDeviceTrainBatchSize} pairs of
+ * similar lengths has
  * twice as many rows, the chosen answers first and the rejected ones after, in the same order (TRL's
  * concatenated forward). A pair with a side longer than {@code maxSeqLength} follows the truncation
  * policy (dropped by default); a pair whose answers are identical, or whose prompt does not end on
@@ -140,25 +140,14 @@ public final class PreferenceData {
         return training(tokenize(train));
     }
 
+    /**
+     * The pairs sorted by length and cut into batches of {@code perDeviceTrainBatchSize} (little
+     * padding, as {@link SftBatching.Strategy#GROUP_BY_LENGTH}), the batches reshuffled each epoch.
+     */
     public TrainingData training(Pairs train) {
-        List<Pair> fixed = nonEmpty(train);
-        int size = args.perDeviceTrainBatchSize();
-        int perEpoch = (fixed.size() + size - 1) / size;
-        return new TrainingData() {
-            @Override
-            public int batchesPerEpoch() {
-                return perEpoch;
-            }
-
-            @Override
-            public BatchSource epoch(int epoch) {
-                List<Pair> order = new ArrayList<>(fixed);
-                Collections.shuffle(order, new Random(args.seed() * 1_000_003L + epoch));
-                List<Batch> batches = batches(order, size);
-                int[] next = {0};
-                return () -> batches.get(next[0]++);
-            }
-        };
+        List<Pair> byLength = new ArrayList<>(nonEmpty(train));
+        byLength.sort(Comparator.comparingInt(p -> Math.max(p.chosen().length(), p.rejected().length())));
+        return TrainingData.shuffled(batches(byLength, args.perDeviceTrainBatchSize()), args.seed());
     }
 
     /** Validation batches of the pairs of {@code validation}, in file order. */

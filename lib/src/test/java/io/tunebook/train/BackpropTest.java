@@ -89,7 +89,7 @@ class BackpropTest {
     }
 
     /** Reads and zeroes the gradients of {@code params}. */
-    private static Map<String, float[]> takeGradients(Map<String, NDArray> params) {
+    static Map<String, float[]> takeGradients(Map<String, NDArray> params) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             try (NDArray g = e.getValue().getGradient()) {

@@ -26,7 +26,6 @@ import io.tunebook.model.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -65,17 +64,6 @@ class PreferenceTrainingTest {
         return picked.mul(counted.toType(DataType.FLOAT32, false)).sum(new int[] {1});
     }
 
-    private static Map<String, float[]> takeGradients(Map<String, NDArray> params) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            try (NDArray g = e.getValue().getGradient()) {
-                out.put(e.getKey(), g.toFloatArray());
-                g.subi(g);
-            }
-        }
-        return out;
-    }
-
     @Test
     void dpoGradientThroughBackpropEqualsAutogradOfTheLossOnFullLogits() {
         double beta = 0.5;
@@ -103,7 +91,7 @@ class PreferenceTrainingTest {
                 collector.backward(loss);
                 expectedLoss = loss.getFloat();
             }
-            Map<String, float[]> expected = takeGradients(trainable);
+            Map<String, float[]> expected = BackpropTest.takeGradients(trainable);
             for (boolean checkpointing : new boolean[] {false, true}) {
                 Backprop backprop = new Backprop(model.transformer(), checkpointing);
                 PreferenceObjective objective = new PreferenceObjective(PreferenceLoss.dpo(PreferenceLoss.Type.SIGMOID,
@@ -116,7 +104,7 @@ class PreferenceTrainingTest {
                 }
                 double loss = objective.drain().get("loss");
                 assertEquals(expectedLoss, loss, 1e-5, "loss, checkpointing " + checkpointing);
-                Map<String, float[]> actual = takeGradients(trainable);
+                Map<String, float[]> actual = BackpropTest.takeGradients(trainable);
                 double largest = 0;
                 for (String name : expected.keySet()) {
                     float[] e = expected.get(name);
