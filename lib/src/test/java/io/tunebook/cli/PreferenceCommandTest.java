@@ -88,14 +88,17 @@ class PreferenceCommandTest {
     }
 
     @Test
-    void orpoTrainsOnAQuantizedBase() throws IOException {
-        Path config = config("orpo.yaml", "  r: 4\n  alpha: 8\n  target_modules: [q_proj, v_proj]\n",
-                "  method: orpo\n  max_steps: 2\n");
+    void ipoTrainsOnAQuantizedBaseAgainstTheBaseWithAdaptersDisabled() throws IOException {
+        Path config = config("ipo.yaml", "  r: 4\n  alpha: 8\n  target_modules: [q_proj, v_proj]\n",
+                "  method: dpo\n  loss_type: ipo\n  max_steps: 2\n");
         Files.writeString(config, Files.readString(config) + "quantization:\n  type: nf4\n");
         Outcome o = CliTest.run("train", config.toString());
         assertEquals(0, o.code(), o.err());
-        JsonObject step = metrics(dir.resolve("out-orpo")).get(0);
-        assertTrue(step.has("nll_loss") && step.has("rewards/margins"), step.toString());
+        JsonObject step = metrics(dir.resolve("out-ipo")).get(0);
+        // A fresh adapter on the NF4 base is the reference (the base, adapters disabled): z = 0, and IPO's
+        // loss (z - 1/(2β))² is 25 at β 0.1.
+        assertEquals(25, step.get("loss").getAsDouble(), 1e-3, step.toString());
+        assertEquals(0, step.get("rewards/margins").getAsDouble(), 1e-4, step.toString());
     }
 
     @Test
