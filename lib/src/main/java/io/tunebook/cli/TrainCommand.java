@@ -571,15 +571,8 @@ final class TrainCommand implements Command {
                 feedPairs(builder, tokenizer, args);
                 return;
             }
-            SftData.Builder sft = SftData.builder(tokenizer, args).trainOnAllTokens(trainOnInputs).truncation(truncation);
-            if (chatTemplate != null) {
-                try {
-                    sft.template(ChatTemplate.builtIn(chatTemplate));
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException(file + ": data.chat_template: " + e.getMessage());
-                }
-            }
-            SftData prepared = sft.build();
+            SftData prepared = SftData.builder(tokenizer, args).trainOnAllTokens(trainOnInputs).truncation(truncation)
+                    .template(template()).build();
             Dataset trainSet = load(train);
             TokenizedDataset tokenized = prepared.tokenize(trainSet);
             System.err.printf("train: %s%n%s%n", trainSet, tokenized.report());
@@ -591,20 +584,22 @@ final class TrainCommand implements Command {
             }
         }
 
+        /** data.chat_template, a built-in; null: the model's own. */
+        private ChatTemplate template() {
+            try {
+                return chatTemplate == null ? null : ChatTemplate.builtIn(chatTemplate);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(file + ": data.chat_template: " + e.getMessage());
+            }
+        }
+
         private void feedPairs(Trainer.Builder builder, Tokenizer tokenizer, TrainingArguments args) {
             if (trainOnInputs) {
                 throw new UsageException(file + ": data.train_on_inputs does not apply to preference tuning: only the "
                         + "answers are compared");
             }
-            PreferenceData.Builder pairs = PreferenceData.builder(tokenizer, args).truncation(truncation);
-            if (chatTemplate != null) {
-                try {
-                    pairs.template(ChatTemplate.builtIn(chatTemplate));
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException(file + ": data.chat_template: " + e.getMessage());
-                }
-            }
-            PreferenceData prepared = pairs.build();
+            PreferenceData prepared = PreferenceData.builder(tokenizer, args).truncation(truncation)
+                    .template(template()).build();
             Dataset trainSet = load(train);
             PreferenceData.Pairs tokenized = prepared.tokenize(trainSet);
             System.err.printf("train: %s%n%s%n", trainSet, tokenized);

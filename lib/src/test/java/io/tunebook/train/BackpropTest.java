@@ -100,7 +100,7 @@ class BackpropTest {
         return out;
     }
 
-    private static void assertClose(Map<String, float[]> expected, Map<String, float[]> actual, String what) {
+    static void assertClose(Map<String, float[]> expected, Map<String, float[]> actual, String what) {
         assertEquals(expected.keySet(), actual.keySet());
         double largest = 0;
         for (String name : expected.keySet()) {
