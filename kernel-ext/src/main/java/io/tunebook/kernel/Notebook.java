@@ -62,6 +62,12 @@ public final class Notebook {
             }
 
             @Override
+            public void onEvaluate(int step, double evalLoss, java.util.Map<String, Double> metrics) {
+                history.onEvaluate(step, evalLoss, metrics); // preference tuning's margins reach the view
+                handle.update(history.view());
+            }
+
+            @Override
             public void onEnd(TrainingResult result) {
                 history.onEnd(result);
             }

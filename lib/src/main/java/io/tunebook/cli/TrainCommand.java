@@ -11,6 +11,7 @@ import io.tunebook.data.Truncation;
 import io.tunebook.display.ConsoleProgress;
 import io.tunebook.lora.LoraBias;
 import io.tunebook.lora.LoraConfig;
+import io.tunebook.lora.LoraException;
 import io.tunebook.lora.LoraInit;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.lora.TargetModules;
@@ -32,6 +33,8 @@ import io.tunebook.train.Checkpoints;
 import io.tunebook.train.IntervalStrategy;
 import io.tunebook.train.Precision;
 import io.tunebook.train.SchedulerType;
+import io.tunebook.train.PreferenceData;
+import io.tunebook.train.PreferenceLoss;
 import io.tunebook.train.SftData;
 import io.tunebook.train.TextCorpus;
 import io.tunebook.train.TokenWindows;
@@ -69,7 +72,7 @@ final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a model (full, LoRA or QLoRA) from a YAML run config";
+        return "train a model (full, LoRA or QLoRA; DPO or ORPO on adapters) from a YAML run config";
     }
 
     @Override
@@ -92,10 +95,14 @@ final class TrainCommand implements Command {
                 + "        or text, validation_fraction, eval_batches to pretrain on raw text\n"
                 + "  lora: r, alpha, dropout, target_modules (names, a regex, or all-linear), bias (none | all |\n"
                 + "        lora_only), use_rslora, use_dora, init (kaiming_uniform | gaussian), modules_to_save,\n"
-                + "        layers_to_transform\n"
+                + "        layers_to_transform; or model_dir, a PEFT adapter to start from (its own settings)\n"
                 + "  quantization (method qlora): type (nf4 | fp4 | int8), block_size, double_quant, compute_dtype (f32);\n"
                 + "        the base's projections are quantized before the LoRA adapters are added\n"
-                + "  training: method (full | lora | qlora), num_epochs, max_steps, micro_batch_size, eval_batch_size,\n"
+                + "  training: method (full | lora | qlora | dpo | orpo: preference tuning of adapters on\n"
+                + "        prompt/chosen/rejected pairs, on a quantized base with a quantization section), beta (0.1),\n"
+                + "        loss_type (dpo: sigmoid | ipo | hinge), label_smoothing, reference (dpo: base | adapter, the\n"
+                + "        frozen lora.model_dir; default adapter when given), num_epochs, max_steps, micro_batch_size,\n"
+                + "        eval_batch_size,\n"
                 + "        gradient_accumulation_steps, sequence_len, sample_packing, learning_rate, lr_scheduler,\n"
                 + "        warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1, adam_beta2, adam_epsilon,\n"
                 + "        precision, logging_steps, eval_strategy, eval_steps, save_strategy, save_steps,\n"
@@ -141,10 +148,25 @@ final class TrainCommand implements Command {
         DataPlan data = DataPlan.read(root.section("data"), base, file);
         YamlSection t = root.section("training");
         String method = t.string("method", root.has("quantization") ? "qlora" : root.has("lora") ? "lora" : "full");
-        if (!List.of("full", "lora", "qlora").contains(method)) {
-            throw new UsageException(file + ": training.method must be full, lora or qlora, got '" + method + "'");
+        if (!List.of("full", "lora", "qlora", "dpo", "orpo").contains(method)) {
+            throw new UsageException(file + ": training.method must be full, lora, qlora, dpo or orpo, got '" + method
+                    + "'");
         }
-        LoraConfig lora = method.equals("full") ? null : loraConfig(root.section("lora"), file);
+        // Preference tuning trains adapters: on a quantized base with a quantization section (QLoRA), else LoRA.
+        PreferencePlan preference = PreferencePlan.read(t, method, file);
+        if (preference != null) {
+            method = root.has("quantization") ? "qlora" : "lora";
+        }
+        YamlSection loraSection = method.equals("full") ? null : root.section("lora");
+        Path startAdapter = loraSection == null || !loraSection.has("model_dir") ? null
+                : resolve(base, loraSection.string("model_dir", null));
+        LoraConfig lora = method.equals("full") ? null : startAdapter != null
+                ? adapterConfig(startAdapter, file)
+                : loraConfig(loraSection, file);
+        if (startAdapter != null) {
+            loraSection.finish();
+        }
+        String reference = preference == null ? null : preference.reference(startAdapter != null, file);
         if (lora == null && root.has("lora")) {
             throw new UsageException(file + ": a lora section needs training.method lora or qlora, not " + method);
         }
@@ -156,6 +178,10 @@ final class TrainCommand implements Command {
             throw new UsageException(file + ": training.method qlora quantizes a pretrained base: give model.path");
         }
         LoadOptions loadOptions = loadOptions(modelSection, dtypeSetting, method, initConfig != null, device, file);
+        if (preference != null && data.isText()) {
+            throw new UsageException(file + ": training.method " + preference.name() + " trains on preference pairs "
+                    + "(data.train), not on raw text");
+        }
         TrainingArguments args = arguments(t, a, file, data.isText());
         t.finish();
 
@@ -184,14 +210,21 @@ final class TrainCommand implements Command {
         try (CausalLM model = modelPath != null ? load(resolve(base, modelPath), quantization, loadOptions)
                 : CausalLM.initialize(ModelConfig.read(resolve(base, initConfig)),
                         Tokenizer.load(resolve(base, tokenizerDir)), initSeed, device);
-                LoraModel adapter = lora == null ? null
+                LoraModel adapter = lora == null ? null : startAdapter != null ? LoraModel.load(model, startAdapter)
                         : LoraModel.wrap(model, lora.toBuilder().baseModelNameOrPath(modelPath).build())) {
-            TrainableModel trainee = adapter == null ? TrainableModel.full(model, saveDtype) : TrainableModel.lora(adapter);
+            if (reference != null) {
+                adapter.loadAdapter(startAdapter, reference); // the starting adapter, once more, kept frozen
+            }
+            TrainableModel trainee = adapter == null ? TrainableModel.full(model, saveDtype)
+                    : TrainableModel.lora(adapter, reference);
             System.err.printf("model: %,d parameters%s%n", model.parameterCount(),
                     adapter == null ? " (all trained)" : "; " + adapter.parameterCounts());
             Trainer.Builder builder = Trainer.builder().model(trainee).arguments(args).outputDir(runDir)
                     .callback(ConsoleProgress.toStandardError());
-            data.feed(builder, model.tokenizer(), args);
+            if (preference != null) {
+                builder.preference(preference.loss());
+            }
+            data.feed(builder, model.tokenizer(), args, preference != null);
             if (Shutdown.requested()) {
                 System.err.println("tunebook train: stopped before the first step; nothing written");
                 return 130;
@@ -424,6 +457,76 @@ final class TrainCommand implements Command {
                 + new Yaml(options).dump(resolved));
     }
 
+    private static LoraConfig adapterConfig(Path dir, String file) {
+        try {
+            return LoraConfig.ofAdapter(dir);
+        } catch (LoraException e) {
+            throw new UsageException(file + ": lora.model_dir: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Preference tuning settings of the training section, TRL's names: {@code beta}, {@code loss_type}
+     * (DPO: sigmoid | ipo | hinge), {@code label_smoothing}, and {@code reference} (DPO: {@code base},
+     * the base with adapters disabled, or {@code adapter}, the starting adapter of {@code lora.model_dir}
+     * kept frozen, the default when there is one).
+     */
+    private record PreferencePlan(String name, PreferenceLoss loss, String referenceSetting) {
+        /** The adapter name the frozen starting adapter gets when it is the reference. */
+        static final String REFERENCE_ADAPTER = "reference";
+
+        static PreferencePlan read(YamlSection t, String method, String file) {
+            boolean preference = method.equals("dpo") || method.equals("orpo");
+            for (String key : List.of("beta", "loss_type", "label_smoothing", "reference")) {
+                if (!preference && t.has(key)) {
+                    throw new UsageException(file + ": training." + key + " applies to training.method dpo or orpo, "
+                            + "not " + method);
+                }
+            }
+            if (!preference) {
+                return null;
+            }
+            if (method.equals("orpo") && (t.has("loss_type") || t.has("label_smoothing") || t.has("reference"))) {
+                throw new UsageException(file + ": training.loss_type, label_smoothing and reference are DPO's; "
+                        + "ORPO has no reference model");
+            }
+            double beta = t.number("beta", PreferenceLoss.DEFAULT_BETA);
+            String type = t.string("loss_type", "sigmoid");
+            if (!List.of("sigmoid", "ipo", "hinge").contains(type)) {
+                throw new UsageException(file + ": training.loss_type must be sigmoid, ipo or hinge, got '" + type + "'");
+            }
+            try {
+                PreferenceLoss loss = method.equals("orpo") ? PreferenceLoss.orpo(beta)
+                        : new PreferenceLoss(PreferenceLoss.Type.valueOf(type.toUpperCase(Locale.ROOT)), beta,
+                                t.number("label_smoothing", 0));
+                return new PreferencePlan(method, loss, method.equals("dpo") ? t.string("reference", null) : null);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(file + ": training: " + e.getMessage());
+            }
+        }
+
+        /** The reference adapter's name, or null for the base with adapters disabled (and for ORPO). */
+        String reference(boolean startAdapter, String file) {
+            if (!loss.needsReference()) {
+                return null;
+            }
+            String setting = referenceSetting != null ? referenceSetting : startAdapter ? "adapter" : "base";
+            switch (setting) {
+                case "base":
+                    return null;
+                case "adapter":
+                    if (!startAdapter) {
+                        throw new UsageException(file + ": training.reference adapter needs lora.model_dir, the adapter "
+                                + "to start from");
+                    }
+                    return REFERENCE_ADAPTER;
+                default:
+                    throw new UsageException(file + ": training.reference must be base or adapter, got '" + setting
+                            + "'");
+            }
+        }
+    }
+
     /** The data section: chat/instruction files for supervised fine-tuning, or raw text for pretraining. */
     private record DataPlan(String file, List<Path> train, List<Path> validation, String format, String chatTemplate,
             boolean trainOnInputs, Truncation truncation, Path text, double validationFraction, int evalBatches) {
@@ -458,20 +561,18 @@ final class TrainCommand implements Command {
             return text != null;
         }
 
-        void feed(Trainer.Builder builder, Tokenizer tokenizer, TrainingArguments args) throws IOException {
+        void feed(Trainer.Builder builder, Tokenizer tokenizer, TrainingArguments args, boolean preference)
+                throws IOException {
             if (isText()) {
                 feedText(builder, tokenizer, args);
                 return;
             }
-            SftData.Builder sft = SftData.builder(tokenizer, args).trainOnAllTokens(trainOnInputs).truncation(truncation);
-            if (chatTemplate != null) {
-                try {
-                    sft.template(ChatTemplate.builtIn(chatTemplate));
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException(file + ": data.chat_template: " + e.getMessage());
-                }
+            if (preference) {
+                feedPairs(builder, tokenizer, args);
+                return;
             }
-            SftData prepared = sft.build();
+            SftData prepared = SftData.builder(tokenizer, args).trainOnAllTokens(trainOnInputs).truncation(truncation)
+                    .template(template()).build();
             Dataset trainSet = load(train);
             TokenizedDataset tokenized = prepared.tokenize(trainSet);
             System.err.printf("train: %s%n%s%n", trainSet, tokenized.report());
@@ -483,9 +584,43 @@ final class TrainCommand implements Command {
             }
         }
 
+        /** data.chat_template, a built-in; null: the model's own. */
+        private ChatTemplate template() {
+            try {
+                return chatTemplate == null ? null : ChatTemplate.builtIn(chatTemplate);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(file + ": data.chat_template: " + e.getMessage());
+            }
+        }
+
+        private void feedPairs(Trainer.Builder builder, Tokenizer tokenizer, TrainingArguments args) {
+            if (trainOnInputs) {
+                throw new UsageException(file + ": data.train_on_inputs does not apply to preference tuning: only the "
+                        + "answers are compared");
+            }
+            PreferenceData prepared = PreferenceData.builder(tokenizer, args).truncation(truncation)
+                    .template(template()).build();
+            Dataset trainSet = load(train);
+            PreferenceData.Pairs tokenized = prepared.tokenize(trainSet);
+            System.err.printf("train: %s%n%s%n", trainSet, tokenized);
+            builder.trainData(prepared.training(tokenized));
+            if (!validation.isEmpty()) {
+                Dataset validationSet = load(validation);
+                PreferenceData.Pairs held = prepared.tokenize(validationSet);
+                System.err.printf("validation: %s%n%s%n", validationSet, held);
+                builder.evalData(prepared.evaluation(held));
+            }
+        }
+
         private Dataset load(List<Path> files) {
             DatasetLoader loader = Datasets.from(files).strict();
-            return format == null ? loader.load() : loader.format(format).load();
+            try {
+                return format == null ? loader.load() : loader.format(format).load();
+            } catch (io.tunebook.data.ValidationException e) {
+                // Each invalid row with its file:line, not only the count: the user fixes them there.
+                throw new UsageException("train: " + e.report()
+                        + "\n(tunebook data validate lists them; fix or remove those rows)");
+            }
         }
 
         private void feedText(Trainer.Builder builder, Tokenizer tokenizer, TrainingArguments args) throws IOException {

@@ -22,6 +22,8 @@ public enum IssueKind {
     TURN_ORDER,
     /** The conversation does not end on an assistant turn, so there is nothing to learn. */
     NO_FINAL_ASSISTANT,
+    /** A preference pair whose chosen and rejected answers are the same: nothing to prefer. */
+    IDENTICAL_ANSWERS,
     /** The example has more tokens than the maximum. */
     TOO_LONG
 }

@@ -41,6 +41,11 @@ final class PreferenceCodec implements FormatCodec {
             row.issue("prompt", IssueKind.TURN_ORDER, "the prompt must end on a user turn, for the answers to reply to");
             return null;
         }
+        if (chosen.strip().equals(rejected.strip())) {
+            row.issue("rejected", IssueKind.IDENTICAL_ANSWERS, "the chosen and rejected answers are identical: "
+                    + "the pair has nothing to prefer");
+            return null;
+        }
         messages.add(Message.assistant(chosen));
         return row.example(new Conversation(messages), rejected);
     }

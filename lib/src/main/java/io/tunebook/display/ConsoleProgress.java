@@ -23,12 +23,21 @@ public final class ConsoleProgress implements TrainerCallback {
 
     @Override
     public void onStep(StepMetrics metrics) {
-        out.println(Progress.of(metrics).line());
+        String rewards = metrics.extras().containsKey(MarginChart.MARGINS)
+                ? String.format(java.util.Locale.ROOT, " | margin %.4f | acc %.2f",
+                        metrics.extras().get(MarginChart.MARGINS), metrics.extras().get(MarginChart.ACCURACIES))
+                : "";
+        out.println(Progress.of(metrics).line() + rewards);
     }
 
     @Override
     public void onEvaluate(int step, double evalLoss) {
-        out.println(TrainingView.validation(new EvalLoss(step, evalLoss)));
+        onEvaluate(step, evalLoss, java.util.Map.of());
+    }
+
+    @Override
+    public void onEvaluate(int step, double evalLoss, java.util.Map<String, Double> metrics) {
+        out.println(TrainingView.validation(new EvalLoss(step, evalLoss, metrics)));
     }
 
     @Override

@@ -44,25 +44,35 @@ public final class LossChart implements Displayable {
         if (isEmpty()) {
             throw new IllegalStateException("no loss logged yet: nothing to draw");
         }
-        XYChart chart = Charts.xy(WIDTH, HEIGHT, "Loss", "step", "loss");
-        if (!steps.isEmpty()) {
-            XYSeries train = chart.addSeries("train", steps.stream().mapToDouble(StepMetrics::step).toArray(),
-                    steps.stream().mapToDouble(StepMetrics::loss).toArray());
-            train.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            train.setLineColor(Charts.BLUE);
-            train.setMarker(steps.size() > MARKER_LIMIT ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
-            train.setMarkerColor(Charts.BLUE);
+        return trainAndValidation("Loss", "loss", steps.stream().mapToDouble(StepMetrics::step).toArray(),
+                steps.stream().mapToDouble(StepMetrics::loss).toArray(),
+                evaluations.stream().mapToDouble(EvalLoss::step).toArray(),
+                evaluations.stream().mapToDouble(EvalLoss::loss).toArray(), Math.max(lastStep(), maxSteps()));
+    }
+
+    /**
+     * A metric over the steps: the training series in blue, the validation one in orange with
+     * diamonds (either may be empty), the step axis from 0 to {@code lastStep}.
+     */
+    static XYChart trainAndValidation(String title, String yLabel, double[] trainSteps, double[] train,
+            double[] evalSteps, double[] eval, double lastStep) {
+        XYChart chart = Charts.xy(WIDTH, HEIGHT, title, "step", yLabel);
+        if (trainSteps.length > 0) {
+            XYSeries t = chart.addSeries("train", trainSteps, train);
+            t.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            t.setLineColor(Charts.BLUE);
+            t.setMarker(trainSteps.length > MARKER_LIMIT ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            t.setMarkerColor(Charts.BLUE);
         }
-        if (!evaluations.isEmpty()) {
-            XYSeries eval = chart.addSeries("validation", evaluations.stream().mapToDouble(EvalLoss::step).toArray(),
-                    evaluations.stream().mapToDouble(EvalLoss::loss).toArray());
-            eval.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            eval.setLineColor(Charts.ORANGE);
-            eval.setMarker(SeriesMarkers.DIAMOND);
-            eval.setMarkerColor(Charts.ORANGE);
+        if (evalSteps.length > 0) {
+            XYSeries e = chart.addSeries("validation", evalSteps, eval);
+            e.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            e.setLineColor(Charts.ORANGE);
+            e.setMarker(SeriesMarkers.DIAMOND);
+            e.setMarkerColor(Charts.ORANGE);
         }
         chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setXAxisMax((double) Math.max(lastStep(), maxSteps()));
+        chart.getStyler().setXAxisMax(lastStep);
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setYAxisDecimalPattern("0.00");
         return chart;

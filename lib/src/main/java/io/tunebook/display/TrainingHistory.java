@@ -25,7 +25,12 @@ public final class TrainingHistory implements TrainerCallback {
 
     @Override
     public synchronized void onEvaluate(int step, double evalLoss) {
-        evaluations.add(new EvalLoss(step, evalLoss));
+        onEvaluate(step, evalLoss, java.util.Map.of());
+    }
+
+    @Override
+    public synchronized void onEvaluate(int step, double evalLoss, java.util.Map<String, Double> metrics) {
+        evaluations.add(new EvalLoss(step, evalLoss, metrics));
         view = null;
     }
 

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * A snapshot of a run, in progress or done: a progress bar (step of total, epoch, time spent and
  * left, tokens per second) with the latest loss, learning rate and gradient norm, the latest
- * validation loss, and the train/validation loss chart. {@code text/plain} is a single progress line
+ * validation loss, and the train/validation loss chart (and, for preference tuning, the reward
+ * margin chart). {@code text/plain} is a single progress line
  * for consoles. Immutable; its bundle is rendered once, on first use, so a display that polls an
  * unchanged {@link TrainingHistory} redraws nothing.
  */
@@ -43,6 +44,11 @@ public final class TrainingView implements Displayable {
         return LossChart.of(steps, evaluations);
     }
 
+    /** Preference tuning's reward margins; empty for supervised fine-tuning. */
+    public MarginChart margins() {
+        return MarginChart.of(steps, evaluations);
+    }
+
     /** The console line: the progress bar, then the latest validation loss and, at the end, the outcome. */
     public String text() {
         StringBuilder b = new StringBuilder(progress().map(Progress::line).orElse("training: no step logged yet"));
@@ -72,6 +78,10 @@ public final class TrainingView implements Displayable {
                 // Inlined as well: front ends show one rendition, the HTML, and it must carry the chart.
                 html.append(Tables.image(png, chart.text()));
             }
+            MarginChart margins = margins();
+            if (!margins.isEmpty()) {
+                html.append(Tables.image(margins.png(), margins.text()));
+            }
             MimeBundle b = MimeBundle.text(text()).withHtml(Tables.section("Training", html.toString()));
             bundle = png == null ? b : b.withPng(png);
         }
@@ -84,6 +94,12 @@ public final class TrainingView implements Displayable {
     }
 
     static String validation(EvalLoss e) {
+        if (e.metrics().containsKey(MarginChart.MARGINS)) {
+            // A preference loss is no cross-entropy: no perplexity, the margin and accuracy instead.
+            return String.format(Locale.ROOT, "validation loss %.4f, reward margin %.4f, reward accuracy %.2f at step %d",
+                    e.loss(), e.metrics().get(MarginChart.MARGINS),
+                    e.metrics().getOrDefault(MarginChart.ACCURACIES, Double.NaN), e.step());
+        }
         return String.format(Locale.ROOT, "validation loss %.4f (perplexity %.2f) at step %d", e.loss(),
                 Math.exp(e.loss()), e.step());
     }

@@ -77,6 +77,16 @@ public record LoraConfig(
                 .baseModelNameOrPath(baseModelNameOrPath).seed(seed);
     }
 
+    /** The config of a PEFT adapter directory, read from its {@code adapter_config.json}. */
+    public static LoraConfig ofAdapter(java.nio.file.Path adapterDir) {
+        java.nio.file.Path file = adapterDir.resolve(AdapterConfigJson.FILE);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new LoraException(adapterDir + " holds no " + AdapterConfigJson.FILE
+                    + " (a PEFT adapter directory, such as a run's adapter/)");
+        }
+        return AdapterConfigJson.read(file);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

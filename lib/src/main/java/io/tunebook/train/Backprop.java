@@ -10,6 +10,7 @@ import io.tunebook.model.Tensors;
 import io.tunebook.model.Transformer;
 import io.tunebook.model.Transformer.LayerContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -54,6 +55,17 @@ final class Backprop {
      * @return the scaled summed loss
      */
     double forwardBackward(Batch batch, NDManager m, float scale, long seed) {
+        return forwardBackward(batch, m, uniform(batch, scale), seed);
+    }
+
+    /**
+     * Forward and backward of a sequence-level objective (DPO, ORPO): the head first computes each
+     * row's summed negative log-likelihood with autograd off, {@code objective} turns them into the
+     * loss's derivative in each of them, and the backward then carries the chunked loss weighted by
+     * those derivatives, whose gradient is the objective's. Memory stays that of
+     * {@link #forwardBackward(Batch, NDManager, float, long)}; the head runs twice.
+     */
+    double forwardBackward(Batch batch, NDManager m, SequenceObjective objective, long seed) {
         if (CausalLmLoss.countedTokens(batch.labels()) == 0) {
             return 0;
         }
@@ -66,7 +78,7 @@ final class Backprop {
                     reseed(seed, i);
                     x = transformer.layer(i, x, context);
                 }
-                return head(x, batch, scale, tape);
+                return head(x, batch, objective, tape);
             }
         }
         List<NDArray> inputs = new ArrayList<>(transformer.layerCount() + 1);
@@ -80,7 +92,7 @@ final class Backprop {
         NDArray top = leaf(inputs.get(inputs.size() - 1));
         double loss;
         try (FrozenMatmul.Tape tape = FrozenMatmul.record()) {
-            loss = head(top, batch, scale, tape);
+            loss = head(top, batch, objective, tape);
         }
         NDArray grad = gradient(top, m);
         for (int i = transformer.layerCount() - 1; i >= 0; i--) {
@@ -103,6 +115,11 @@ final class Backprop {
 
     /** The scaled summed loss of {@code batch}, with autograd off and one layer's activations at a time. */
     double loss(Batch batch, NDManager m, float scale) {
+        return loss(batch, m, uniform(batch, scale));
+    }
+
+    /** Evaluation of a sequence-level objective: it sees each row's summed nll; nothing is back-propagated. */
+    double loss(Batch batch, NDManager m, SequenceObjective objective) {
         if (CausalLmLoss.countedTokens(batch.labels()) == 0) {
             return 0;
         }
@@ -115,21 +132,60 @@ final class Backprop {
                 x.close();
                 x = next;
             }
-            return head(x, batch, scale, null);
+            return head(x, batch, objective, null);
         }
     }
 
     /**
-     * Final norm, chunked loss and, given the tape that recorded x's graph, the gradient of x (when
-     * it has a graph); a null tape computes the loss alone.
+     * A loss computed from each row's summed negative log-likelihood: given them, it returns the loss's
+     * derivative in each, the scale of that row's nll in the backward.
      */
-    private double head(NDArray x, Batch batch, float scale, FrozenMatmul.Tape tape) {
+    interface SequenceObjective {
+        float[] rowScale(double[] rowNll);
+    }
+
+    /** The plain causal-LM loss, every row's nll scaled alike: it needs no first look at the nll. */
+    private record Uniform(float[] rows) implements SequenceObjective {
+        @Override
+        public float[] rowScale(double[] rowNll) {
+            return rows;
+        }
+    }
+
+    private static SequenceObjective uniform(Batch batch, float scale) {
+        float[] rows = new float[batch.rows()];
+        Arrays.fill(rows, scale);
+        return new Uniform(rows);
+    }
+
+    /**
+     * Final norm, chunked loss and, given the tape that recorded x's graph, the gradient of x (when
+     * it has a graph); a null tape computes the loss alone. An objective that is not the plain loss
+     * first sees each row's nll, computed with autograd off.
+     */
+    private double head(NDArray x, Batch batch, SequenceObjective objective, FrozenMatmul.Tape tape) {
         NDArray hidden = transformer.finalNorm(x);
+        long[][] labels = batch.labels();
+        long chunk = CausalLmLoss.LOGITS_PER_CHUNK;
+        float[] rowScale;
+        if (objective instanceof Uniform u) {
+            rowScale = u.rows();
+        } else {
+            double[] rowNll = new double[batch.rows()];
+            try (Autograd.Scope off = Autograd.paused()) {
+                CausalLmLoss.chunked(transformer, tape == null ? hidden : hidden.stopGradient(), labels,
+                        new float[batch.rows()], false, chunk, rowNll);
+            }
+            rowScale = objective.rowScale(rowNll);
+            if (tape == null) {
+                return 0;
+            }
+        }
         if (tape == null) {
-            return CausalLmLoss.chunked(transformer, hidden, batch.labels(), scale, false);
+            return CausalLmLoss.chunked(transformer, hidden, labels, rowScale, false, chunk, null);
         }
         NDArray cut = leaf(hidden);
-        double loss = CausalLmLoss.chunked(transformer, cut, batch.labels(), scale, true);
+        double loss = CausalLmLoss.chunked(transformer, cut, labels, rowScale, true, chunk, null);
         try (NDArray grad = cut.getGradient()) {
             tape.backward(hidden, grad);
         }

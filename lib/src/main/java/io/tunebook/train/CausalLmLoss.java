@@ -51,16 +51,34 @@ public final class CausalLmLoss {
     /** {@link #chunked} with another chunk size (tests use small ones to cross chunk boundaries). */
     static double chunked(Transformer transformer, NDArray hidden, long[][] labels, float scale, boolean backward,
             long logitsPerChunk) {
+        float[] rowScale = new float[labels.length];
+        Arrays.fill(rowScale, scale);
+        return chunked(transformer, hidden, labels, rowScale, backward, logitsPerChunk, null);
+    }
+
+    /**
+     * {@link #chunked} with a scale per batch row: the result is {@code Σ_b rowScale[b] · nll_b}, where
+     * nll_b is the summed negative log-likelihood of row b, and its gradient is back-propagated with
+     * {@code backward}. Sequence-level objectives (DPO, ORPO) are functions of the nll_b: their
+     * gradient is this one with {@code rowScale} set to their derivatives. Given {@code rowNll}, each
+     * row's unscaled nll_b is added to it.
+     */
+    static double chunked(Transformer transformer, NDArray hidden, long[][] labels, float[] rowScale, boolean backward,
+            long logitsPerChunk, double[] rowNll) {
         int batch = labels.length;
         int seq = labels.length == 0 ? 0 : labels[0].length;
         long size = hidden.getShape().get(2);
         long[] rows = new long[batch * Math.max(0, seq - 1)];
         long[] targets = new long[rows.length];
+        float[] weights = new float[rows.length];
+        int[] rowOf = new int[rows.length];
         int n = 0;
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t + 1 < seq; t++) {
                 if (labels[b][t + 1] != IGNORE_INDEX) {
                     rows[n] = (long) b * seq + t;
+                    rowOf[n] = b;
+                    weights[n] = rowScale[b];
                     targets[n++] = labels[b][t + 1];
                 }
             }
@@ -77,15 +95,23 @@ public final class CausalLmLoss {
                 NDArray at = Tensors.of(m, Arrays.copyOfRange(rows, start, start + len), new Shape(len));
                 NDArray picked = hidden.reshape(-1, size).get(at);
                 NDArray next = Tensors.of(m, Arrays.copyOfRange(targets, start, start + len), new Shape(len, 1));
+                NDArray w = Tensors.of(m, Arrays.copyOfRange(weights, start, start + len), new Shape(len, 1));
+                NDArray nll;
                 if (frozen != null) {
-                    total += frozenHead(frozen, picked, next, scale, backward, logitsPerChunk);
-                    continue;
+                    nll = frozenHead(frozen, picked, next, w, backward, logitsPerChunk);
+                } else {
+                    nll = transformer.logits(picked).logSoftmax(-1).gather(next, 1).neg();
+                    NDArray loss = nll.mul(w).sum();
+                    if (backward) {
+                        Autograd.backward(loss, null);
+                    }
                 }
-                NDArray loss = transformer.logits(picked).logSoftmax(-1).gather(next, 1).sum().neg()
-                        .mul(Tensors.scalar(m, scale));
-                total += loss.getFloat();
-                if (backward) {
-                    Autograd.backward(loss, null);
+                float[] values = nll.toFloatArray();
+                for (int i = 0; i < len; i++) {
+                    total += (double) values[i] * weights[start + i];
+                    if (rowNll != null) {
+                        rowNll[rowOf[start + i]] += values[i];
+                    }
                 }
             }
         }
@@ -110,20 +136,20 @@ public final class CausalLmLoss {
     }
 
     /**
-     * The scaled loss of one chunk through a frozen head, with its gradient computed by hand
+     * The negative log-likelihood of each position of one chunk through a frozen head, with its gradient computed by hand
      * ({@code (softmax - onehot) · scale} times the weight) and pushed into {@code picked}: autograd
      * would keep a float32 copy of the whole head (1 GiB for a 16-bit 128k × 2048 embedding) until
      * the chunk's backward, whereas here the weight is read in slices of {@code logitsPerChunk}
      * values, each upcast only while it is used.
      */
-    private static double frozenHead(Linear head, NDArray picked, NDArray next, float scale, boolean backward,
+    private static NDArray frozenHead(Linear head, NDArray picked, NDArray next, NDArray scale, boolean backward,
             long logitsPerChunk) {
         NDManager m = picked.getManager();
         NDArray weight = head.weight();
         long vocab = weight.getShape().get(0);
         long slice = Math.max(1, logitsPerChunk / weight.getShape().get(1));
         NDArray gradInput = null;
-        double loss;
+        NDArray nll;
         try (Autograd.Scope off = Autograd.paused()) {
             NDArray x = picked.stopGradient();
             NDList parts = new NDList();
@@ -136,12 +162,12 @@ public final class CausalLmLoss {
             }
             NDArray logProbs = (parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1)).logSoftmax(-1);
             parts.close();
-            loss = -logProbs.gather(next, 1).sum().getFloat() * scale;
+            nll = logProbs.gather(next, 1).neg();
             if (!backward) {
-                return loss;
+                return nll;
             }
             NDArray gradLogits = logProbs.exp().sub(next.squeeze(-1).oneHot((int) vocab, DataType.FLOAT32))
-                    .mul(Tensors.scalar(m, scale));
+                    .mul(scale);
             for (long v = 0; v < vocab; v += slice) {
                 try (NDManager s = m.newSubManager()) {
                     long end = Math.min(vocab, v + slice);
@@ -153,7 +179,7 @@ public final class CausalLmLoss {
             }
         }
         Autograd.backward(picked, gradInput);
-        return loss;
+        return nll;
     }
 
     /** Rows {@code [from, to)} of a head weight in float32 on {@code s} (a view when already float32). */

@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
 
 /**
  * Writes {@code metrics.jsonl}: one JSON object per logged step ({@code step}, {@code epoch},
- * {@code loss}, {@code lr}, {@code grad_norm}, {@code tokens_per_second}, {@code elapsed_s}) and
- * one per evaluation ({@code step}, {@code eval_loss}), flushed line by line so a crash loses at
+ * {@code loss}, {@code lr}, {@code grad_norm}, {@code tokens_per_second}, {@code elapsed_s}, and for
+ * preference tuning TRL's {@code rewards/chosen}, {@code rewards/rejected}, {@code rewards/accuracies},
+ * {@code rewards/margins}, {@code logps/chosen}, {@code logps/rejected}) and one per evaluation
+ * ({@code step}, {@code eval_loss}, and those metrics prefixed {@code eval_}, as TRL logs them), flushed line by line so a crash loses at
  * most the line being written.
  */
 public final class MetricsLog implements TrainerCallback, AutoCloseable {
@@ -92,14 +94,25 @@ public final class MetricsLog implements TrainerCallback, AutoCloseable {
         line.put("grad_norm", finite(m.gradNorm()));
         line.put("tokens_per_second", finite(m.tokensPerSecond()));
         line.put("elapsed_s", finite(m.elapsedSeconds()));
+        m.extras().forEach((k, v) -> line.put(k, finite(v)));
         write(line);
     }
 
     @Override
     public void onEvaluate(int step, double evalLoss) {
+        onEvaluate(step, evalLoss, Map.of());
+    }
+
+    @Override
+    public void onEvaluate(int step, double evalLoss, Map<String, Double> metrics) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step);
         line.put("eval_loss", finite(evalLoss));
+        metrics.forEach((k, v) -> {
+            if (!k.equals("loss")) {
+                line.put("eval_" + k, finite(v));
+            }
+        });
         write(line);
     }
 

@@ -28,9 +28,46 @@ public interface TrainableModel {
     /** That directory's name in a run directory and in each checkpoint: {@code model} or {@code adapter}. */
     String artifactName();
 
+    /**
+     * Puts the model in the reference state of preference tuning (DPO) until the scope is closed: for
+     * LoRA the base with adapters disabled (PEFT's trick: no second copy of the weights), or a frozen
+     * reference adapter. Full fine-tuning has none (it would need a second copy of every weight).
+     */
+    default AutoCloseable reference() {
+        throw new IllegalArgumentException("full fine-tuning has no reference model for DPO (it would need a copy "
+                + "of every weight): train adapters (lora, qlora), or use ORPO, which needs no reference");
+    }
+
     /** LoRA: the active adapter trains on the frozen base; the result is saved in PEFT's layout. */
     static TrainableModel lora(LoraModel lora) {
+        return lora(lora, null);
+    }
+
+    /**
+     * LoRA whose reference for DPO is {@code referenceAdapter}, another adapter of {@code lora} that
+     * stays frozen (e.g. the SFT adapter loaded a second time, as TRL's {@code ref_adapter_name}); null:
+     * the base with adapters disabled.
+     */
+    static TrainableModel lora(LoraModel lora, String referenceAdapter) {
+        if (referenceAdapter != null && !lora.adapters().containsKey(referenceAdapter)) {
+            throw new IllegalArgumentException("no adapter '" + referenceAdapter + "' to serve as the reference; "
+                    + "load it first, adapters: " + lora.adapters().keySet());
+        }
+        if (referenceAdapter != null && referenceAdapter.equals(lora.activeAdapter())) {
+            throw new IllegalArgumentException("the reference adapter '" + referenceAdapter + "' is the one that "
+                    + "trains: load the starting adapter a second time under another name");
+        }
         return new TrainableModel() {
+            @Override
+            public AutoCloseable reference() {
+                if (referenceAdapter == null) {
+                    return lora.disableAdapters();
+                }
+                String trained = lora.activeAdapter();
+                lora.setAdapter(referenceAdapter);
+                return () -> lora.setAdapter(trained);
+            }
+
             @Override
             public CausalLM model() {
                 return lora.model();
@@ -52,7 +89,11 @@ public interface TrainableModel {
 
             @Override
             public void saveTrained(Path dir) {
-                lora.save(dir);
+                if (referenceAdapter == null) {
+                    lora.save(dir);
+                } else {
+                    lora.saveAdapter(lora.activeAdapter(), dir); // the reference is an input, not a product
+                }
             }
 
             @Override

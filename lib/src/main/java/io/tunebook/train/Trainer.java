@@ -64,6 +64,8 @@ public final class Trainer implements AutoCloseable {
     private final AdamW optimizer;
     private final boolean gradientCheckpointing;
     private final Backprop backprop;
+    private final PreferenceObjective preference;
+    private Map<String, Double> evalMetrics = Map.of();
     private volatile boolean stopRequested;
 
     private Trainer(Builder b) {
@@ -87,6 +89,7 @@ public final class Trainer implements AutoCloseable {
         this.gradientCheckpointing = checkpointing != null ? checkpointing
                 : model.dtype() != DataType.FLOAT32 || ModelMemory.of(model).quantizedLayers() > 0;
         this.backprop = new Backprop(model.transformer(), gradientCheckpointing);
+        this.preference = b.preference == null ? null : new PreferenceObjective(b.preference);
         zeroGradients();
     }
 
@@ -186,6 +189,9 @@ public final class Trainer implements AutoCloseable {
             if (log != null) {
                 hooks.add(0, log);
             }
+            if (preference != null) {
+                preference.precompute(trainee, backprop, referenceBatches());
+            }
             BatchSource source = data.epoch(state.epoch());
             for (int i = 0; i < state.batchInEpoch(); i++) {
                 source.next();
@@ -227,7 +233,8 @@ public final class Trainer implements AutoCloseable {
                     lastEvalStep = done;
                     state = state.evaluated(evalLoss, args.earlyStoppingThreshold());
                     double loss = evalLoss;
-                    hooks.forEach(h -> h.onEvaluate(done, loss));
+                    Map<String, Double> metrics = evalMetrics;
+                    hooks.forEach(h -> h.onEvaluate(done, loss, metrics));
                 }
                 if (checkpoints != null && due(args.saveStrategy(), args.saveSteps(), done, epochEnded)) {
                     Path saved = checkpoints.save(state, trainee, optimizer, state.bestStep());
@@ -255,7 +262,8 @@ public final class Trainer implements AutoCloseable {
                 evalLoss = evaluate(validation);
                 double loss = evalLoss;
                 int done = state.globalStep();
-                hooks.forEach(h -> h.onEvaluate(done, loss));
+                Map<String, Double> metrics = evalMetrics;
+                hooks.forEach(h -> h.onEvaluate(done, loss, metrics));
             }
             if (outputDir != null) {
                 trainee.saveTrained(outputDir.resolve(trainee.artifactName()));
@@ -295,8 +303,24 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** One optimizer step over its micro-batches; returns the step's mean loss per counted token. */
+    /** Every training batch of one epoch and the validation batches: what the reference must score. */
+    private List<Batch> referenceBatches() {
+        List<Batch> all = new ArrayList<>(validation);
+        BatchSource source = data.epoch(0);
+        for (int i = 0; i < data.batchesPerEpoch(); i++) {
+            all.add(source.next());
+        }
+        return all;
+    }
+
+    /**
+     * One optimizer step over its micro-batches; returns the step's mean loss per counted token, or
+     * for preference tuning its mean loss per pair.
+     */
     private double optimizerStep(List<Batch> micro, int step, double lr, Window window) {
+        if (preference != null) {
+            return preferenceStep(micro, step, lr, window);
+        }
         long counted = 0;
         for (Batch b : micro) {
             counted += CausalLmLoss.countedTokens(b.labels());
@@ -312,6 +336,34 @@ public final class Trainer implements AutoCloseable {
         optimizer.step(lr);
         zeroGradients();
         window.add(loss, gradNorm, tokens);
+        return loss;
+    }
+
+    private double preferenceStep(List<Batch> micro, int step, double lr, Window window) {
+        int pairs = 0;
+        long tokens = 0;
+        for (Batch b : micro) {
+            pairs += PreferenceObjective.pairs(b);
+            tokens += (long) b.rows() * b.length();
+        }
+        for (int i = 0; i < micro.size(); i++) {
+            Batch b = micro.get(i);
+            long seed = args.seed() * 1_000_003L + (long) step * 1024 + i;
+            try (NDManager m = model.manager().newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                backprop.forwardBackward(b, m, preference.of(b, (double) PreferenceObjective.pairs(b) / pairs), seed);
+            }
+        }
+        Map<String, Double> metrics = preference.drain();
+        double loss = metrics.get("loss");
+        if (!Double.isFinite(loss)) {
+            diverged("loss is " + loss + " at step " + (step + 1));
+        }
+        double gradNorm = clipGradients(step + 1);
+        optimizer.step(lr);
+        zeroGradients();
+        window.add(loss, gradNorm, tokens);
+        window.add(metrics);
         return loss;
     }
 
@@ -370,9 +422,22 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Token-weighted mean loss over the batches, with dropout off. */
+    /**
+     * Token-weighted mean loss over the batches, with dropout off; for preference tuning the mean loss
+     * per pair, its metrics in {@link #evaluationMetrics()}.
+     */
     public double evaluate(List<Batch> batches) {
         trainee.setTraining(false);
+        if (preference != null) {
+            try {
+                preference.precompute(trainee, backprop, batches);
+                trainee.setTraining(false);
+                evalMetrics = preference.evaluate(backprop, batches, model.manager());
+                return evalMetrics.get("loss");
+            } finally {
+                trainee.setTraining(true);
+            }
+        }
         double total = 0;
         long tokens = 0;
         try {
@@ -386,6 +451,14 @@ public final class Trainer implements AutoCloseable {
             trainee.setTraining(true);
         }
         return total / Math.max(1, tokens);
+    }
+
+    /**
+     * TRL's metrics of the last {@link #evaluate} of preference tuning ({@code rewards/accuracies},
+     * {@code rewards/margins}, ...); empty otherwise.
+     */
+    public Map<String, Double> evaluationMetrics() {
+        return evalMetrics;
     }
 
     @Override
@@ -404,6 +477,16 @@ public final class Trainer implements AutoCloseable {
         private long tokens;
         private int steps;
         private long since = System.nanoTime();
+        private final Map<String, Double> extras = new java.util.LinkedHashMap<>();
+
+        /** A step's preference metrics, averaged like the loss. */
+        void add(Map<String, Double> stepMetrics) {
+            stepMetrics.forEach((k, v) -> {
+                if (!k.equals("loss")) {
+                    extras.merge(k, v, Double::sum);
+                }
+            });
+        }
 
         void add(double stepLoss, double stepGradNorm, long stepTokens) {
             loss += stepLoss;
@@ -414,8 +497,12 @@ public final class Trainer implements AutoCloseable {
 
         StepMetrics metrics(int step, int total, double epoch, double lr, double elapsed) {
             double seconds = (System.nanoTime() - since) / 1e9;
+            Map<String, Double> means = new java.util.LinkedHashMap<>();
+            int n = steps;
+            extras.forEach((k, v) -> means.put(k, v / n));
+            extras.clear();
             StepMetrics m = new StepMetrics(step, total, epoch, loss / steps, lr, gradNorm / steps, tokens / seconds,
-                    elapsed);
+                    elapsed, means);
             loss = 0;
             gradNorm = 0;
             tokens = 0;
@@ -433,6 +520,16 @@ public final class Trainer implements AutoCloseable {
         private List<Batch> validation = List.of();
         private Path outputDir;
         private final List<TrainerCallback> callbacks = new ArrayList<>();
+        private PreferenceLoss preference;
+
+        /**
+         * Preference tuning (DPO, ORPO) instead of supervised fine-tuning: the data are
+         * {@link PreferenceData} batches, and DPO's reference is {@link TrainableModel#reference()}.
+         */
+        public Builder preference(PreferenceLoss v) {
+            preference = v;
+            return this;
+        }
 
         public Builder model(TrainableModel v) {
             model = v;
@@ -492,6 +589,19 @@ public final class Trainer implements AutoCloseable {
                         + " but no evalData was given");
             }
             args.totalSteps(data.batchesPerEpoch());
+            if (preference != null && data.batchesPerEpoch() == 0) {
+                throw new IllegalArgumentException("preference tuning needs a fixed set of pairs (PreferenceData), "
+                        + "not an endless stream");
+            }
+            if (preference != null && preference.needsReference()) {
+                try (AutoCloseable probe = model.reference()) {
+                    // checks that the model has a reference state, before anything runs
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             return new Trainer(this);
         }
     }

@@ -149,4 +149,23 @@ class TrainingViewTest {
         System.out.printf("TrainingView redraw (progress + %dx%d loss PNG): first %d ms, then median %d ms%n",
                 LossChart.WIDTH, LossChart.HEIGHT, ms[0], warm[warm.length / 2]);
     }
+
+    @Test
+    void preferenceRunsShowTheRewardMarginChartAndNoPerplexity() {
+        TrainingHistory history = new TrainingHistory();
+        for (int s = 5; s <= 20; s += 5) {
+            history.onStep(new StepMetrics(s, 20, Double.NaN, 0.7 - s / 100.0, 1e-4, 0.5, 100, s,
+                    java.util.Map.of("rewards/margins", s / 10.0, "rewards/accuracies", 0.5 + s / 40.0)));
+        }
+        history.onEvaluate(20, 0.41, java.util.Map.of("rewards/margins", 1.75, "rewards/accuracies", 0.9));
+        TrainingView view = history.view();
+        assertFalse(view.margins().isEmpty());
+        assertEquals("train margin 2.0000, accuracy 1.00 at step 20; validation margin 1.7500, accuracy 0.90 at step 20",
+                view.margins().text());
+        String line = TrainingView.validation(history.evaluations().get(0));
+        assertEquals("validation loss 0.4100, reward margin 1.7500, reward accuracy 0.90 at step 20", line);
+        String html = view.mimeBundle().html().orElseThrow();
+        assertEquals(2, html.split("<img", -1).length - 1, "the loss chart and the margin chart");
+        assertTrue(TrainingView.of(steps(20), List.of(), null).margins().isEmpty(), "no margins for SFT");
+    }
 }

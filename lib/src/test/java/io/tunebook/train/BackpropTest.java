@@ -89,7 +89,7 @@ class BackpropTest {
     }
 
     /** Reads and zeroes the gradients of {@code params}. */
-    private static Map<String, float[]> takeGradients(Map<String, NDArray> params) {
+    static Map<String, float[]> takeGradients(Map<String, NDArray> params) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             try (NDArray g = e.getValue().getGradient()) {
@@ -100,7 +100,7 @@ class BackpropTest {
         return out;
     }
 
-    private static void assertClose(Map<String, float[]> expected, Map<String, float[]> actual, String what) {
+    static void assertClose(Map<String, float[]> expected, Map<String, float[]> actual, String what) {
         assertEquals(expected.keySet(), actual.keySet());
         double largest = 0;
         for (String name : expected.keySet()) {
