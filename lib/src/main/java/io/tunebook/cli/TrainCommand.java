@@ -202,7 +202,9 @@ final class TrainCommand implements Command {
         Path resume = a.has("resume") ? checkpoint(a.get("resume", ""), runDir) : null;
 
         if (modelPath != null) {
-            refuseIfWeightsCannotFit(resolve(base, modelPath), method, lora, loadOptions, args);
+            // A preference batch holds each pair's chosen and rejected rows.
+            refuseIfWeightsCannotFit(resolve(base, modelPath), method, lora, loadOptions, args,
+                    preference == null ? 1 : 2);
         }
         RunDirectory.prepare(name(), runDir, resume, root.resolved(), a.has("overwrite"));
         Files.createDirectories(runDir);
@@ -256,7 +258,7 @@ final class TrainCommand implements Command {
      * refused before anything loads; on the CPU, an estimated peak beyond it is a warning.
      */
     private static void refuseIfWeightsCannotFit(Path modelDir, String method, LoraConfig lora, LoadOptions options,
-            TrainingArguments args) {
+            TrainingArguments args, int rowsPerExample) {
         Path configFile = modelDir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             return; // the load reports the missing file
@@ -268,7 +270,8 @@ final class TrainCommand implements Command {
         Estimate run = Estimate.builder().model(name, config).method(io.tunebook.plan.Method.parse(method))
                 .hardware(Hardware.CPU).precision(storage).optimizer(Optimizer.ADAMW_TORCH)
                 .overheadBytes(Hardware.CPU_ENGINE_BYTES).rank(lora == null ? 16 : lora.r())
-                .batchSize(args.perDeviceTrainBatchSize()).sequenceLength(args.maxSeqLength()).flashAttention(false)
+                .batchSize(args.perDeviceTrainBatchSize() * rowsPerExample).sequenceLength(args.maxSeqLength())
+                .flashAttention(false)
                 // The Trainer's default: on for quantized and 16-bit bases.
                 .gradientCheckpointing(args.gradientCheckpointing() != null ? args.gradientCheckpointing()
                         : method.equals("qlora") || storage != io.tunebook.plan.Precision.FP32)
