@@ -14,13 +14,14 @@ import java.util.List;
  * <p>A plain {@code y = x Wᵀ} recorded by autograd keeps W until the backward, which needs it for
  * the input's gradient {@code dL/dx = dL/dy · W}. For such a weight that is a float32 copy per
  * projection: a whole decoder layer's worth (872 MB on Mistral 7B) held through a recomputed
- * layer, or the whole model in float32 without gradient checkpointing. Mistral 7B's QLoRA step
- * (1 × 512, checkpointed) peaked at 7,217 MiB with those copies and at 6,704 MiB without. bitsandbytes avoids it with
+ * layer, or the whole model in float32 without gradient checkpointing. bitsandbytes avoids it with
  * a custom autograd function ({@code MatMul4Bit}) that dequantizes again in its backward; DJL
  * cannot define one, so a {@link Tape} does the same from outside: while it records, the matmul
  * runs with autograd off, its output enters the graph as a leaf, and {@link Tape#backward} first
  * back-propagates to those leaves, then makes each weight again, pushes {@code dL/dy · W} on into
- * the graph below the projection, and so on downwards. Only one weight exists at a time.
+ * the graph below the projection, and so on downwards. Only one weight exists at a time: Mistral
+ * 7B's QLoRA step (1 × 512, checkpointed) peaked at 7,217 MiB with the copies and 6,704 without
+ * (bench/README.md).
  *
  * <p>Without a tape (inference, evaluation, or a graph the caller does not drive) the matmul is
  * recorded as usual.
