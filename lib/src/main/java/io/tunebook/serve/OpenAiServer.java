@@ -42,15 +42,9 @@ public final class OpenAiServer implements AutoCloseable {
     private static final String CHAT = "/v1/chat/completions";
     private static final String COMPLETIONS = "/v1/completions";
     private static final String HEALTH = "/health";
-    /** Seconds a client has to send its request line, headers and body (the JDK server's own timer). */
-    static final int REQUEST_SECONDS = 30;
-
-    static {
-        // Read once, when the JDK's server first loads: a client that drips its request is cut off.
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
-        }
-    }
+    /** The JDK server's limits, system properties it reads once, when the JVM's first server starts. */
+    static final String REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final String CONNECTIONS_PROPERTY = "jdk.httpserver.maxConnections";
 
     private final ServerConfig config;
     private final ChatEncoding chat;
@@ -70,11 +64,12 @@ public final class OpenAiServer implements AutoCloseable {
         this.chat = ChatEncoding.of(model, config.renderer().orElseGet(() -> PromptRenderer.forTokenizer(model.tokenizer())));
         this.parser = new RequestParser(config, model, chat);
         this.queue = new GenerationQueue(model, config.queueCapacity());
+        int threads = Math.max(config.maxConnections(), config.queueCapacity() + 4);
+        limitJdkServer(config.requestTimeout().toSeconds(), threads);
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
         // The JDK server reads each request on a handler thread: one per connection up to the limit (so slow
         // clients cannot hold the threads a normal request needs), at least one per waiting request plus spares
         // (so a full queue still answers 429 at once). Idle threads end.
-        int threads = Math.max(config.maxConnections(), config.queueCapacity() + 4);
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "tunebook-serve-http");
@@ -85,6 +80,27 @@ public final class OpenAiServer implements AutoCloseable {
         this.handlers = pool;
         http.setExecutor(handlers);
         http.createContext("/", this::handle);
+    }
+
+    /**
+     * The JDK server's own guards, which only system properties reach: a client gets {@code requestSeconds} to send
+     * its request line, headers and body (the timer runs until the body is read to its end), and a connection
+     * beyond {@code connections} open ones is closed as soon as it is accepted, so that slow clients neither hold
+     * every thread nor pile up. A value given with {@code -D} wins; otherwise the first server of the JVM sets
+     * them, and a later one that asks for other limits is told that it gets the first's.
+     */
+    private static synchronized void limitJdkServer(long requestSeconds, int connections) {
+        String[][] limits = {{REQUEST_TIME_PROPERTY, Long.toString(requestSeconds)},
+            {CONNECTIONS_PROPERTY, Integer.toString(connections)}};
+        for (String[] limit : limits) {
+            String now = System.getProperty(limit[0]);
+            if (now == null) {
+                System.setProperty(limit[0], limit[1]);
+            } else if (!now.equals(limit[1])) {
+                System.err.println("tunebook serve: " + limit[0] + " stays " + now + " (set before this server; the JDK"
+                        + " reads it once per JVM), not " + limit[1]);
+            }
+        }
     }
 
     /** Binds {@link ServerConfig#host()}:{@link ServerConfig#port()} and starts answering. */

@@ -24,16 +24,20 @@ import java.util.Optional;
  * @param apiKey the key every request must carry as {@code Authorization: Bearer KEY}; required to bind beyond
  *     loopback
  * @param maxConnections connections served at once (each holds a thread while its request is read); more wait
+ * @param requestTimeout how long a client has to send its request line, headers and body; a slower one is cut off
+ *     (so clients that drip bytes cannot hold the connections others need)
  */
 public record ServerConfig(String modelId, String host, int port, int maxTokens, int defaultMaxTokens,
         int queueCapacity, int maxPrompts, int maxRequestBytes, Duration drainTimeout, Optional<PromptRenderer> renderer,
-        Optional<String> apiKey, int maxConnections) {
+        Optional<String> apiKey, int maxConnections, Duration requestTimeout) {
     /** Largest {@code maxTokens} accepted. */
     public static final int MAX_TOKENS_LIMIT = 1 << 17;
     /** Largest {@code queueCapacity} accepted. */
     public static final int MAX_QUEUE = 4096;
     /** Shortest API key accepted. */
     public static final int MIN_API_KEY_LENGTH = 8;
+    /** Longest {@code requestTimeout} accepted. */
+    public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
 
     public ServerConfig {
         Objects.requireNonNull(renderer, "renderer");
@@ -73,6 +77,11 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
         if (queueCapacity < 1 || maxPrompts < 1 || maxRequestBytes < 1) {
             throw new IllegalArgumentException("queueCapacity, maxPrompts and maxRequestBytes must be positive");
         }
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0 || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("requestTimeout must be from 1 s to " + MAX_REQUEST_TIMEOUT.toSeconds()
+                    + " s, got " + requestTimeout);
+        }
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout must not be negative, got " + drainTimeout);
         }
@@ -99,7 +108,7 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
 
     /**
      * Defaults: 127.0.0.1:8000, answers of at most 1024 tokens and 256 when unsaid, 64 queued requests,
-     * 8 prompts a batch, 1 MiB bodies, 30 s to drain, 256 connections, no API key, chat rendered by the model's own template (the
+     * 8 prompts a batch, 1 MiB bodies, 30 s to send a request, 30 s to drain, 256 connections, no API key, chat rendered by the model's own template (the
      * Alpaca-style transcript for a model without one).
      */
     public static final class Builder {
@@ -115,6 +124,7 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
         private Optional<PromptRenderer> renderer = Optional.empty();
         private Optional<String> apiKey = Optional.empty();
         private int maxConnections = 256;
+        private Duration requestTimeout = Duration.ofSeconds(30);
 
         private Builder(String modelId) {
             this.modelId = modelId;
@@ -173,6 +183,11 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
             return this;
         }
 
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = d;
+            return this;
+        }
+
         public Builder renderer(PromptRenderer r) {
             this.renderer = Optional.of(r);
             return this;
@@ -180,7 +195,7 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
 
         public ServerConfig build() {
             return new ServerConfig(modelId, host, port, maxTokens, defaultMaxTokens, queueCapacity, maxPrompts,
-                    maxRequestBytes, drainTimeout, renderer, apiKey, maxConnections);
+                    maxRequestBytes, drainTimeout, renderer, apiKey, maxConnections, requestTimeout);
         }
     }
 }
