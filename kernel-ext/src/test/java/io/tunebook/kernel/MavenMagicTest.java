@@ -51,13 +51,14 @@ class MavenMagicTest {
     private static void install(Path build, String name, String source, String dependency) throws Exception {
         Path src = build.resolve(name);
         Files.createDirectories(src);
-        Path java = src.resolve(name + ".java");
+        String type = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        Path java = src.resolve(type + ".java");
         Files.writeString(java, source);
         int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", src.toString(),
                 "-cp", build.resolve("greeting").toString(), java.toString());
         assertEquals(0, rc, "compiles " + name);
         Path dir = Files.createDirectories(repo.resolve("com/example/" + name + "/1.0"));
-        String cls = name + "/" + Character.toUpperCase(name.charAt(0)) + name.substring(1) + ".class";
+        String cls = name + "/" + type + ".class";
         try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(dir.resolve(name + "-1.0.jar")))) {
             jar.putNextEntry(new JarEntry(cls));
             jar.write(Files.readAllBytes(src.resolve(cls)));
@@ -84,7 +85,7 @@ class MavenMagicTest {
     void anArtifactAndItsDependenciesResolveOfflineFromTheLocalRepository() {
         String out = printed(() -> kernel.eval("%maven --offline com.example:hello:1.0"));
         assertEquals("%maven added 2 jars: hello-1.0.jar greeting-1.0.jar", out.strip());
-        assertEquals("\"bonjour !\"", kernel.eval("hello.Hello.greet()").getData(MIMEType.TEXT_PLAIN));
+        assertEquals("bonjour !", kernel.eval("hello.Hello.greet()").getData(MIMEType.TEXT_PLAIN));
     }
 
     @Test
