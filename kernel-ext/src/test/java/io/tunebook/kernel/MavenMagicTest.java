@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,21 +66,9 @@ class MavenMagicTest {
                 + "<artifactId>" + name + "</artifactId><version>1.0</version>" + deps + "</project>");
     }
 
-    private static String printed(Runnable cell) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            cell.run();
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void anArtifactAndItsDependenciesResolveOfflineFromTheLocalRepository() {
-        String out = printed(() -> kernel.eval("%maven --offline com.example:hello:1.0"));
+        String out = TunebookKernelTest.printed(() -> kernel.eval("%maven --offline com.example:hello:1.0"));
         assertEquals("%maven added 2 jars: hello-1.0.jar greeting-1.0.jar", out.strip());
         assertEquals("bonjour !", kernel.eval("hello.Hello.greet()").getData(MIMEType.TEXT_PLAIN));
     }

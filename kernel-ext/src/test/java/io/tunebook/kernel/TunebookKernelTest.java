@@ -163,7 +163,8 @@ class TunebookKernelTest {
                 () -> new CellEvaluator(System.getProperty("java.class.path"), List.of("io.tunebook.nowhere.*")).close());
     }
 
-    private static String printed(Runnable cell) {
+    /** What {@code cell} printed to standard output. */
+    static String printed(Runnable cell) {
         PrintStream old = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));

@@ -7,8 +7,9 @@ import io.tunebook.display.Views;
 import java.lang.reflect.InvocationTargetException;
 
 /**
- * A kernel built on jupyter-jvm-basekernel (2.x): IJava 1.3 and its kind. The same renderer and display
- * stream as JJava's under the package JJava renamed, so the same few calls. Compiled against
+ * A kernel built on jupyter-jvm-basekernel (2.x): IJava 1.3 and its kind. JJava is a fork of basekernel with
+ * its packages renamed, so this is {@link JJavaHost}'s few calls again against the other package's types: the two
+ * share no type that one adapter could be written against (reflection would lose the compiler's checks). Compiled against
  * basekernel as a provided dependency: loaded only once {@link Notebook} has seen its classes.
  */
 final class BaseKernelHost implements Host {
