@@ -1,4 +1,4 @@
-package io.tunebook.kernel;
+package io.tunebook.display.notebook;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

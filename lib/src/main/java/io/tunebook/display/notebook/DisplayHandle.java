@@ -1,10 +1,8 @@
-package io.tunebook.kernel;
+package io.tunebook.display.notebook;
 
 import java.time.Duration;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
-import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
 /**
  * One output of a notebook that can be redrawn in place: Jupyter's {@code update_display_data}
@@ -14,24 +12,20 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
  */
 public final class DisplayHandle {
     private final String id;
-    private final Function<Object, DisplayData> renderer;
-    private final Consumer<DisplayData> publisher;
+    private final Consumer<Object> redraw;
     private final long minIntervalNanos;
     private final LongSupplier nanoClock;
     private long lastRedraw;
 
     /**
-     * @param renderer turns a value into its MIME bundle (the kernel's renderer)
-     * @param publisher sends an {@code update_display_data} for {@code id}
+     * @param redraw renders a value and sends it as an {@code update_display_data} for {@code id} (the host kernel's)
      */
-    DisplayHandle(String id, Function<Object, DisplayData> renderer, Consumer<DisplayData> publisher,
-            Duration minInterval, LongSupplier nanoClock) {
+    DisplayHandle(String id, Consumer<Object> redraw, Duration minInterval, LongSupplier nanoClock) {
         if (minInterval.isNegative()) {
             throw new IllegalArgumentException("minInterval must not be negative, got " + minInterval);
         }
         this.id = id;
-        this.renderer = renderer;
-        this.publisher = publisher;
+        this.redraw = redraw;
         this.minIntervalNanos = minInterval.toNanos();
         this.nanoClock = nanoClock;
         this.lastRedraw = nanoClock.getAsLong(); // the output was just shown
@@ -53,9 +47,7 @@ public final class DisplayHandle {
 
     /** Redraws the output with {@code value} now. */
     public synchronized void updateNow(Object value) {
-        DisplayData data = renderer.apply(value);
-        data.setDisplayId(id);
-        publisher.accept(data);
+        redraw.accept(value);
         lastRedraw = nanoClock.getAsLong();
     }
 }

@@ -1,4 +1,4 @@
-package io.tunebook.kernel;
+package io.tunebook.display.notebook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
