@@ -7,7 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
-import io.tunebook.model.safetensors.AtomicFile;
+import io.tunebook.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
