@@ -35,6 +35,7 @@ import java.util.TreeSet;
  * <pre>{@code
  * try (CausalLM model = CausalLM.load(Path.of("models/tiny-base"))) {
  *     System.out.println(Generator.of(model).generate("Bonjour", GenerationSettings.greedy(20)).text());
+ *     System.out.println(model.ask("Bonjour, où en est ma commande ?"));  // through its chat template
  * }
  * }</pre>
  */

@@ -10,26 +10,18 @@ import io.tunebook.model.Generator;
 import io.tunebook.model.PromptRenderer;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A local model behind the chat-backend interface answers as {@link Generator#chat} does. */
 class LocalChatBackendTest {
-    static CausalLM model;
-
-    @BeforeAll
-    static void load() {
-        model = CausalLM.load(Path.of("../models/tiny-base"));
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
-
     @Test
     void theLocalBackendUsesTheTemplateByDefaultAndTheTranscriptWhenAsked() {
+        try (CausalLM model = CausalLM.load(Path.of("../models/tiny-base"))) {
+            check(model);
+        }
+    }
+
+    private static void check(CausalLM model) {
         ChatRequest request = ChatRequest.builder().messages(List.of(Message.user("Où est ma commande ?")))
                 .maxTokens(6).build();
         GenerationResult expected = Generator.of(model).chat(request.messages(), GenerationSettings.greedy(6));
