@@ -39,20 +39,18 @@ import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 public final class TunebookKernel extends BaseKernel {
     /**
      * What every cell imports: each public package of tunebook (all but {@code cli}, the command line), and the
-     * JDK's collections and files. Where two packages have a type of the same name, a single-type import says
-     * which one the plain name means (the other stays reachable by its full name).
+     * JDK's collections and files. No two public packages share a type name (one name per concept), so no plain
+     * name here is ambiguous.
      */
-    static final List<String> IMPORTS = List.of("io.tunebook.data.*", "io.tunebook.data.jinja.*",
-            "io.tunebook.model.*", "io.tunebook.model.safetensors.*", "io.tunebook.model.tokenizer.*",
+    static final List<String> IMPORTS = List.of("io.tunebook.io.*", "io.tunebook.data.*", "io.tunebook.data.jinja.*",
+            "io.tunebook.model.*", "io.tunebook.model.safetensors.*",
             "io.tunebook.lora.*", "io.tunebook.quant.*", "io.tunebook.train.*", "io.tunebook.eval.*",
             "io.tunebook.eval.ab.*", "io.tunebook.eval.client.*", "io.tunebook.eval.judge.*", "io.tunebook.plan.*",
             "io.tunebook.export.*", "io.tunebook.display.*", "io.tunebook.display.notebook.*", "io.tunebook.serve.*",
             "io.tunebook.kernel.*", "java.util.*", "java.nio.file.*",
             // a bare display(x) and updateDisplay(handle, x) in every cell, as JJava's and IJava's cells have
             "static io.tunebook.display.notebook.Notebook.display",
-            "static io.tunebook.display.notebook.Notebook.updateDisplay",
-            // plan's memory estimate (eval's bootstrap interval is eval.Estimate); train's precision of a run
-            "io.tunebook.plan.Estimate", "io.tunebook.train.Precision");
+            "static io.tunebook.display.notebook.Notebook.updateDisplay");
 
     /** Magics the kernel runs itself, around the cell's evaluation rather than inside it. */
     static final String LOAD = "load";

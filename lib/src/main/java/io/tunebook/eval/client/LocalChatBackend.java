@@ -1,10 +1,12 @@
 package io.tunebook.eval.client;
 
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.ChatEncoding;
 import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationResult.FinishReason;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
+import io.tunebook.model.PromptRenderer;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.tunebook.eval.client;
+package io.tunebook.model;
 
 import io.tunebook.data.ChatTemplate;
 import io.tunebook.data.ChatTemplateException;

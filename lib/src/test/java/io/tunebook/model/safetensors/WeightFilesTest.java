@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CheckpointReaderTest {
+class WeightFilesTest {
     private static final String INDEX = "model.safetensors.index.json";
     private static final String SHARD1 = "model-00001-of-00002.safetensors";
     private static final String SHARD2 = "model-00002-of-00002.safetensors";
@@ -27,7 +27,7 @@ class CheckpointReaderTest {
                 .add("model.embed_tokens.weight", new long[] {2, 2}, new float[] {1, 2, 3, 4}, Dtype.BF16)
                 .add("model.norm.weight", new long[] {2}, new float[] {1, 1}, Dtype.F32)
                 .write(dir.resolve("model.safetensors"));
-        try (CheckpointReader r = CheckpointReader.open(dir)) {
+        try (WeightFiles r = WeightFiles.open(dir)) {
             assertEquals(List.of("model.norm.weight", "model.embed_tokens.weight"), List.copyOf(r.names()));
             assertArrayEquals(new float[] {1, 2, 3, 4},
                     SafetensorsRoundTripTest.floats(r.readFloat32("model.embed_tokens.weight")));
@@ -35,7 +35,7 @@ class CheckpointReaderTest {
             assertEquals(Dtype.BF16, r.entry("model.embed_tokens.weight").dtype());
             assertTrue(!r.contains("lm_head.weight"), "tied embeddings: no lm_head");
             SafetensorsException e = assertThrows(SafetensorsException.class, () -> r.entry("lm_head.weight"));
-            assertEquals(dir + ": tensor 'lm_head.weight': no such tensor in this checkpoint (it has 2)", e.getMessage());
+            assertEquals(dir + ": tensor 'lm_head.weight': no such tensor in these weights (it has 2)", e.getMessage());
             assertThrows(SafetensorsException.class, () -> r.fileOf("lm_head.weight"));
             assertThrows(SafetensorsException.class, () -> r.readFloat32("lm_head.weight"));
         }
@@ -47,8 +47,8 @@ class CheckpointReaderTest {
         writeIndex("{\"metadata\":{\"total_size\":24,\"nested\":{\"a\":[1,{}]}},\"weight_map\":{"
                 + "\"model.layers.1.w\":\"" + SHARD2 + "\",\"model.layers.0.w\":\"" + SHARD1 + "\","
                 + "\"lm_head.weight\":\"" + SHARD2 + "\"}}");
-        CheckpointReader closed;
-        try (CheckpointReader r = CheckpointReader.open(dir)) {
+        WeightFiles closed;
+        try (WeightFiles r = WeightFiles.open(dir)) {
             closed = r;
             assertEquals(List.of("model.layers.1.w", "model.layers.0.w", "lm_head.weight"), List.copyOf(r.names()));
             assertEquals(dir.resolve(SHARD1), r.fileOf("model.layers.0.w"));
@@ -64,7 +64,7 @@ class CheckpointReaderTest {
     void singleFileWinsOverAnIndexAsInTransformers() throws IOException {
         new SafetensorsWriter().add("only", new long[] {1}, new float[1], Dtype.F32).write(dir.resolve("model.safetensors"));
         writeIndex("{\"weight_map\":{\"x\":\"absent.safetensors\"}}");
-        try (CheckpointReader r = CheckpointReader.open(dir)) {
+        try (WeightFiles r = WeightFiles.open(dir)) {
             assertEquals(List.of("only"), List.copyOf(r.names()));
         }
     }
@@ -74,7 +74,7 @@ class CheckpointReaderTest {
         writeShards();
         Files.delete(dir.resolve(SHARD2));
         writeIndex("{\"weight_map\":{\"model.layers.0.w\":\"" + SHARD1 + "\",\"lm_head.weight\":\"" + SHARD2 + "\"}}");
-        SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(dir));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(dir));
         assertEquals(dir.resolve(INDEX) + ": tensor 'lm_head.weight': its shard '" + SHARD2 + "' does not exist in "
                 + dir, e.getMessage());
     }
@@ -83,7 +83,7 @@ class CheckpointReaderTest {
     void tensorAbsentFromItsShardNamesIndexTensorAndShard() throws IOException {
         writeShards();
         writeIndex("{\"weight_map\":{\"model.layers.0.w\":\"" + SHARD2 + "\"}}");
-        SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(dir));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(dir));
         assertEquals(dir.resolve(INDEX) + ": tensor 'model.layers.0.w': listed in shard '" + SHARD2
                 + "', but that shard has no such tensor", e.getMessage());
     }
@@ -93,7 +93,7 @@ class CheckpointReaderTest {
         writeShards();
         Files.write(dir.resolve(SHARD2), new byte[] {1, 2});
         writeIndex("{\"weight_map\":{\"lm_head.weight\":\"" + SHARD2 + "\"}}");
-        SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(dir));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(dir));
         assertTrue(e.getMessage().startsWith(dir.resolve(SHARD2) + ": file is 2 bytes"), e.getMessage());
     }
 
@@ -102,7 +102,7 @@ class CheckpointReaderTest {
         writeShards();
         for (String shard : new String[] {"../" + SHARD1, "/etc/passwd", "sub/../../x", ".", ""}) {
             writeIndex("{\"weight_map\":{\"w\":\"" + shard + "\"}}");
-            SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(dir));
+            SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(dir));
             assertTrue(e.getMessage().contains("tensor 'w': shard '" + shard + "' is not a file name inside"),
                     e.getMessage());
         }
@@ -119,7 +119,7 @@ class CheckpointReaderTest {
             {"{\"weight_map\":{\"w\":\"a\",\"w\":\"b\"}}", "weight_map has the key 'w' twice"},
         }) {
             writeIndex(c[0]);
-            SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(dir));
+            SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(dir));
             assertTrue(e.getMessage().startsWith(dir.resolve(INDEX) + ": "), e.getMessage());
             assertTrue(e.getMessage().contains(c[1]), () -> c[1] + " not in " + e.getMessage());
         }
@@ -129,7 +129,7 @@ class CheckpointReaderTest {
     void pickleOnlyDirectoryIsRefusedWithAdviceToConvert() throws IOException {
         Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2}); // a pickle opcode: never read
         Files.writeString(dir.resolve("config.json"), "{}");
-        SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(dir));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(dir));
         String m = e.getMessage();
         assertTrue(m.startsWith(dir + " holds only PyTorch pickle weights (pytorch_model.bin)"), m);
         assertTrue(m.contains("convert to safetensors"), m);
@@ -141,20 +141,20 @@ class CheckpointReaderTest {
     void shardedPicklesAndOtherSuffixesAreRecognised() throws IOException {
         Files.write(dir.resolve("pytorch_model-00001-of-00002.bin"), new byte[1]);
         Files.write(dir.resolve("consolidated.00.pth"), new byte[1]);
-        SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(dir));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(dir));
         assertTrue(e.getMessage().contains("(consolidated.00.pth, pytorch_model-00001-of-00002.bin)"), e.getMessage());
     }
 
     @Test
     void directoryWithoutWeights() throws IOException {
-        SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(dir));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(dir));
         assertEquals("no model.safetensors or model.safetensors.index.json in " + dir, e.getMessage());
     }
 
     @Test
     void adapterDirectoryGetsAHint() throws IOException {
         new SafetensorsWriter().write(dir.resolve("adapter_model.safetensors"));
-        SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(dir));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(dir));
         assertTrue(e.getMessage().startsWith("no model.safetensors or model.safetensors.index.json in " + dir), e.getMessage());
         assertTrue(e.getMessage().contains("PEFT adapter"), e.getMessage());
     }
@@ -162,7 +162,7 @@ class CheckpointReaderTest {
     @Test
     void notADirectory() throws IOException {
         Path file = Files.writeString(dir.resolve("config.json"), "{}");
-        SafetensorsException e = assertThrows(SafetensorsException.class, () -> CheckpointReader.open(file));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> WeightFiles.open(file));
         assertTrue(e.getMessage().startsWith(file + ": not a directory"), e.getMessage());
     }
 

@@ -1,8 +1,7 @@
-package io.tunebook.eval.client;
+package io.tunebook.model;
 
 import io.tunebook.data.ChatTemplate;
 import io.tunebook.data.Message;
-import io.tunebook.model.Tokenizer;
 import java.util.List;
 
 /**

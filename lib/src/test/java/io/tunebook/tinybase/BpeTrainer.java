@@ -1,4 +1,4 @@
-package io.tunebook.model.tokenizer;
+package io.tunebook.tinybase;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -18,10 +18,10 @@ import java.util.stream.Stream;
  * <p>Like transformers, {@link #open} uses {@code model.safetensors} if present, else
  * {@code model.safetensors.index.json}, whose {@code weight_map} says which shard holds each
  * tensor. Every file is opened and validated up front, and every tensor the index lists is checked
- * to exist in its shard, so a broken checkpoint fails before any weight is loaded. The index is
+ * to exist in its shard, so a broken set of weights fails before any weight is loaded. The index is
  * authoritative: a tensor present in a shard but not listed in the index is not offered.
  */
-public final class CheckpointReader implements AutoCloseable {
+public final class WeightFiles implements AutoCloseable {
     static final String SINGLE_FILE = "model.safetensors";
 
     private static final List<String> PICKLE_SUFFIXES = List.of(".bin", ".pt", ".pth", ".ckpt");
@@ -30,7 +30,7 @@ public final class CheckpointReader implements AutoCloseable {
     private final Map<String, SafetensorsFile> fileByTensor;
     private final List<SafetensorsFile> files;
 
-    private CheckpointReader(Path dir, Map<String, SafetensorsFile> fileByTensor, List<SafetensorsFile> files) {
+    private WeightFiles(Path dir, Map<String, SafetensorsFile> fileByTensor, List<SafetensorsFile> files) {
         this.dir = dir;
         this.fileByTensor = fileByTensor;
         this.files = files;
@@ -43,7 +43,7 @@ public final class CheckpointReader implements AutoCloseable {
      *     PyTorch pickles are there), a file is malformed, a shard is missing, or a tensor listed in
      *     the index is absent from its shard
      */
-    public static CheckpointReader open(Path modelDir) throws IOException {
+    public static WeightFiles open(Path modelDir) throws IOException {
         if (!Files.isDirectory(modelDir)) {
             throw new SafetensorsException(modelDir, "not a directory; expected a Hugging Face model directory");
         }
@@ -52,7 +52,7 @@ public final class CheckpointReader implements AutoCloseable {
             SafetensorsFile file = SafetensorsFile.open(single);
             Map<String, SafetensorsFile> byTensor = new LinkedHashMap<>();
             file.entries().forEach(e -> byTensor.put(e.name(), file));
-            return new CheckpointReader(modelDir, byTensor, List.of(file));
+            return new WeightFiles(modelDir, byTensor, List.of(file));
         }
         Path index = modelDir.resolve(ShardIndex.FILE_NAME);
         if (Files.isRegularFile(index)) {
@@ -61,7 +61,7 @@ public final class CheckpointReader implements AutoCloseable {
         throw noWeights(modelDir);
     }
 
-    private static CheckpointReader openSharded(Path dir, Path index) throws IOException {
+    private static WeightFiles openSharded(Path dir, Path index) throws IOException {
         Map<String, Path> shardOf = ShardIndex.read(index);
         Map<Path, SafetensorsFile> opened = new LinkedHashMap<>();
         try {
@@ -85,7 +85,7 @@ public final class CheckpointReader implements AutoCloseable {
                 }
                 byTensor.put(tensor, file);
             }
-            return new CheckpointReader(dir, byTensor, List.copyOf(opened.values()));
+            return new WeightFiles(dir, byTensor, List.copyOf(opened.values()));
         } catch (Throwable t) {
             closeAll(opened.values(), t);
             throw t;
@@ -128,7 +128,7 @@ public final class CheckpointReader implements AutoCloseable {
         return Collections.unmodifiableSet(fileByTensor.keySet());
     }
 
-    /** Whether the checkpoint holds {@code name}, e.g. to detect tied embeddings without {@code lm_head.weight}. */
+    /** Whether the weights hold {@code name}, e.g. to detect tied embeddings without {@code lm_head.weight}. */
     public boolean contains(String name) {
         return fileByTensor.containsKey(name);
     }
@@ -171,13 +171,13 @@ public final class CheckpointReader implements AutoCloseable {
     private SafetensorsFile fileHolding(String name) throws SafetensorsException {
         SafetensorsFile file = fileByTensor.get(name);
         if (file == null) {
-            throw new SafetensorsException(dir, name, "no such tensor in this checkpoint (it has "
+            throw new SafetensorsException(dir, name, "no such tensor in these weights (it has "
                     + fileByTensor.size() + ")");
         }
         return file;
     }
 
-    /** Closes every file of the checkpoint. */
+    /** Closes every file of the weights. */
     @Override
     public void close() throws IOException {
         IOException first = new IOException("closing " + dir);
@@ -199,6 +199,6 @@ public final class CheckpointReader implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "CheckpointReader[" + dir + ", " + files.size() + " file(s), " + fileByTensor.size() + " tensors]";
+        return "WeightFiles[" + dir + ", " + files.size() + " file(s), " + fileByTensor.size() + " tensors]";
     }
 }

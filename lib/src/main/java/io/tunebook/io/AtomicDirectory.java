@@ -1,4 +1,4 @@
-package io.tunebook.model.safetensors;
+package io.tunebook.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  * Replaces a directory all at once, the way {@link AtomicFile} replaces a file: the content is
  * written into a hidden staging directory beside the target, then renamed into place. An
  * interrupted write (a crash, a full disk, an exception) leaves the previous directory as it was,
- * so a half-written model or checkpoint never replaces a good one.
+ * so a half-written model or training checkpoint never replaces a good one.
  */
 public final class AtomicDirectory {
     /** Fills a fresh, empty staging directory. */

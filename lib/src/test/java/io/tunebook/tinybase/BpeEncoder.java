@@ -1,4 +1,4 @@
-package io.tunebook.model.tokenizer;
+package io.tunebook.tinybase;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;

@@ -1,4 +1,4 @@
-package io.tunebook.model.safetensors;
+package io.tunebook.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.tunebook.model.tokenizer;
+package io.tunebook.tinybase;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.tunebook.model.safetensors.CheckpointReader;
+import io.tunebook.model.safetensors.WeightFiles;
 import io.tunebook.model.safetensors.Dtype;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RandomCheckpointTest {
+class RandomWeightsTest {
     private static final String CONFIG = """
             {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 64,
              "intermediate_size": 160, "num_hidden_layers": 3, "num_attention_heads": 4, "num_key_value_heads": 2,
@@ -54,10 +54,10 @@ class RandomCheckpointTest {
         // Shards of at most 100 kB: the 128,000-byte embedding and lm_head exceed it and stand alone,
         // each layer (86,528 bytes) fills one; as huggingface_hub does, lm_head's shard comes before
         // the still-open shard of layer 2 and the final norm.
-        RandomCheckpoint ckpt = RandomCheckpoint.of(config(), 42, 100_000);
+        RandomWeights ckpt = RandomWeights.of(config(), 42, 100_000);
         List<Path> files = ckpt.write(tmp.resolve("a"), 1);
-        RandomCheckpoint.of(config(), 42, 100_000).write(tmp.resolve("b"), 3);
-        RandomCheckpoint.of(config(), 43, 100_000).write(tmp.resolve("c"), 2);
+        RandomWeights.of(config(), 42, 100_000).write(tmp.resolve("b"), 3);
+        RandomWeights.of(config(), 43, 100_000).write(tmp.resolve("c"), 2);
         assertArrayEquals(bytes(tmp.resolve("a")), bytes(tmp.resolve("b")));
         assertNotEquals(new String(bytes(tmp.resolve("a"))), new String(bytes(tmp.resolve("c"))));
 
@@ -83,7 +83,7 @@ class RandomCheckpointTest {
         assertEquals(2, JsonParser.parseString(Files.readString(a.resolve("generation_config.json")))
                 .getAsJsonObject().get("eos_token_id").getAsInt());
 
-        try (CheckpointReader r = CheckpointReader.open(a)) {
+        try (WeightFiles r = WeightFiles.open(a)) {
             assertEquals(ParameterLayout.of(ckpt.config()).keySet(), new java.util.TreeSet<>(r.names())
                     .stream().collect(java.util.stream.Collectors.toSet()));
             assertEquals(Dtype.BF16, r.entry("model.layers.2.self_attn.q_proj.bias").dtype());
@@ -107,13 +107,13 @@ class RandomCheckpointTest {
 
     @Test
     void aCompleteCheckpointIsRecognisedAndAnIncompleteOneIsNot() throws IOException {
-        RandomCheckpoint ckpt = RandomCheckpoint.of(config(), 7);
+        RandomWeights ckpt = RandomWeights.of(config(), 7);
         Path dir = tmp.resolve("m");
         assertFalse(ckpt.matches(dir));
         List<Path> files = ckpt.write(dir, 2);
         assertEquals(List.of(dir.resolve("model.safetensors")), files, "under 5 GB: one file, no index");
         assertTrue(ckpt.matches(dir));
-        assertFalse(RandomCheckpoint.of(config(), 8).matches(dir), "another seed");
+        assertFalse(RandomWeights.of(config(), 8).matches(dir), "another seed");
         Files.delete(dir.resolve("model.safetensors"));
         assertFalse(ckpt.matches(dir));
     }
@@ -121,7 +121,7 @@ class RandomCheckpointTest {
     @Test
     void theCheckpointLoads() throws IOException {
         Path dir = tmp.resolve("m");
-        RandomCheckpoint.of(config(), 1).write(dir, 2);
+        RandomWeights.of(config(), 1).write(dir, 2);
         try (CausalLM model = CausalLM.load(dir)) {
             assertEquals(3, model.config().numHiddenLayers());
             assertTrue(Float.isFinite(model.tokenLogProbs(new long[] {1, 5, 9})[0]));
@@ -133,7 +133,7 @@ class RandomCheckpointTest {
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\"model_type\": \"llama\"");
         ModelException e = org.junit.jupiter.api.Assertions.assertThrows(ModelException.class,
-                () -> RandomCheckpoint.of(bad, 1));
+                () -> RandomWeights.of(bad, 1));
         assertTrue(e.getMessage().startsWith(bad.toString()), e.getMessage());
     }
 

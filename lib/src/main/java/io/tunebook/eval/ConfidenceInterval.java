@@ -4,8 +4,8 @@ package io.tunebook.eval;
  * A corpus-level value with its 95% bootstrap confidence interval ({@link Evaluator} says how it is
  * drawn). NaN throughout when the metric does not apply (perplexity of an endpoint).
  */
-public record Estimate(double value, double low, double high) {
-    public static final Estimate NONE = new Estimate(Double.NaN, Double.NaN, Double.NaN);
+public record ConfidenceInterval(double value, double low, double high) {
+    public static final ConfidenceInterval NONE = new ConfidenceInterval(Double.NaN, Double.NaN, Double.NaN);
 
     public boolean isPresent() {
         return !Double.isNaN(value);

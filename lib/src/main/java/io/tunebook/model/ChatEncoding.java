@@ -1,9 +1,6 @@
-package io.tunebook.eval.client;
+package io.tunebook.model;
 
 import io.tunebook.data.Message;
-import io.tunebook.model.CausalLM;
-import io.tunebook.model.GenerationSettings;
-import io.tunebook.model.Tokenizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

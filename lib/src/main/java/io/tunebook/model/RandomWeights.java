@@ -6,7 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import io.tunebook.model.safetensors.AtomicFile;
+import io.tunebook.io.AtomicFile;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.model.safetensors.ShardedWriter;
 import io.tunebook.model.safetensors.TensorSource;
@@ -30,7 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * A seeded random-weight checkpoint of a published {@code config.json}, in the layout Hugging Face
+ * A seeded set of random weights of a published {@code config.json}, in the layout Hugging Face
  * writes: bfloat16 safetensors shards of at most 5 GB ({@link ShardedWriter}), their index,
  * {@code config.json} (with {@code torch_dtype} bfloat16) and {@code generation_config.json}; no
  * tokenizer. Weights and biases are drawn from N(0, 0.02), RMSNorm scales are 1. Memory and speed
@@ -43,8 +43,8 @@ import java.util.concurrent.Future;
  * ({@value #STAMP}) records the seed and config; {@link #matches} tells whether a directory already
  * holds the complete checkpoint, so a benchmark can reuse it.
  */
-public final class RandomCheckpoint {
-    public static final String STAMP = "random-checkpoint.json";
+public final class RandomWeights {
+    public static final String STAMP = "random-weights.json";
     static final int CHUNK = 1 << 20;
     private static final double STD = 0.02;
     private static final short BF16_ONE = 0x3f80;
@@ -57,7 +57,7 @@ public final class RandomCheckpoint {
     private final long seed;
     private final long maxShardBytes;
 
-    private RandomCheckpoint(JsonObject configJson, ModelConfig config, long seed, long maxShardBytes) {
+    private RandomWeights(JsonObject configJson, ModelConfig config, long seed, long maxShardBytes) {
         this.configJson = configJson;
         this.config = config;
         this.seed = seed;
@@ -65,7 +65,7 @@ public final class RandomCheckpoint {
     }
 
     /** The checkpoint of the {@code config.json} at {@code configFile}; errors name the file and the field. */
-    public static RandomCheckpoint of(Path configFile, long seed, long maxShardBytes) {
+    public static RandomWeights of(Path configFile, long seed, long maxShardBytes) {
         JsonObject json;
         try {
             json = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
@@ -79,10 +79,10 @@ public final class RandomCheckpoint {
         if (maxShardBytes <= 0) {
             throw new IllegalArgumentException("maxShardBytes must be positive, got " + maxShardBytes);
         }
-        return new RandomCheckpoint(json, config, seed, maxShardBytes);
+        return new RandomWeights(json, config, seed, maxShardBytes);
     }
 
-    public static RandomCheckpoint of(Path configFile, long seed) {
+    public static RandomWeights of(Path configFile, long seed) {
         return of(configFile, seed, ShardedWriter.DEFAULT_MAX_SHARD_BYTES);
     }
 
@@ -164,7 +164,7 @@ public final class RandomCheckpoint {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(STAMP));
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "random-checkpoint");
+            Thread t = new Thread(r, "random-weights");
             t.setDaemon(true);
             return t;
         });

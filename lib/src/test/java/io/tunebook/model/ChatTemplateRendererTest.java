@@ -1,4 +1,4 @@
-package io.tunebook.eval.client;
+package io.tunebook.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunebook.data.ChatTemplate;
 import io.tunebook.data.Message;
-import io.tunebook.model.CausalLM;
-import io.tunebook.model.GenerationResult;
-import io.tunebook.model.GenerationSettings;
-import io.tunebook.model.Generator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -64,18 +60,16 @@ class ChatTemplateRendererTest {
     }
 
     @Test
-    void theLocalBackendUsesTheTemplateByDefaultAndTheTranscriptWhenAsked() {
-        ChatRequest request = ChatRequest.builder().messages(List.of(Message.user("Où est ma commande ?")))
-                .maxTokens(6).build();
+    void chatAndAskAreTheTemplatePromptDecodedToTheEndOfTurn() {
+        List<Message> messages = List.of(Message.user("Où est ma commande ?"));
         ChatEncoding chat = ChatEncoding.of(model);
-        GenerationResult expected = Generator.of(model).generateIds(List.of(chat.promptIds(request.messages())),
-                chat.untilEndOfTurn(GenerationSettings.greedy(6)), null).get(0);
-        ChatResponse viaTemplate = new LocalChatBackend(model, "tiny-base").chat(request);
-        assertEquals(expected.text(), viaTemplate.text());
-        assertEquals(expected.promptIds().length, viaTemplate.usage().promptTokens());
-
-        ChatResponse viaTranscript = new LocalChatBackend(model, PromptRenderer.transcript(), "tiny-base").chat(request);
-        long[] transcript = model.tokenizer().encode(PromptRenderer.transcript().render(request.messages()), true);
-        assertEquals(transcript.length, viaTranscript.usage().promptTokens());
+        GenerationResult longhand = Generator.of(model).generateIds(List.of(chat.promptIds(messages)),
+                chat.untilEndOfTurn(GenerationSettings.greedy(12)), null).get(0);
+        GenerationResult result = Generator.of(model).chat(messages, GenerationSettings.greedy(12));
+        assertArrayEquals(longhand.promptIds(), result.promptIds());
+        assertArrayEquals(longhand.ids(), result.ids());
+        assertEquals(longhand.text().strip(), model.ask("Où est ma commande ?", GenerationSettings.greedy(12)));
+        // ask's defaults are the builder's (greedy, 128 tokens): the 12-token answer is where it starts.
+        assertTrue(model.ask("Où est ma commande ?").startsWith(longhand.text().strip()));
     }
 }

@@ -1,4 +1,4 @@
-package io.tunebook.model.tokenizer;
+package io.tunebook.tinybase;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
