@@ -1,5 +1,6 @@
 package io.tunebook.kernel;
 
+import io.tunebook.display.ProvenanceView;
 import io.tunebook.display.TrainingHistory;
 import io.tunebook.display.TrainingView;
 import io.tunebook.train.StepMetrics;
@@ -43,7 +44,9 @@ public final class Notebook {
      * Trains with a live view: shows a {@link TrainingView} under the cell and redraws it in place
      * (throttled) at every logged step and evaluation, and while training runs an interrupt of the
      * kernel asks the trainer to stop at the next step boundary. The view's last state (finished,
-     * interrupted or stopped early) is always drawn and stays as the cell's record of the run.
+     * interrupted or stopped early) is always drawn and stays as the cell's record of the run; with an
+     * output directory, the run's provenance block (what made it, with sha256 of its inputs and adapter) is
+     * shown under it, so a shared notebook says which data, model and code produced its numbers.
      */
     public static TrainingResult train(Trainer trainer) {
         TrainingHistory history = new TrainingHistory();
@@ -78,6 +81,8 @@ public final class Notebook {
         } finally {
             trainer.removeCallback(live);
             handle.updateNow(history.view());
+            trainer.provenance().ifPresent(p -> BaseKernel.notebookKernel().display(
+                    BaseKernel.notebookKernel().getRenderer().render(ProvenanceView.of(p))));
         }
     }
 }

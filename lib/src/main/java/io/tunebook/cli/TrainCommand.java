@@ -88,6 +88,8 @@ final class TrainCommand implements Command {
                 + "another run is refused unless --overwrite, which clears it first. SIGTERM or Ctrl-C stops at the\n"
                 + "next step boundary with a checkpoint of that step (exit 143 or 130). --device overrides\n"
                 + "model.device. Unknown keys are errors; relative paths are relative to the file's directory.\n"
+                + "The run directory also receives provenance.json (sha256 of the base model, data and artifact; version,\n"
+                + "git commit, seed, threads, engine; the resolved settings): tunebook verify RUN_DIR re-runs it.\n"
                 + "Sections:\n"
                 + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch; device (cpu | gpu |\n"
                 + "        gpu:N); dtype (auto | float32 | float16 | bfloat16) holds the frozen base in 16 bits: default\n"
