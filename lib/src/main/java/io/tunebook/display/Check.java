@@ -107,6 +107,9 @@ public final class Check<T> implements Displayable {
 
     /** One of {@code options}, compared as {@link #isEqualTo} does. */
     public Check<T> isOneOf(Object... options) {
+        if (options.length == 0) {
+            return satisfies("one of no options (the exercise offers none)", Object.class, a -> false);
+        }
         Object first = options[0];
         return satisfies(kind(first), typeOf(first), a -> Arrays.stream(options).anyMatch(o -> same(a, o)));
     }
