@@ -69,11 +69,7 @@ class NotebooksIT {
     @Test
     @Order(1)
     void everyNotebookRunsWithoutErrorAndShowsRichOutput() throws Exception {
-        List<String> notebooks;
-        try (Stream<Path> files = Files.list(ROOT.resolve("notebooks"))) {
-            notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().map(Path::toString)
-                    .collect(Collectors.toList());
-        }
+        List<String> notebooks = notebooks();
         assertFalse(notebooks.isEmpty(), "no notebooks in " + ROOT.resolve("notebooks"));
         List<String> command = new ArrayList<>(List.of(PYTHON,
                 ROOT.resolve("kernel-ext/src/test/python/execute_notebooks.py").toString(),
@@ -120,11 +116,7 @@ class NotebooksIT {
     @Test
     @Order(7)
     void everyExerciseSolutionPassesItsCheck() throws Exception {
-        List<String> notebooks;
-        try (Stream<Path> files = Files.list(ROOT.resolve("notebooks"))) {
-            notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().map(Path::toString)
-                    .collect(Collectors.toList());
-        }
+        List<String> notebooks = notebooks();
         Path solved = OUT.resolve("solved");
         List<String> command = new ArrayList<>(List.of(PYTHON,
                 ROOT.resolve("kernel-ext/src/test/python/execute_notebooks.py").toString(),
@@ -148,6 +140,13 @@ class NotebooksIT {
                 assertEquals(checkCells, nb.get("solutions_applied").getAsInt(),
                         name + ": one solution per exercise in notebooks/solutions/");
             }
+        }
+    }
+
+    private static List<String> notebooks() throws IOException {
+        try (Stream<Path> files = Files.list(ROOT.resolve("notebooks"))) {
+            return files.filter(p -> p.toString().endsWith(".ipynb")).sorted().map(Path::toString)
+                    .collect(Collectors.toList());
         }
     }
 
