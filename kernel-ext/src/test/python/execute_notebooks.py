@@ -1,13 +1,19 @@
 #!/usr/bin/python3
 """Executes notebooks headless against an installed Jupyter kernel with nbclient (Debian's
 python3-nbclient), writes each executed notebook and its HTML export (python3-nbconvert), and a
-summary.json that the Java integration test checks: errors, MIME types of every output, timings.
+summary.json that the Java integration test checks: errors, MIME types of every output, timings,
+and the verdict of every exercise check cell (display.Check's data-check attribute).
 
-usage: execute_notebooks.py --kernel NAME --out DIR NOTEBOOK.ipynb...
+With --solutions DIR, each notebook's exercise cells are first replaced by the sources in
+DIR/NAME.json ({"notebook": ..., "cells": {cell id: source}}), and the cells after the last check
+cell are left out (they run in the notebook as shipped; the solved run is about the checks).
+
+usage: execute_notebooks.py --kernel NAME --out DIR [--solutions DIR] NOTEBOOK.ipynb...
 """
 import argparse
 import json
 import pathlib
+import re
 import sys
 import time
 
@@ -34,8 +40,35 @@ def outputs_of(cell):
         }
 
 
-def run(path, kernel, out_dir):
+CHECK = re.compile(r'class="tunebook-check" data-check="([a-z-]+)"')
+
+
+def checks_of(cell):
+    """The verdicts the cell's outputs show, in order."""
+    return [m.group(1) for out in outputs_of(cell) for m in CHECK.finditer(out["html"])]
+
+
+def apply_solutions(nb, path, solutions_dir):
+    """Replaces the exercise cells by their solutions; drops the cells after the last check cell."""
+    file = solutions_dir / (path.stem + ".json")
+    if not file.exists():
+        return 0
+    cells = json.loads(file.read_text(encoding="utf-8"))["cells"]
+    by_id = {c.get("id"): c for c in nb.cells}
+    missing = sorted(set(cells) - set(by_id))
+    if missing:
+        raise SystemExit(f"{file}: no cell with id {', '.join(missing)} in {path.name}")
+    for cell_id, source in cells.items():
+        by_id[cell_id].source = source
+    last_check = max((i for i, c in enumerate(nb.cells) if "check" in c.metadata.get("tags", [])), default=-1)
+    if last_check >= 0:
+        del nb.cells[last_check + 1:]
+    return len(cells)
+
+
+def run(path, kernel, out_dir, solutions_dir=None):
     nb = nbformat.read(path, as_version=4)
+    solved = apply_solutions(nb, path, solutions_dir) if solutions_dir else None
     client = NotebookClient(nb, kernel_name=kernel, timeout=600, startup_timeout=120,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.monotonic()
@@ -56,6 +89,9 @@ def run(path, kernel, out_dir):
         "seconds": round(seconds, 2),
         "error": error,
         "html": str(html_path),
+        "solutions_applied": solved,
+        "check_cells": sum(1 for c in nb.cells if "check" in c.metadata.get("tags", [])),
+        "checks": [v for c in nb.cells for v in checks_of(c)],
         "cells": [{"index": i, "type": c.cell_type, "outputs": list(outputs_of(c))}
                   for i, c in enumerate(nb.cells)],
     }
@@ -65,13 +101,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kernel", required=True)
     parser.add_argument("--out", required=True, type=pathlib.Path)
+    parser.add_argument("--solutions", type=pathlib.Path)
     parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    summary = [run(p.resolve(), args.kernel, args.out) for p in args.notebooks]
+    summary = [run(p.resolve(), args.kernel, args.out, args.solutions) for p in args.notebooks]
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
     for s in summary:
-        print(f"{s['notebook']}: {s['seconds']} s, {'ERROR' if s['error'] else 'ok'}")
+        checks = f", checks {' '.join(s['checks'])}" if s["checks"] else ""
+        print(f"{s['notebook']}: {s['seconds']} s, {'ERROR' if s['error'] else 'ok'}{checks}")
 
 
 if __name__ == "__main__":

@@ -69,11 +69,7 @@ class NotebooksIT {
     @Test
     @Order(1)
     void everyNotebookRunsWithoutErrorAndShowsRichOutput() throws Exception {
-        List<String> notebooks;
-        try (Stream<Path> files = Files.list(ROOT.resolve("notebooks"))) {
-            notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().map(Path::toString)
-                    .collect(Collectors.toList());
-        }
+        List<String> notebooks = notebooks();
         assertFalse(notebooks.isEmpty(), "no notebooks in " + ROOT.resolve("notebooks"));
         List<String> command = new ArrayList<>(List.of(PYTHON,
                 ROOT.resolve("kernel-ext/src/test/python/execute_notebooks.py").toString(),
@@ -101,7 +97,63 @@ class NotebooksIT {
             if (expected.contains("image/png")) {
                 assertTrue(html.contains("data:image/png;base64,"), name + ": the HTML export has no image");
             }
+            // As shipped, the exercise cells are blank: every check says so, and the cells after it still ran.
+            int checkCells = nb.get("check_cells").getAsInt();
+            List<String> checks = strings(nb.getAsJsonArray("checks"));
+            assertEquals(checkCells, checks.size(), name + ": every check cell shows one verdict: " + checks);
+            assertTrue(checks.stream().allMatch("no-answer"::equals), name + ": blank exercises must say so: " + checks);
+            if (!name.startsWith("00-")) {
+                assertTrue(checkCells >= 2 && checkCells <= 4, name + ": a chapter has 2 to 4 exercises, has "
+                        + checkCells);
+            }
         }
+    }
+
+    /**
+     * The course's other run: every exercise cell replaced by its solution ({@code notebooks/solutions/NAME.json},
+     * applied by the executor by cell id), each notebook run up to its last check cell, and every check says right.
+     */
+    @Test
+    @Order(7)
+    void everyExerciseSolutionPassesItsCheck() throws Exception {
+        List<String> notebooks = notebooks();
+        Path solved = OUT.resolve("solved");
+        List<String> command = new ArrayList<>(List.of(PYTHON,
+                ROOT.resolve("kernel-ext/src/test/python/execute_notebooks.py").toString(),
+                "--kernel", KERNEL, "--out", solved.toString(), "--solutions",
+                ROOT.resolve("notebooks/solutions").toString()));
+        command.addAll(notebooks);
+        Result r = run(command, ROOT.resolve("notebooks"), 1500);
+        System.out.println(r.output);
+        assertEquals(0, r.exit, r.output);
+        JsonArray summary = JsonParser.parseString(Files.readString(solved.resolve("summary.json"))).getAsJsonArray();
+        for (JsonElement e : summary) {
+            JsonObject nb = e.getAsJsonObject();
+            String name = nb.get("notebook").getAsString();
+            assertTrue(nb.get("error").isJsonNull(), name + " failed with its solutions:\n" + nb.get("error"));
+            int checkCells = nb.get("check_cells").getAsInt();
+            List<String> checks = strings(nb.getAsJsonArray("checks"));
+            assertEquals(checkCells, checks.size(), name + ": every check cell shows one verdict: " + checks);
+            assertTrue(checks.stream().allMatch("right"::equals), name + ": with the solutions every check passes: "
+                    + checks);
+            if (checkCells > 0) {
+                assertEquals(checkCells, nb.get("solutions_applied").getAsInt(),
+                        name + ": one solution per exercise in notebooks/solutions/");
+            }
+        }
+    }
+
+    private static List<String> notebooks() throws IOException {
+        try (Stream<Path> files = Files.list(ROOT.resolve("notebooks"))) {
+            return files.filter(p -> p.toString().endsWith(".ipynb")).sorted().map(Path::toString)
+                    .collect(Collectors.toList());
+        }
+    }
+
+    private static List<String> strings(JsonArray a) {
+        List<String> out = new ArrayList<>();
+        a.forEach(x -> out.add(x.getAsString()));
+        return out;
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.concurrent.CancellationException;
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
             new InfoCommand(), new ScoreCommand(), new GenerateCommand(), new TrainCommand(), new BenchCommand(),
-            new DataCommand(), new ServeCommand(), new EstimateCommand(), new EvalCommand(), new AbCommand(), new ExportCommand());
+            new DataCommand(), new ServeCommand(), new EstimateCommand(), new EvalCommand(), new AbCommand(), new ExportCommand(),
+            new VerifyCommand());
 
     private Main() {
     }

@@ -29,7 +29,7 @@ final class RunDirectory {
     static final String CONFIG = "config.yaml";
     /** What a run writes into its directory, staging directories of atomic writes included. */
     private static final Pattern RUN_ENTRY = Pattern.compile(
-            "config\\.yaml|metrics\\.jsonl|adapter|model|checkpoint-\\d+|\\..+\\.(saving|old|tmp)");
+            "config\\.yaml|metrics\\.jsonl|provenance\\.json|adapter|model|checkpoint-\\d+|\\..+\\.(saving|old|tmp)");
     /** Settings a resumed run may change. */
     private static final Set<String> MAY_CHANGE = Set.of("training.max_steps", "training.num_train_epochs", "output.dir",
             "model.device");

@@ -35,6 +35,9 @@ import io.tunebook.train.Precision;
 import io.tunebook.train.SchedulerType;
 import io.tunebook.train.PreferenceData;
 import io.tunebook.train.PreferenceLoss;
+import io.tunebook.train.Provenance;
+import io.tunebook.train.StepMetrics;
+import io.tunebook.train.TrainerCallback;
 import io.tunebook.train.SftData;
 import io.tunebook.train.TextCorpus;
 import io.tunebook.train.TokenWindows;
@@ -86,6 +89,8 @@ final class TrainCommand implements Command {
                 + "another run is refused unless --overwrite, which clears it first. SIGTERM or Ctrl-C stops at the\n"
                 + "next step boundary with a checkpoint of that step (exit 143 or 130). --device overrides\n"
                 + "model.device. Unknown keys are errors; relative paths are relative to the file's directory.\n"
+                + "The run directory also receives provenance.json (sha256 of the base model, data and artifact; version,\n"
+                + "git commit, seed, threads, engine; the resolved settings): tunebook verify RUN_DIR re-runs it.\n"
                 + "Sections:\n"
                 + "  model: path | init_config + tokenizer (+ init_seed) to pretrain from scratch; device (cpu | gpu |\n"
                 + "        gpu:N); dtype (auto | float32 | float16 | bfloat16) holds the frozen base in 16 bits: default\n"
@@ -125,13 +130,29 @@ final class TrainCommand implements Command {
         }
     }
 
+    /**
+     * {@code verify}'s re-run: the run config {@code argv} names, its relative paths resolved against
+     * {@code base} (the recorded config's directory, not the run directory's copy), stopped after the
+     * first logged step at or past {@code stopAfter} (0: the whole run) with the schedule of the whole
+     * run, so its losses are those the recorded run logged.
+     */
+    int rerun(String[] argv, Path base, int stopAfter) throws IOException {
+        try (Shutdown.Registration loading = Shutdown.onStop(() -> { })) {
+            return train(argv, base, stopAfter);
+        }
+    }
+
     private int train(String[] argv) throws IOException {
+        return train(argv, null, 0);
+    }
+
+    private int train(String[] argv, Path baseOverride, int stopAfter) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("max-steps", "output", "resume", DeviceOption.FLAG),
                 Set.of("overwrite"));
         Path configFile = Args.existingFile(name(), a.positional(name(), 0, "CONFIG.yaml"));
         a.expectPositionals(name(), 1);
         String file = configFile.toString();
-        Path base = configFile.toAbsolutePath().getParent();
+        Path base = baseOverride != null ? baseOverride : configFile.toAbsolutePath().getParent();
         YamlSection root = YamlSection.load(name(), configFile);
 
         YamlSection modelSection = root.section("model");
@@ -231,8 +252,25 @@ final class TrainCommand implements Command {
                     : TrainableModel.lora(adapter, reference);
             System.err.printf("model: %,d parameters%s%n", model.parameterCount(),
                     adapter == null ? " (all trained)" : "; " + adapter.parameterCounts());
+            Provenance.Inputs inputs = Provenance.inputs().configuration(root.resolved())
+                    .configFile(configFile, base);
+            if (modelPath != null) {
+                inputs.baseModel(resolve(base, modelPath));
+            }
+            data.declare(inputs);
+            Trainer[] running = new Trainer[1];
             Trainer.Builder builder = Trainer.builder().model(trainee).arguments(args).outputDir(runDir)
-                    .callback(ConsoleProgress.toStandardError());
+                    .callback(ConsoleProgress.toStandardError()).provenance(inputs);
+            if (stopAfter > 0) {
+                builder.callback(new TrainerCallback() {
+                    @Override
+                    public void onStep(StepMetrics m) {
+                        if (m.step() >= stopAfter) {
+                            running[0].requestStop();
+                        }
+                    }
+                });
+            }
             if (preference != null) {
                 builder.preference(preference.loss());
             }
@@ -244,10 +282,13 @@ final class TrainCommand implements Command {
             int exit = 0;
             try (Trainer trainer = builder.build();
                     Shutdown.Registration signal = Shutdown.onStop(trainer::requestStop)) {
+                running[0] = trainer;
                 System.err.printf("training: %d steps, effective batch %d, gradient checkpointing %s%n",
                         trainer.totalSteps(), args.effectiveBatchSize(), trainer.gradientCheckpointing() ? "on" : "off");
                 TrainingResult result = resume == null ? trainer.train() : trainer.train(resume);
-                if (result.stopReason() == TrainingResult.StopReason.INTERRUPTED) {
+                if (result.stopReason() == TrainingResult.StopReason.INTERRUPTED && stopAfter > 0) {
+                    System.err.println("stopped after step " + result.steps() + " of " + result.totalSteps());
+                } else if (result.stopReason() == TrainingResult.StopReason.INTERRUPTED) {
                     System.err.println("tunebook train: stopped at step " + result.steps() + " of "
                             + result.totalSteps() + "; continue with --resume latest");
                     exit = 130;
@@ -665,6 +706,15 @@ final class TrainCommand implements Command {
 
         boolean isText() {
             return text != null;
+        }
+
+        /** The files this section reads, for the run's provenance. */
+        void declare(Provenance.Inputs inputs) {
+            train.forEach(f -> inputs.data("train", f));
+            validation.forEach(f -> inputs.data("validation", f));
+            if (text != null) {
+                inputs.data("text", text);
+            }
         }
 
         void feed(Trainer.Builder builder, Tokenizer tokenizer, TrainingArguments args, boolean preference)

@@ -17,6 +17,7 @@ import io.tunebook.plan.Estimate;
 import io.tunebook.plan.MemoryBreakdown;
 import io.tunebook.plan.Recommendation;
 import io.tunebook.quant.ModelMemory;
+import io.tunebook.train.Provenance;
 import io.tunebook.train.SearchResult;
 import io.tunebook.train.TrainingResult;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class Views {
             ValidationReport.class, CleaningReport.class, CleaningResult.class, DatasetSplits.class, LoraModel.class,
             TrainableParameters.class, SearchResult.class, TrainingResult.class, EvaluationResult.class,
             JudgeSummary.class, JudgeComparison.class, AbPair.class, BlindAbSession.class, Estimate.class,
-            MemoryBreakdown.class, Recommendation.class, ModelMemory.class);
+            MemoryBreakdown.class, Recommendation.class, ModelMemory.class, Provenance.class);
 
     /** How {@code value} is displayed; empty for values tunebook does not know. */
     public static Optional<Displayable> of(Object value) {
@@ -88,6 +89,8 @@ public final class Views {
             return Optional.of(RecommendationView.of(r));
         } else if (value instanceof ModelMemory m) {
             return Optional.of(ModelMemoryView.of(m));
+        } else if (value instanceof Provenance p) {
+            return Optional.of(ProvenanceView.of(p));
         }
         return Optional.empty();
     }

@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -190,6 +191,11 @@ public final class CausalLM implements AutoCloseable {
         }
         return new CausalLM(null, config, manager, weights, Map.of(), DataType.FLOAT32, tokenizer,
                 GenerationConfig.defaults(config), List.of());
+    }
+
+    /** The directory this model was loaded from; empty for one made by {@link #initialize}. */
+    public Optional<Path> directory() {
+        return Optional.ofNullable(directory);
     }
 
     public ModelConfig config() {

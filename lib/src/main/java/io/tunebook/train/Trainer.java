@@ -51,8 +51,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * in an uninterrupted one.
  *
  * <p>With an output directory the run writes {@code metrics.jsonl}, {@code checkpoint-STEP}
- * directories as {@code saveStrategy} says, and the final artifact ({@code adapter/} or
- * {@code model/}); without one it writes nothing.
+ * directories as {@code saveStrategy} says, the final artifact ({@code adapter/} or
+ * {@code model/}) and {@link Provenance#FILE} (what made it: inputs' hashes, runtime, configuration;
+ * declare the data files with {@link Builder#provenance}); without one it writes nothing.
  */
 public final class Trainer implements AutoCloseable {
     private final TrainableModel trainee;
@@ -67,6 +68,8 @@ public final class Trainer implements AutoCloseable {
     private final boolean gradientCheckpointing;
     private final Backprop backprop;
     private final PreferenceObjective preference;
+    private final Provenance.Inputs inputs;
+    private Provenance provenance;
     private Map<String, Double> evalMetrics = Map.of();
     private volatile boolean stopRequested;
 
@@ -92,6 +95,7 @@ public final class Trainer implements AutoCloseable {
                 : model.dtype() != DataType.FLOAT32 || ModelMemory.of(model).quantizedLayers() > 0;
         this.backprop = new Backprop(model.transformer(), gradientCheckpointing);
         this.preference = b.preference == null ? null : new PreferenceObjective(b.preference);
+        this.inputs = b.inputs;
         zeroGradients();
     }
 
@@ -267,11 +271,12 @@ public final class Trainer implements AutoCloseable {
                 Map<String, Double> metrics = evalMetrics;
                 hooks.forEach(h -> h.onEvaluate(done, loss, metrics));
             }
-            if (outputDir != null) {
-                trainee.saveTrained(outputDir.resolve(trainee.artifactName()));
-            }
             TrainingResult result = new TrainingResult(state.globalStep(), total, lastLoss, evalLoss, reason,
                     state.bestEvalLoss(), state.bestStep(), (System.nanoTime() - start) / 1e9);
+            if (outputDir != null) {
+                trainee.saveTrained(outputDir.resolve(trainee.artifactName()));
+                recordProvenance(result);
+            }
             hooks.forEach(h -> h.onEnd(result));
             return result;
         } catch (TrainingDivergedException e) {
@@ -283,6 +288,18 @@ public final class Trainer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the metrics of " + outputDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Hashes the inputs and the artifact just saved and writes {@link Provenance#FILE} beside them. */
+    private void recordProvenance(TrainingResult result) {
+        provenance = Provenance.of(outputDir, inputs, model.directory().orElse(null), args, trainee.artifactName(),
+                result);
+        provenance.write(outputDir);
+    }
+
+    /** The record the last run with an output directory wrote; empty before one ends, or without a directory. */
+    public java.util.Optional<Provenance> provenance() {
+        return java.util.Optional.ofNullable(provenance);
     }
 
     private MetricsLog openLog(int resumedStep) throws IOException {
@@ -531,6 +548,16 @@ public final class Trainer implements AutoCloseable {
         private Path outputDir;
         private final List<TrainerCallback> callbacks = new ArrayList<>();
         private PreferenceLoss preference;
+        private Provenance.Inputs inputs = Provenance.inputs();
+
+        /**
+         * What the run's provenance records beyond what the trainer knows (the base model's directory, the
+         * arguments): the data files, and a run config. Without it the data are recorded as undeclared.
+         */
+        public Builder provenance(Provenance.Inputs v) {
+            inputs = Objects.requireNonNull(v, "inputs");
+            return this;
+        }
 
         /**
          * Preference tuning (DPO, ORPO) instead of supervised fine-tuning: the data are

@@ -103,7 +103,7 @@ class TrainCommandTest {
         Path run = dir.resolve("out");
         Outcome again = CliTest.run("train", config.toString());
         assertEquals(2, again.code(), again.err());
-        assertEquals("tunebook train: " + run + " already holds a run (adapter, checkpoint-2, config.yaml, metrics.jsonl):"
+        assertEquals("tunebook train: " + run + " already holds a run (adapter, checkpoint-2, config.yaml, metrics.jsonl, and 1 more):"
                 + " pass --overwrite to replace it, --resume latest to continue it, or choose another output.dir\n",
                 again.err());
 

@@ -1,6 +1,7 @@
 package io.tunebook.display.notebook;
 
 import io.tunebook.display.MimeBundle;
+import io.tunebook.display.ProvenanceView;
 import io.tunebook.display.TrainingHistory;
 import io.tunebook.display.TrainingView;
 import io.tunebook.display.Views;
@@ -90,7 +91,9 @@ public final class Notebook {
      * (throttled) at every logged step and evaluation, and while training runs an interrupt of the
      * tunebook kernel asks the trainer to stop at the next step boundary (a stock JJava or IJava kernel
      * stops the cell's thread itself). The view's last state (finished, interrupted or stopped early) is
-     * always drawn and stays as the cell's record of the run.
+     * always drawn and stays as the cell's record of the run; with an output directory, the run's provenance block
+     * (what made it, with sha256 of its inputs and adapter) is shown under it, so a shared notebook says which data,
+     * model and code produced its numbers.
      */
     public static TrainingResult train(Trainer trainer) {
         TrainingHistory history = new TrainingHistory();
@@ -125,6 +128,7 @@ public final class Notebook {
         } finally {
             trainer.removeCallback(live);
             handle.updateNow(history.view());
+            trainer.provenance().ifPresent(p -> display(ProvenanceView.of(p)));
         }
     }
 
