@@ -7,6 +7,7 @@ import io.tunebook.data.Datasets;
 import io.tunebook.display.EvaluationView;
 import io.tunebook.eval.EvaluationResult;
 import io.tunebook.eval.Evaluator;
+import io.tunebook.eval.ReferenceOverlapJudge;
 import io.tunebook.eval.JsonSchema;
 import io.tunebook.eval.Metric;
 import io.tunebook.eval.client.ChatBackend;
@@ -55,10 +56,11 @@ final class EvalCommand implements Command {
                 + "model | endpoint, path, base_url, model, api_key_env), reference, dataset (path, split, limit,\n"
                 + "json_schema), metrics (bleu, rouge, rouge1, rouge2, rougeL, exact_match, json, json_valid,\n"
                 + "json_schema, json_exact, perplexity, answer_words), decoding (max_new_tokens, temperature, seed,\n"
-                + "batch_size), bootstrap (resamples, seed), judge (type: local | endpoint, path, base_url, model,\n"
+                + "batch_size), bootstrap (resamples, seed), judge (type: local | endpoint | overlap, path, base_url, model,\n"
                 + "api_key_env, language: fr | en, max_tokens, with_reference, verdict: generate | scored; scored, for\n"
-                + "a local judge: the likeliest of [[A]], [[B]], [[C]] after the prompt, read off the model at once),\n"
-                + "output (dir).";
+                + "a local judge: the likeliest of [[A]], [[B]], [[C]] after the prompt, read off the model at once;\n"
+                + "overlap: no model, the answer nearer the reference by ROUGE-L wins, a tie within tie_within 0.02,\n"
+                + "a stand-in for offline classes), output (dir).";
     }
 
     @Override
@@ -196,6 +198,13 @@ final class EvalCommand implements Command {
     private void addJudge(Evaluator.Builder b, YamlSection j, Path base, Path modelPath, CausalLM model,
             List<CausalLM> loaded) {
         String type = j.string("type", "endpoint");
+        if (type.equals("overlap")) {
+            // The stand-in: no model, no prompt; it judges the answers against the references.
+            b.judge(ReferenceOverlapJudge.create(j.number("tie_within", ReferenceOverlapJudge.DEFAULT_TIE_WITHIN)),
+                    true);
+            j.finish();
+            return;
+        }
         ChatBackend backend;
         if (type.equals("local")) {
             Path path = resolve(base, j.string("path", modelPath.toString()));
@@ -204,7 +213,7 @@ final class EvalCommand implements Command {
         } else if (type.equals("endpoint")) {
             backend = endpoint(j);
         } else {
-            throw new UsageException(name() + ": judge.type '" + type + "' is not local or endpoint");
+            throw new UsageException(name() + ": judge.type '" + type + "' is not local, endpoint or overlap");
         }
         String verdict = j.string("verdict", "generate");
         if (verdict.equals("scored")) {

@@ -17,10 +17,10 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * Integer rank = null; // your turn: ...
- * var check = Check.that("r", rank).isBetween(4, 16).hint("r·(in+out) per layer ...").fallback(8);
- * rank = check.value();
- * check
+ * Check<Integer> check = Check.that("r", rank).isBetween(4, 16).hint("r·(in+out) per layer ...").fallback(8);
+ * rank = check.value(); // the answer, or the fallback (8) when the cell was left blank
  * }</pre>
+ * and {@code check} as the cell's last line shows the box.
  *
  * <p>Conditions are checked in order; the first that fails decides the verdict. The box's HTML
  * carries {@code data-check="right|wrong|no-answer|wrong-type"}, which the notebook tests read.

@@ -184,6 +184,7 @@ class ExamplesTest {
         SideExamples.datasetPreview(support, support, cleaned, tokenizer);
         SideExamples.statsView(support, tokenizer);
         SideExamples.tableView();
+        assertEquals(8, SideExamples.check(), "a blank answer falls back");
         assertTrue(SideExamples.estimate() > 0);
         Recommendation r = SideExamples.decision();
         assertTrue(!r.reasons().isEmpty(), r::toString);

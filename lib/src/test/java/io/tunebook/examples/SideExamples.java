@@ -3,6 +3,7 @@ package io.tunebook.examples;
 import io.tunebook.data.CleaningResult;
 import io.tunebook.data.Cleaner;
 import io.tunebook.data.Dataset;
+import io.tunebook.display.Check;
 import io.tunebook.display.CleaningView;
 import io.tunebook.display.DatasetPreview;
 import io.tunebook.display.StatsView;
@@ -64,6 +65,15 @@ final class SideExamples {
         // snippet: display/StatsView.java
         StatsView.of(train, text -> tokenizer.encode(text, false).length).maxLength(512);
         // end snippet
+    }
+
+    static Integer check() {
+        // snippet: display/Check.java
+        Integer rank = null; // your turn: ...
+        Check<Integer> check = Check.that("r", rank).isBetween(4, 16).hint("r·(in+out) per layer ...").fallback(8);
+        rank = check.value(); // the answer, or the fallback (8) when the cell was left blank
+        // end snippet
+        return rank;
     }
 
     static void tableView() {

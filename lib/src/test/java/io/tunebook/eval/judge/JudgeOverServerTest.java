@@ -135,7 +135,7 @@ class JudgeOverServerTest {
         assertEquals(s.total(), s.byCategory().values().stream().mapToInt(JudgeSummary::total).sum());
 
         Path saved = tmp.resolve("judge.json");
-        JudgeReport.save(JudgeReport.pairwise(pairwise.judgeModel(), pairwise.prompts(), results), saved);
+        JudgeReport.save(JudgeReport.pairwise(pairwise.judgeModel(), pairwise.prompts().orElseThrow(), results), saved);
         String json = Files.readString(saved);
         assertFalse(json.contains(KEY));
         JsonObject report = JsonParser.parseString(json).getAsJsonObject();
