@@ -1,7 +1,11 @@
 package io.tunebook.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Autoregressive decoding with a KV cache. Several prompts decode together in a {@link BatchDecoder}
@@ -59,5 +63,39 @@ public final class Generator {
             results.add(s.result());
         }
         return results;
+    }
+
+    /**
+     * Decodes many prompts with at most {@code batchSize} rows at a time: shortest prompts first, so
+     * that rows decoding together are padded little, and a row that finishes is replaced by the next
+     * prompt at once. Results are in the order of {@code prompts}.
+     *
+     * @param beforeStep run before every step (a check that may throw to stop, as an interrupt does)
+     */
+    public List<GenerationResult> generateIds(List<long[]> prompts, GenerationSettings settings, int batchSize,
+            Runnable beforeStep) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        Integer[] order = new Integer[prompts.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> prompts.get(i).length));
+        GenerationResult[] out = new GenerationResult[prompts.size()];
+        Map<BatchDecoder.Sequence, Integer> running = new HashMap<>();
+        try (BatchDecoder decoder = new BatchDecoder(model)) {
+            int next = 0;
+            while (next < order.length || decoder.active() > 0) {
+                beforeStep.run();
+                for (; next < order.length && decoder.active() < batchSize; next++) {
+                    running.put(decoder.add(prompts.get(order[next]), settings, order[next], null), order[next]);
+                }
+                for (BatchDecoder.Sequence done : decoder.step()) {
+                    out[running.remove(done)] = done.result();
+                }
+            }
+        }
+        return List.of(out);
     }
 }
