@@ -69,12 +69,13 @@ final class BenchCommand implements Command {
                 + "generate (batch 1) it reports generate_batched (8 rows) and weights_read: a streaming read of\n"
                 + "every weight, GB/s, and the batch-1 tokens/s that memory bandwidth allows.\n"
                 + "\n"
-                + "usage: tunebook bench DIR --compare [--method full|lora|qlora] [--rounds 3] [same shape flags]\n"
+                + "usage: tunebook bench DIR|CONFIG.json --compare [--method full|lora|qlora] [--rounds 3] [same shape flags]\n"
                 + "                       [--pytorch-bench bench/pytorch_bench.py] [--python /usr/bin/python3] [--json]\n"
                 + "tunebook and pytorch_bench.py in turn (A, B, A, B...; the same config, weights, batch, seq, thread\n"
                 + "count and OMP_WAIT_POLICY), then per measure (train, forward, generate, generate_batched,\n"
                 + "peak_rss) the median of each and the ratio, higher is better (memory: PyTorch over tunebook).\n"
                 + "qlora is timed for tunebook alone, with the dequantization cost per pass and its share of a step.\n"
+                + "A CONFIG.json (bench/configs/mid-100m.json) is run on the seeded random checkpoint --real writes.\n"
                 + "\n"
                 + "usage: tunebook bench --real CONFIG.json [--phases load,lora,qlora,full,generate] [--batch 1]\n"
                 + "                       [--seq 512] [--rank 16] [--steps 1] [--checkpoint-dir DIR] [--seed N]\n"
@@ -118,8 +119,10 @@ final class BenchCommand implements Command {
             System.out.println(a.has("json") ? Json.GSON.toJson(result) : RealBench.table(result));
             return 0;
         }
-        Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
+        String given = a.positional(name(), 0, "model directory");
         a.expectPositionals(name(), 1);
+        Path dir = a.has("compare") && Files.isRegularFile(Path.of(given)) ? CompareBench.checkpoint(Path.of(given))
+                : Args.existingDirectory(name(), given);
         int batch = a.getInt("batch", 4);
         int seq = a.getInt("seq", 256);
         int steps = a.getInt("steps", 10);
@@ -444,7 +447,7 @@ final class BenchCommand implements Command {
             }
             double base = (double) rows.get(0).get("tokens_per_second");
             for (Map<String, Object> row : rows) {
-                row.put("ratio_to_first", round((double) row.get("tokens_per_second") / base * 100) / 100);
+                row.put("ratio_to_first", round4((double) row.get("tokens_per_second") / base));
             }
             out.put("batches", rows);
         }

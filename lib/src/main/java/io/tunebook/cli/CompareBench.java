@@ -2,6 +2,7 @@ package io.tunebook.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.tunebook.model.RandomCheckpoint;
 import io.tunebook.plan.Method;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,20 @@ final class CompareBench {
     private CompareBench() {
     }
 
+    /**
+     * The seeded random checkpoint of a {@code config.json} in {@code bench/out/real/NAME} (as
+     * {@code --real} writes it; reused when it is already there), which both sides then load.
+     */
+    static Path checkpoint(Path config) throws IOException {
+        RandomCheckpoint checkpoint = RandomCheckpoint.of(config, RealBench.DEFAULT_SEED);
+        Path dir = RealBench.defaultCheckpointDir(config);
+        if (!checkpoint.matches(dir)) {
+            System.err.println("bench: writing a random checkpoint of " + config + " to " + dir);
+            checkpoint.write(dir, Runtime.getRuntime().availableProcessors());
+        }
+        return dir;
+    }
+
     static Map<String, Object> run(Path dir, Method method, MethodBench.Workload workload, int genTokens, int rounds,
             Path script, String python) throws IOException {
         if (rounds < 1) {
@@ -60,9 +75,9 @@ final class CompareBench {
                         method.cliName(), "--threads", ompThreads.split(",")[0].strip(),
                         "--gen-batch", Integer.toString(BenchCommand.GENERATE_BATCH), "--json"));
                 py.addAll(shape);
-                // The OpenMP setting a tunebook child gets; the allocator PyTorch users run by default.
+                // The same OpenMP and allocator settings as the tunebook child.
                 theirs.add(MethodBench.runJson(py, "pytorch_bench.py (round " + (r + 1) + ")",
-                        Map.of("OMP_WAIT_POLICY", "passive")));
+                        MethodBench.CHILD_ENVIRONMENT));
                 System.err.println("bench: round " + (r + 1) + " pytorch  " + summary(theirs.get(r)));
             }
         }
@@ -74,8 +89,14 @@ final class CompareBench {
         out.put("steps", workload.steps());
         out.put("gen_tokens", genTokens);
         out.put("threads", ompThreads);
-        out.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "passive"));
+        Map<String, String> environment = new LinkedHashMap<>(MethodBench.CHILD_ENVIRONMENT);
+        environment.putAll(System.getenv().entrySet().stream().filter(e -> environment.containsKey(e.getKey()))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        out.put("environment", environment);
         out.put("rounds", rounds);
+        if (!pytorchToo) {
+            out.put("pytorch", "not run: pytorch_bench.py has no NF4 base (bitsandbytes needs a GPU); tunebook alone");
+        }
         out.put("load_average_before", loadBefore);
         out.put("load_average_after", loadAverage());
         for (Measure m : MEASURES) {
@@ -87,9 +108,6 @@ final class CompareBench {
                 row.put("pytorch", theirMedian);
                 // Higher is better: throughput ours over theirs, memory theirs over ours.
                 row.put("ratio", BenchCommand.round4(m.lowerIsBetter() ? theirMedian / ourMedian : ourMedian / theirMedian));
-            } else {
-                row.put("pytorch", null);
-                row.put("ratio", null);
             }
             out.put(m.name(), row);
         }

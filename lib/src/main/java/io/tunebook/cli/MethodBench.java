@@ -208,10 +208,15 @@ final class MethodBench {
                 Main.class.getName()));
         command.addAll(args);
         command.add("--json");
-        // The allocator and OpenMP settings bin/tunebook exports (see there), unless already set:
-        // a bench started from Java (a test, a notebook) measures what `tunebook train` would use.
-        return runJson(command, what, Map.of("OMP_WAIT_POLICY", "passive", "MALLOC_MMAP_THRESHOLD_", "4194304"));
+        return runJson(command, what, CHILD_ENVIRONMENT);
     }
+
+    /**
+     * The allocator and OpenMP settings bin/tunebook exports (see there), given to every child unless
+     * already set: a bench started from Java (a test, a notebook) measures what `tunebook train` would use.
+     */
+    static final Map<String, String> CHILD_ENVIRONMENT = Map.of("OMP_WAIT_POLICY", "passive",
+            "MALLOC_MMAP_THRESHOLD_", "4194304");
 
     /**
      * Runs {@code command}, with each of {@code environment} set unless the caller's environment
