@@ -39,7 +39,7 @@ final class ServeCommand implements Command {
                 + "131072) bounds every answer; --batch (default 16) prompts decode together, and a request that\n"
                 + "arrives while others decode joins them at the next token when there is room; --queue (default 64,\n"
                 + "at most 4096) is how many more requests may wait, beyond which they get 429; --max-connections\n"
-                + "(default 256, or --queue + --batch + 4 when larger) may be open\n"
+                + "(default 256, or --queue + 4 when larger) may be open\n"
                 + "at once, and one more is closed as soon as it connects; each client has --request-timeout seconds\n"
                 + "(default 30) to send its request line, headers and body, or is cut off; a client that disconnects\n"
                 + "stops its generation at the next token. --adapter\n"

@@ -64,12 +64,12 @@ public final class OpenAiServer implements AutoCloseable {
         this.chat = ChatEncoding.of(model, config.renderer().orElseGet(() -> PromptRenderer.forTokenizer(model.tokenizer())));
         this.parser = new RequestParser(config, model, chat);
         this.queue = new GenerationQueue(model, config.queueCapacity(), config.maxBatch());
-        int threads = Math.max(config.maxConnections(), config.queueCapacity() + config.maxBatch() + 4);
+        int threads = Math.max(config.maxConnections(), config.queueCapacity() + 4);
         limitJdkServer(config.requestTimeout().toSeconds(), threads);
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
         // The JDK server reads each request on a handler thread: one per connection up to the limit (so slow
-        // clients cannot hold the threads a normal request needs), at least one per waiting or decoding request
-        // plus spares (so a full queue still answers 429 at once). Idle threads end.
+        // clients cannot hold the threads a normal request needs), at least one per waiting request plus spares
+        // (so a full queue still answers 429 at once). Idle threads end.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "tunebook-serve-http");
