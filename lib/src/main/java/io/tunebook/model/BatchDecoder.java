@@ -15,11 +15,11 @@ import java.util.Set;
  * two steps and leaves as soon as it finishes, so a long answer does not hold short ones and a
  * request that arrives while others decode does not wait for them (continuous batching).
  *
- * <p>A joining prompt is run alone (its prefill gives the same keys and values as unbatched
- * decoding), then its cache rows join the batch's, right-aligned: shorter rows are left-padded,
- * the padding is masked out, and each row's positions count its own tokens only. Finished rows are
- * dropped from the cache, and columns that became padding in every row are cut, so the batch's cost
- * follows its live rows. Not thread-safe: one thread drives it.
+ * <p>Prompts that join at the same step are run together, left-padded to the longest, and their
+ * cache rows join the batch's right-aligned: shorter rows are left-padded, the padding is masked
+ * out, and each row's positions count its own tokens only, so each row decodes as it would alone.
+ * Finished rows are dropped from the cache, and columns that became padding in every row are cut,
+ * so the batch's cost follows its live rows. Not thread-safe: one thread drives it.
  */
 public final class BatchDecoder implements AutoCloseable {
     private final CausalLM model;
@@ -76,10 +76,19 @@ public final class BatchDecoder implements AutoCloseable {
     public List<Sequence> step() {
         List<Sequence> finished = new ArrayList<>();
         dropCancelled(finished);
-        List<Sequence> joined = new ArrayList<>(joining);
+        List<Sequence> joined = new ArrayList<>();
+        for (Sequence s : joining) {
+            if (s.limit == 0) {
+                s.finish = FinishReason.LENGTH;
+                finished.add(s);
+            } else {
+                joined.add(s);
+            }
+        }
         joining.clear();
-        for (Sequence s : joined) {
-            prefill(s, finished);
+        if (!joined.isEmpty()) {
+            prefill(joined);
+            dropFinished(finished); // those done after their first token do not decode again
         }
         if (!rows.isEmpty()) {
             decode();
@@ -88,29 +97,45 @@ public final class BatchDecoder implements AutoCloseable {
         return finished;
     }
 
-    /** Runs the prompt alone; its first token is sampled, and its cache joins the batch unless it already finished. */
-    private void prefill(Sequence s, List<Sequence> finished) {
-        if (s.cancelled || s.limit == 0) {
-            s.finish = s.cancelled ? s.finish : FinishReason.LENGTH;
-            finished.add(s);
-            return;
+    /**
+     * Runs the joining prompts together, left-padded to the longest (padding masked, positions
+     * counting each row's own tokens), samples each one's first token, and adds their cache rows
+     * to the batch's.
+     */
+    private void prefill(List<Sequence> joined) {
+        int n = joined.size();
+        int longest = joined.stream().mapToInt(s -> s.prompt.length).max().orElseThrow();
+        boolean padded = joined.stream().anyMatch(s -> s.prompt.length != longest);
+        long[] ids = new long[n * longest];
+        long[] positions = new long[n * longest];
+        long[] mask = new long[n * longest];
+        for (int b = 0; b < n; b++) {
+            long[] p = joined.get(b).prompt;
+            int pad = longest - p.length;
+            for (int t = pad; t < longest; t++) {
+                ids[b * longest + t] = p[t - pad];
+                positions[b * longest + t] = t - pad;
+                mask[b * longest + t] = 1;
+            }
         }
         KvCache own = new KvCache(manager, model.config().numHiddenLayers());
         float[] logits;
         try (NDManager m = manager.newSubManager()) {
-            NDArray ids = Tensors.of(m, s.prompt, new Shape(1, s.prompt.length));
-            NDArray hidden = net.hiddenStates(ids, null, null, own);
+            Shape shape = new Shape(n, longest);
+            NDArray hidden = net.hiddenStates(Tensors.of(m, ids, shape), padded ? Tensors.of(m, positions, shape) : null,
+                    padded ? Tensors.of(m, mask, shape) : null, own);
             logits = net.logits(hidden.get(":, -1:, :")).toFloatArray();
         }
-        s.take(logits);
-        if (s.finish != null) {
-            own.close();
-            finished.add(s);
-            return;
-        }
-        s.length = s.prompt.length;
         cache.appendRows(own);
-        rows.add(s);
+        int vocab = logits.length / n;
+        for (int b = 0; b < n; b++) {
+            Sequence s = joined.get(b);
+            s.length = s.prompt.length;
+            rows.add(s);
+            float[] row = new float[vocab];
+            System.arraycopy(logits, b * vocab, row, 0, vocab);
+            s.take(row);
+        }
     }
 
     /** One token for every row: each row's last token, at its own position, over its own (unpadded) keys. */
