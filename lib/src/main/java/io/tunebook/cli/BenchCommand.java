@@ -419,6 +419,7 @@ final class BenchCommand implements Command {
             out.put("model", model.toString());
             out.put("data", data.toString());
             out.put("prompts", prompts.size());
+            out.put("prompt_tokens", prompts.stream().mapToLong(p -> p.length).sum());
             out.put("max_new_tokens", newTokens);
             List<Map<String, Object>> rows = new ArrayList<>();
             List<GenerationResult> first = null;
