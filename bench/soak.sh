@@ -3,6 +3,8 @@
 # training JVM sampled at every 500th step (metrics.jsonl logs every 500). Prints "step rss_mib" lines; the run
 # must end with exit 0 and the resident set stay flat (within 10 %) after warm-up.
 #   bench/soak.sh [STEPS] [OUT_DIR]
+# SOAK_BATCH (default 2) and SOAK_SEQ (default 256) set the micro-batch and sequence length: a leak is per step
+# (arrays or handles left behind by each step), so a lighter step finds it as surely, in less time.
 set -e
 cd "$(dirname "$0")/.."
 STEPS="${1:-10000}"
@@ -14,14 +16,15 @@ model:
   path: $(pwd)/models/tiny-base
 data:
   train: $(pwd)/datasets/support-fr/train.jsonl
+  truncation: truncate_right     # every row kept whatever SOAK_SEQ is
 lora:
   r: 16
   target_modules: all-linear
 training:
   max_steps: $STEPS
-  micro_batch_size: 2
+  micro_batch_size: ${SOAK_BATCH:-2}
   gradient_accumulation_steps: 1
-  sequence_len: 256
+  sequence_len: ${SOAK_SEQ:-256}
   learning_rate: 2.0e-4
   logging_steps: 500
   save_steps: 2500

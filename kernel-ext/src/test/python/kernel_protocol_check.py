@@ -83,7 +83,7 @@ int[] tokens = Arrays.stream(model.tokenizer().encode("Pour installer un paquet,
         .mapToInt(id -> (int) id).toArray();
 var arguments = TrainingArguments.builder().maxSteps(100000).loggingSteps(1).gradientAccumulationSteps(1).build();
 var windows = new TokenWindows(tokens, 0, tokens.length, 2, 16, 1);
-var trainer = Trainer.builder().model(model).arguments(arguments)
+var trainer = Trainer.builder().fullFineTuning(model).arguments(arguments)
         .trainData(TrainingData.endless(() -> windows)).build();""")
         check(reply["status"] == "ok", "training set up: %s" % reply)
 

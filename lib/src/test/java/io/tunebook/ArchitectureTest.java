@@ -2,6 +2,8 @@ package io.tunebook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,19 +13,20 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packages of lib follow the pipeline a user walks through (DESIGN.md): data → model →
- * lora / quant → train → eval / plan → export, with display, serve and cli at the side. A stage
- * uses only stages to its left, so each can be learnt, tested and reused without what comes after.
- * Side packages use any stage; no stage uses a side package; nothing uses cli, the entry point.
- * kernel-ext (the Jupyter kernel) is at the side too, and lib never uses it.
+ * The packages of lib follow the pipeline a user walks through (DESIGN.md, and each package-info): io → data →
+ * model → lora / quant → train → eval → export, with plan, display, serve and cli at the side. A stage
+ * uses only stages to its left, so each can be learnt, tested and reused without what comes after; io (files
+ * written atomically) is below them all. Side packages use any stage and each other; no stage uses a side package;
+ * nothing uses cli, the entry point. kernel-ext (the Jupyter kernel) is at the side too, and lib never uses it.
  */
 class ArchitectureTest {
     /** Pipeline stages and their place; siblings share a place and do not use each other. */
     static final Map<String, Integer> STAGES = Map.of(
-            "data", 0, "model", 1, "lora", 2, "quant", 2, "train", 3, "eval", 4, "plan", 4, "export", 5);
-    static final Set<String> SIDE = Set.of("display", "serve", "cli", "kernel");
+            "io", 0, "data", 1, "model", 2, "lora", 3, "quant", 3, "train", 4, "eval", 5, "export", 6);
+    static final Set<String> SIDE = Set.of("plan", "display", "serve", "cli", "kernel");
 
     /** A use of another tunebook package: an import, a static import, or a fully qualified name in code. */
     private static final Pattern USE = Pattern.compile("\\bio\\.tunebook\\.([a-z][a-z0-9_]*)\\b");
@@ -112,7 +115,10 @@ class ArchitectureTest {
         assertEquals(null, forbidden("kernel", "display"));
         assertEquals("train comes after model in the pipeline", forbidden("model", "train"));
         assertEquals("quant and lora are sibling stages", forbidden("lora", "quant"));
-        assertEquals("plan and eval are sibling stages", forbidden("eval", "plan"));
+        assertEquals(null, forbidden("data", "io"));
+        assertEquals("data comes after io in the pipeline", forbidden("io", "data"));
+        assertEquals("plan is at the side: pipeline stages do not use it", forbidden("eval", "plan"));
+        assertEquals(null, forbidden("display", "plan"));
         assertEquals("display is at the side: pipeline stages do not use it", forbidden("train", "display"));
         assertEquals("serve is at the side: pipeline stages do not use it", forbidden("export", "serve"));
         assertEquals("cli is the entry point: nothing uses it", forbidden("serve", "cli"));
@@ -129,5 +135,40 @@ class ArchitectureTest {
         Set<String> used = uses(code);
         assertEquals(Set.of("lora", "model", "train", "display"), used);
         assertEquals(2, used.stream().filter(to -> forbidden("lora", to) != null).count());
+    }
+
+    @Test
+    void aDeliberateViolationInASourceTreeIsReported(@TempDir Path root) throws IOException {
+        write(root, "io/Files.java", "package io.tunebook.io;\nclass Files {}");
+        write(root, "model/Good.java", "package io.tunebook.model;\nimport io.tunebook.io.AtomicFile;\n"
+                + "import io.tunebook.data.Conversation;\nclass Good {}");
+        assertEquals(List.of(), violations(root), "a tree that keeps the order passes");
+        write(root, "data/Bad.java", "package io.tunebook.data;\nimport io.tunebook.train.Trainer;\nclass Bad {}");
+        write(root, "io/Worse.java", "package io.tunebook.io;\nclass Worse { io.tunebook.plan.Estimate e; }");
+        write(root, "widgets/New.java", "package io.tunebook.widgets;\nclass New {}");
+        assertEquals(List.of("data/Bad.java (data) uses io.tunebook.train: train comes after data in the pipeline",
+                "io/Worse.java (io) uses io.tunebook.plan: plan is at the side: pipeline stages do not use it",
+                "widgets/New.java: package widgets has no place in the pipeline (add it to ArchitectureTest)"),
+                violations(root));
+    }
+
+    /** One name per concept: two public types of the same simple name in lib are two names for a reader's one. */
+    @Test
+    void noTwoTypesOfLibShareASimpleName() {
+        Map<String, List<String>> byName = new java.util.TreeMap<>();
+        for (Path file : SourceFiles.under(SourceFiles.LIB)) {
+            String name = file.getFileName().toString();
+            if (!name.equals("package-info.java")) {
+                byName.computeIfAbsent(name, n -> new ArrayList<>()).add(SourceFiles.LIB.relativize(file).toString());
+            }
+        }
+        byName.values().removeIf(files -> files.size() < 2);
+        assertEquals(Map.of(), byName);
+    }
+
+    private static void write(Path root, String file, String code) throws IOException {
+        Path p = root.resolve(file);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, code);
     }
 }

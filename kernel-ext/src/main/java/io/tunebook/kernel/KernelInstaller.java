@@ -1,6 +1,6 @@
 package io.tunebook.kernel;
 
-import io.tunebook.model.safetensors.AtomicFile;
+import io.tunebook.io.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -12,7 +12,7 @@ import java.util.Map;
  * A Jupyter kernelspec ({@code kernel.json}) that starts this kernel. Every path in it is absolute
  * (the Java executable, the kernel jar and its {@code lib/} directory), so notebooks in any
  * directory start the same kernel. Interrupts arrive as messages, which the kernel maps to
- * {@link Interrupts}.
+ * {@link io.tunebook.display.notebook.Interrupts}.
  *
  * @param classPath the kernel's class path, absolute
  */

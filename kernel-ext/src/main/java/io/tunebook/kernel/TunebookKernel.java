@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import io.tunebook.display.notebook.Interrupts;
 import jdk.jshell.SourceCodeAnalysis;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.BaseKernelBuilder;
@@ -30,25 +31,26 @@ import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 /**
  * The tunebook Jupyter kernel: Java cells evaluated by JShell in this JVM, with tunebook and its
  * dependencies on the class path and its packages imported. Values render through their MIME
- * bundles ({@link DisplayableExtension}); an interrupt asks running training to stop at a step
+ * bundles ({@link io.tunebook.display.notebook.DisplayableExtension}); an interrupt asks running training to stop at a step
  * boundary ({@link Interrupts}) or else stops the cell. Magics: {@code %classpath a.jar:dir/*} and
- * {@code %jars PATH_OR_GLOB...} add jars, {@code %load FILE.jsh} runs a file's snippets, {@code %%time} times
+ * {@code %jars PATH_OR_GLOB...} add jars, {@code %maven group:artifact:version} resolves them ({@link MavenResolver}), {@code %load FILE.jsh} runs a file's snippets, {@code %%time} times
  * the cell, {@code %lsmagic} lists them all; a wrong argument ends the cell with one line saying what was expected.
  */
 public final class TunebookKernel extends BaseKernel {
     /**
      * What every cell imports: each public package of tunebook (all but {@code cli}, the command line), and the
-     * JDK's collections and files. Where two packages have a type of the same name, a single-type import says
-     * which one the plain name means (the other stays reachable by its full name).
+     * JDK's collections and files. No two public packages share a type name (one name per concept), so no plain
+     * name here is ambiguous.
      */
-    static final List<String> IMPORTS = List.of("io.tunebook.data.*", "io.tunebook.data.jinja.*",
-            "io.tunebook.model.*", "io.tunebook.model.safetensors.*", "io.tunebook.model.tokenizer.*",
+    static final List<String> IMPORTS = List.of("io.tunebook.io.*", "io.tunebook.data.*", "io.tunebook.data.jinja.*",
+            "io.tunebook.model.*", "io.tunebook.model.safetensors.*",
             "io.tunebook.lora.*", "io.tunebook.quant.*", "io.tunebook.train.*", "io.tunebook.eval.*",
             "io.tunebook.eval.ab.*", "io.tunebook.eval.client.*", "io.tunebook.eval.judge.*", "io.tunebook.plan.*",
-            "io.tunebook.export.*", "io.tunebook.display.*", "io.tunebook.serve.*", "io.tunebook.kernel.*",
-            "java.util.*", "java.nio.file.*",
-            // plan's memory estimate (eval's bootstrap interval is eval.Estimate); train's precision of a run
-            "io.tunebook.plan.Estimate", "io.tunebook.train.Precision");
+            "io.tunebook.export.*", "io.tunebook.display.*", "io.tunebook.display.notebook.*", "io.tunebook.serve.*",
+            "io.tunebook.kernel.*", "java.util.*", "java.nio.file.*",
+            // a bare display(x) and updateDisplay(handle, x) in every cell, as JJava's and IJava's cells have
+            "static io.tunebook.display.notebook.Notebook.display",
+            "static io.tunebook.display.notebook.Notebook.updateDisplay");
 
     /** Magics the kernel runs itself, around the cell's evaluation rather than inside it. */
     static final String LOAD = "load";
@@ -58,14 +60,16 @@ public final class TunebookKernel extends BaseKernel {
 
     private final CellEvaluator evaluator;
     private final Interrupts interrupts;
+    private final MavenResolver maven;
 
     private TunebookKernel(String name, String version, JupyterIO io, CommManager comms, Renderer renderer,
             MagicParser magics, MagicsRegistry registry, StringStyler errorStyler, CellEvaluator evaluator,
-            Interrupts interrupts) {
+            Interrupts interrupts, MavenResolver maven) {
         super(name, version, languageInfo(), List.of(), null, io, comms, renderer, magics, registry, true,
                 errorStyler);
         this.evaluator = evaluator;
         this.interrupts = interrupts;
+        this.maven = maven;
     }
 
     public static Builder builder() {
@@ -127,6 +131,40 @@ public final class TunebookKernel extends BaseKernel {
     /** Adds jars or class directories to what cells compile against and load, as {@code %classpath} does. */
     public void addToClasspath(String entries) {
         evaluator.addToClasspath(List.of(entries.split(File.pathSeparator)));
+    }
+
+    /**
+     * {@code %maven [--offline] group:artifact:version...}: resolves the artifacts and their runtime dependencies
+     * (Maven's resolver, the user's local repository as cache) and adds their jars to the class path, all or none.
+     */
+    private void addMavenArtifacts(List<String> args) {
+        boolean offline = false;
+        List<String> coordinates = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("--offline") || arg.equals("-o")) {
+                offline = true;
+            } else if (arg.startsWith("-")) {
+                throw new MagicUsageError("%maven expects [--offline] group:artifact:version..., not the option " + arg);
+            } else {
+                coordinates.add(arg);
+            }
+        }
+        if (coordinates.isEmpty()) {
+            throw new MagicUsageError("%maven expects [--offline] group:artifact:version..., e.g. %maven org.knowm.xchart:xchart:3.8.8");
+        }
+        MavenResolver resolver = maven != null ? maven : MavenResolver.forUser();
+        List<Path> jars;
+        try {
+            jars = resolver.offline(offline || resolver.offline()).resolve(coordinates);
+        } catch (IllegalArgumentException e) {
+            throw new MagicUsageError("%maven expects group:artifact:version (or group:artifact:extension[:classifier]:version), "
+                    + e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new MagicUsageError("%maven: " + e.getMessage() + " (class path unchanged)");
+        }
+        evaluator.addToClasspath(jars.stream().map(Path::toString).toList());
+        System.out.println("%maven added " + jars.size() + (jars.size() == 1 ? " jar: " : " jars: ")
+                + jars.stream().map(j -> j.getFileName().toString()).collect(Collectors.joining(" ")));
     }
 
     /** The magics a cell can use, one line each kind, as {@code %lsmagic} prints them. */
@@ -194,6 +232,7 @@ public final class TunebookKernel extends BaseKernel {
     public static final class Builder extends BaseKernelBuilder<Builder, TunebookKernel> {
         private String classPath = System.getProperty("java.class.path");
         private Interrupts interrupts = Interrupts.kernel();
+        private MavenResolver maven;
 
         private Builder() {
             name("tunebook");
@@ -225,6 +264,10 @@ public final class TunebookKernel extends BaseKernel {
                 kernel.evaluator.addToClasspath(jars);
                 return null;
             });
+            lineMagic("maven", (LineMagic<Void, TunebookKernel>) (kernel, args) -> {
+                kernel.addMavenArtifacts(args);
+                return null;
+            });
             lineMagic("lsmagic", (LineMagic<Void, TunebookKernel>) (kernel, args) -> {
                 if (!args.isEmpty()) {
                     throw new MagicUsageError("%lsmagic takes no arguments");
@@ -245,11 +288,17 @@ public final class TunebookKernel extends BaseKernel {
             return this;
         }
 
+        /** Where {@code %maven} resolves from; by default as Maven would for this user, read at each use. */
+        Builder maven(MavenResolver maven) {
+            this.maven = maven;
+            return this;
+        }
+
         @Override
         public TunebookKernel build() {
             return new TunebookKernel(buildName(), buildVersion(), buildJupyterIO(buildJupyterIOEncoding()),
                     buildCommManager(), buildRenderer(), new MagicParser("^\\s*%", "%%", buildMagicTranspiler()),
-                    buildMagicsRegistry(), buildErrorStyler(), new CellEvaluator(classPath, IMPORTS), interrupts);
+                    buildMagicsRegistry(), buildErrorStyler(), new CellEvaluator(classPath, IMPORTS), interrupts, maven);
         }
     }
 }

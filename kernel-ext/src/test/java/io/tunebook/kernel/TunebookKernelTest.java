@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunebook.display.Displayable;
 import io.tunebook.display.MimeBundle;
+import io.tunebook.display.notebook.DisplayableExtension;
+import io.tunebook.display.notebook.Interrupts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Modifier;
@@ -161,7 +163,8 @@ class TunebookKernelTest {
                 () -> new CellEvaluator(System.getProperty("java.class.path"), List.of("io.tunebook.nowhere.*")).close());
     }
 
-    private static String printed(Runnable cell) {
+    /** What {@code cell} printed to standard output. */
+    static String printed(Runnable cell) {
         PrintStream old = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -209,7 +212,7 @@ class TunebookKernelTest {
     @Test
     void lsmagicListsEveryMagic() {
         String out = printed(() -> kernel.eval("%lsmagic"));
-        for (String magic : List.of("%classpath", "%jars", "%load", "%lsmagic", "%%time")) {
+        for (String magic : List.of("%classpath", "%jars", "%load", "%lsmagic", "%maven", "%%time")) {
             assertTrue(out.contains(magic + " ") || out.contains(magic + "\n"), magic + " in " + out);
         }
     }
@@ -223,6 +226,9 @@ class TunebookKernelTest {
         expected.put("%load", "%load expects one file");
         expected.put("%load " + dir + "/missing.jsh", "%load expects a readable file");
         expected.put("%lsmagic now", "%lsmagic takes no arguments");
+        expected.put("%maven", "%maven expects [--offline] group:artifact:version..., e.g.");
+        expected.put("%maven --frobnicate org.example:lib:1.0", "%maven expects [--offline] group:artifact:version..., not the option --frobnicate");
+        expected.put("%maven nonsense", "%maven expects group:artifact:version (or group:artifact:extension[:classifier]:version), not a coordinate: nonsense");
         expected.put("%%time 3\n1 + 1", "%%time takes no arguments");
         expected.forEach((cell, start) -> {
             MagicUsageError e = assertThrows(MagicUsageError.class, () -> kernel.eval(cell), cell);

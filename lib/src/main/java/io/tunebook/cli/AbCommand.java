@@ -6,7 +6,7 @@ import io.tunebook.eval.ab.AbItem;
 import io.tunebook.eval.ab.AbPair;
 import io.tunebook.eval.ab.BlindAbSession;
 import io.tunebook.eval.judge.JudgeReport;
-import io.tunebook.model.safetensors.AtomicFile;
+import io.tunebook.io.AtomicFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.tunebook.data.Conversation;
 import io.tunebook.data.Datasets;
 import io.tunebook.data.Example;
-import io.tunebook.eval.client.ChatEncoding;
+import io.tunebook.model.ChatEncoding;
 import io.tunebook.lora.LoraConfig;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
@@ -75,19 +75,19 @@ final class BenchCommand implements Command {
                 + "count and OMP_WAIT_POLICY), then per measure (train, forward, generate, generate_batched,\n"
                 + "peak_rss) the median of each and the ratio, higher is better (memory: PyTorch over tunebook).\n"
                 + "qlora is timed for tunebook alone, with the dequantization cost per pass and its share of a step.\n"
-                + "A CONFIG.json (bench/configs/mid-100m.json) is run on the seeded random checkpoint --real writes.\n"
+                + "A CONFIG.json (bench/configs/mid-100m.json) is run on the seeded random weights --real writes.\n"
                 + "\n"
                 + "usage: tunebook bench --real CONFIG.json [--phases load,lora,qlora,full,generate] [--batch 1]\n"
-                + "                       [--seq 512] [--rank 16] [--steps 1] [--checkpoint-dir DIR] [--seed N]\n"
+                + "                       [--seq 512] [--rank 16] [--steps 1] [--weights-dir DIR] [--seed N]\n"
                 + "                       [--gradient-checkpointing true|false] [--measured FILE] [--json]\n"
-                + "A real model's published shape: writes (or reuses) a seeded random bf16 checkpoint of CONFIG.json,\n"
+                + "A real model's published shape: writes (or reuses) a seeded random bf16 model of CONFIG.json,\n"
                 + "sharded as Hugging Face does (default bench/out/real/NAME), then runs each phase in a fresh JVM:\n"
                 + "load (16-bit base), lora (r RANK on every linear layer, 16-bit base), qlora (NF4 + double\n"
                 + "quantization, gradient checkpointing), full (float32, AdamW), generate (greedy, 16 new tokens after\n"
                 + "32, KV cache): peak RSS, load seconds, seconds per step (the mean of --steps steps after a warm-up\n"
                 + "step; --steps 0 times the first) and tokens/s, beside the planner's CPU estimate. A phase whose\n"
                 + "weights cannot fit in MemAvailable is refused before anything loads (exit 1). --phases none\n"
-                + "only writes the checkpoint. --measured FILE puts earlier measurements (a --json output or a log of\n"
+                + "only writes the weights. --measured FILE puts earlier measurements (a --json output or a log of\n"
                 + "the phase lines printed on stderr) beside today's estimates without running anything.\n"
                 + "--gradient-checkpointing overrides the recipes' (on for qlora only) in every training phase.\n"
                 + "\n"
@@ -103,8 +103,9 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps", "method",
-                "methods", "real", "phases", "phase", "rank", "checkpoint-dir", "seed", "gradient-checkpointing", "measured", "eval-batches", "eval-data", "eval-prompts", "train-method",
-                "rounds", "pytorch-bench", "python"), Set.of("json", "compare"));
+                "methods", "real", "phases", "phase", "rank", "weights-dir", "seed", "gradient-checkpointing", "measured",
+                "eval-batches", "eval-data", "eval-prompts", "train-method", "rounds", "pytorch-bench", "python"),
+                Set.of("json", "compare"));
         if (a.has("real")) {
             a.expectPositionals(name(), 0);
             Path config = Path.of(a.get("real", ""));
@@ -112,7 +113,7 @@ final class BenchCommand implements Command {
                     a.getInt("steps", 1));
             RealBench.Options o = new RealBench.Options(config,
                     RealBench.phases(a.get("phases", "load,lora,qlora,full,generate")), workload, a.getInt("rank", 16),
-                    a.has("checkpoint-dir") ? Path.of(a.get("checkpoint-dir", "")) : RealBench.defaultCheckpointDir(config),
+                    a.has("weights-dir") ? Path.of(a.get("weights-dir", "")) : RealBench.defaultWeightsDir(config),
                     a.has("seed") ? Long.parseLong(a.get("seed", "")) : RealBench.DEFAULT_SEED,
                     checkpointing(a), a.has("measured") ? Path.of(a.get("measured", "")) : null);
             Map<String, Object> result = RealBench.run(o); // refuses a run that cannot fit (Main: exit 1)
@@ -121,7 +122,7 @@ final class BenchCommand implements Command {
         }
         String given = a.positional(name(), 0, "model directory");
         a.expectPositionals(name(), 1);
-        Path dir = a.has("compare") && Files.isRegularFile(Path.of(given)) ? CompareBench.checkpoint(Path.of(given))
+        Path dir = a.has("compare") && Files.isRegularFile(Path.of(given)) ? CompareBench.randomWeights(Path.of(given))
                 : Args.existingDirectory(name(), given);
         int batch = a.getInt("batch", 4);
         int seq = a.getInt("seq", 256);
@@ -459,7 +460,7 @@ final class BenchCommand implements Command {
         TrainingArguments args = TrainingArguments.builder().maxSteps(steps).gradientAccumulationSteps(1)
                 .learningRate(1e-5).loggingSteps(1).build();
         Map<String, Object> rss = new LinkedHashMap<>();
-        try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+        try (Trainer trainer = Trainer.builder().fullFineTuning(model).arguments(args)
                 .trainData(TrainingData.endless(() -> windows)).callback(new TrainerCallback() {
                 @Override
                 public void onStep(io.tunebook.train.StepMetrics m) {

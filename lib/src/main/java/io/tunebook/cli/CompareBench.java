@@ -2,7 +2,7 @@ package io.tunebook.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.tunebook.model.RandomCheckpoint;
+import io.tunebook.model.RandomWeights;
 import io.tunebook.plan.Method;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,15 +35,15 @@ final class CompareBench {
     }
 
     /**
-     * The seeded random checkpoint of a {@code config.json} in {@code bench/out/real/NAME} (as
+     * The seeded random weights of a {@code config.json} in {@code bench/out/real/NAME} (as
      * {@code --real} writes it; reused when it is already there), which both sides then load.
      */
-    static Path checkpoint(Path config) throws IOException {
-        RandomCheckpoint checkpoint = RandomCheckpoint.of(config, RealBench.DEFAULT_SEED);
-        Path dir = RealBench.defaultCheckpointDir(config);
-        if (!checkpoint.matches(dir)) {
-            System.err.println("bench: writing a random checkpoint of " + config + " to " + dir);
-            checkpoint.write(dir, Runtime.getRuntime().availableProcessors());
+    static Path randomWeights(Path config) throws IOException {
+        RandomWeights weights = RandomWeights.of(config, RealBench.DEFAULT_SEED);
+        Path dir = RealBench.defaultWeightsDir(config);
+        if (!weights.matches(dir)) {
+            System.err.println("bench: writing random weights of " + config + " to " + dir);
+            weights.write(dir, Runtime.getRuntime().availableProcessors());
         }
         return dir;
     }

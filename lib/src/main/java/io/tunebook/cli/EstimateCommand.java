@@ -7,7 +7,7 @@ import io.tunebook.plan.Hardware;
 import io.tunebook.plan.MemoryBreakdown;
 import io.tunebook.plan.Method;
 import io.tunebook.plan.Optimizer;
-import io.tunebook.plan.Precision;
+import io.tunebook.train.Precision;
 import io.tunebook.plan.ReferenceModels;
 import io.tunebook.plan.TrainingCost;
 import java.nio.file.Files;

@@ -13,12 +13,12 @@ import io.tunebook.eval.client.ChatBackend;
 import io.tunebook.eval.client.LocalChatBackend;
 import io.tunebook.eval.client.OpenAiClient;
 import io.tunebook.eval.client.OpenAiClientConfig;
-import io.tunebook.eval.client.PromptRenderer;
 import io.tunebook.eval.judge.JudgePrompts;
 import io.tunebook.eval.judge.JudgeSettings;
 import io.tunebook.eval.judge.PairwiseJudge;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationSettings;
+import io.tunebook.model.PromptRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,9 @@ final class EvalCommand implements Command {
                 + "json_schema), metrics (bleu, rouge, rouge1, rouge2, rougeL, exact_match, json, json_valid,\n"
                 + "json_schema, json_exact, perplexity, answer_words), decoding (max_new_tokens, temperature, seed,\n"
                 + "batch_size), bootstrap (resamples, seed), judge (type: local | endpoint, path, base_url, model,\n"
-                + "api_key_env, language: fr | en, max_tokens, with_reference), output (dir).";
+                + "api_key_env, language: fr | en, max_tokens, with_reference, verdict: generate | scored; scored, for\n"
+                + "a local judge: the likeliest of [[A]], [[B]], [[C]] after the prompt, read off the model at once),\n"
+                + "output (dir).";
     }
 
     @Override
@@ -203,6 +205,16 @@ final class EvalCommand implements Command {
             backend = endpoint(j);
         } else {
             throw new UsageException(name() + ": judge.type '" + type + "' is not local or endpoint");
+        }
+        String verdict = j.string("verdict", "generate");
+        if (verdict.equals("scored")) {
+            if (!(backend instanceof LocalChatBackend local)) {
+                throw new UsageException(name() + ": judge.verdict: scored needs judge.type: local (an endpoint's"
+                        + " answer cannot be scored here)");
+            }
+            backend = local.scoringChoices();
+        } else if (!verdict.equals("generate")) {
+            throw new UsageException(name() + ": judge.verdict '" + verdict + "' is not generate or scored");
         }
         String language = j.string("language", "fr");
         JudgePrompts prompts = switch (language) {

@@ -1,12 +1,12 @@
 package io.tunebook.cli;
 
 import io.tunebook.data.Message;
-import io.tunebook.eval.client.ChatEncoding;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
+import io.tunebook.model.TokenListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,25 +71,24 @@ final class GenerateCommand implements Command {
         try (CausalLM model = CausalLM.load(dir, a.loadOptions(name()));
                 LoraModel adapter = adapterDir == null ? null : LoraModel.load(model, adapterDir)) {
             String prompt = a.get("prompt", "");
-            long[] ids = model.tokenizer().encode(prompt, true);
+            TokenListener print = json ? null : (row, id, delta) -> {
+                System.out.print(delta);
+                System.out.flush();
+            };
+            GenerationResult r;
             if (a.has("chat")) {
                 if (model.tokenizer().chatTemplate().isEmpty()) {
                     throw new UsageException(name() + ": " + dir + " has no chat_template; drop --chat");
                 }
-                ChatEncoding chat = ChatEncoding.of(model);
                 List<Message> messages = new ArrayList<>();
                 if (a.has("system")) {
                     messages.add(Message.system(a.get("system", "")));
                 }
                 messages.add(Message.user(prompt));
-                ids = chat.promptIds(messages);
-                built = chat.untilEndOfTurn(built);
+                r = Generator.of(model).chat(messages, built, print);
+            } else {
+                r = Generator.of(model).generateIds(List.of(model.tokenizer().encode(prompt, true)), built, print).get(0);
             }
-            GenerationResult r = Generator.of(model).generateIds(List.of(ids), built,
-                    json ? null : (row, id, delta) -> {
-                        System.out.print(delta);
-                        System.out.flush();
-                    }).get(0);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("text", r.text());

@@ -17,7 +17,7 @@ import io.tunebook.plan.Estimate;
 import io.tunebook.plan.MemoryBreakdown;
 import io.tunebook.plan.Method;
 import io.tunebook.plan.Optimizer;
-import io.tunebook.plan.Precision;
+import io.tunebook.train.Precision;
 import io.tunebook.quant.ModelMemory;
 import io.tunebook.quant.QuantConfig;
 import io.tunebook.quant.Quantizer;

@@ -7,14 +7,14 @@ import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
 import io.tunebook.model.ModelConfig;
-import io.tunebook.model.RandomCheckpoint;
+import io.tunebook.model.RandomWeights;
 import io.tunebook.plan.Estimate;
 import io.tunebook.plan.Hardware;
 import io.tunebook.plan.HostMemory;
 import io.tunebook.plan.MemoryBreakdown;
 import io.tunebook.plan.Method;
 import io.tunebook.plan.Optimizer;
-import io.tunebook.plan.Precision;
+import io.tunebook.train.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +30,8 @@ import tech.tablesaw.api.Table;
 
 /**
  * {@code tunebook bench --real CONFIG.json}: the published shape of a real model, as a seeded
- * random-weight checkpoint ({@link RandomCheckpoint}), measured phase by phase, each phase in a
- * fresh child JVM ({@code bench CHECKPOINT --phase P}, through {@link MethodBench#child}) so that its
+ * set of random weights ({@link RandomWeights}), measured phase by phase, each phase in a
+ * fresh child JVM ({@code bench WEIGHTS_DIR --phase P}, through {@link MethodBench#child}) so that its
  * peak resident memory ({@code VmHWM}) is its own, beside the planner's CPU estimate
  * ({@link Hardware#CPU}) for the same run. Before any phase starts, the planner refuses a phase
  * whose weights cannot fit in the machine's available memory ({@link HostMemory}).
@@ -81,7 +81,7 @@ final class RealBench {
      * @param measured a file of earlier measurements to put beside today's estimates instead of running
      *     the phases again, or null
      */
-    record Options(Path config, List<Phase> phases, MethodBench.Workload workload, int rank, Path checkpointDir,
+    record Options(Path config, List<Phase> phases, MethodBench.Workload workload, int rank, Path weightsDir,
             long seed, Boolean checkpointing, Path measured) {
         List<String> childFlags() {
             List<String> f = new ArrayList<>(workload.flags());
@@ -93,7 +93,7 @@ final class RealBench {
         }
     }
 
-    /** The phases of a comma-separated list; {@code none} writes the checkpoint only. */
+    /** The phases of a comma-separated list; {@code none} writes the weights only. */
     static List<Phase> phases(String list) {
         List<Phase> out = new ArrayList<>();
         if (list.strip().equals("none")) {
@@ -105,8 +105,8 @@ final class RealBench {
         return out;
     }
 
-    /** The default checkpoint directory of a config: {@code bench/out/real/NAME}. */
-    static Path defaultCheckpointDir(Path config) {
+    /** The default weights directory of a config: {@code bench/out/real/NAME}. */
+    static Path defaultWeightsDir(Path config) {
         String name = config.getFileName().toString().replaceFirst("\\.json$", "");
         if (name.equals("config") && config.toAbsolutePath().getParent() != null) {
             name = config.toAbsolutePath().getParent().getFileName().toString();
@@ -114,13 +114,13 @@ final class RealBench {
         return Path.of("bench", "out", "real", name);
     }
 
-    /** The parent's work: the checkpoint, the up-front memory check, one child per phase, the estimates. */
+    /** The parent's work: the weights, the up-front memory check, one child per phase, the estimates. */
     static Map<String, Object> run(Options o) throws IOException {
         if (!Files.isRegularFile(o.config())) {
             throw new UsageException("bench: config file " + o.config() + " does not exist");
         }
-        RandomCheckpoint checkpoint = RandomCheckpoint.of(o.config(), o.seed());
-        ModelConfig config = checkpoint.config();
+        RandomWeights weights = RandomWeights.of(o.config(), o.seed());
+        ModelConfig config = weights.config();
         String name = o.config().getFileName().toString().replaceFirst("\\.json$", "");
         // The engine's resident size is not known before a child runs: its usual value stands in.
         for (Phase phase : o.phases()) {
@@ -133,24 +133,24 @@ final class RealBench {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", name);
         out.put("config", o.config().toString());
-        out.put("parameters", checkpoint.weightBytes() / 2);
+        out.put("parameters", weights.weightBytes() / 2);
         out.put("batch", o.workload().batch());
         out.put("seq", o.workload().seq());
         out.put("rank", o.rank());
         out.put("threads", Runtime.getRuntime().availableProcessors());
-        Path dir = o.checkpointDir();
-        out.put("checkpoint", dir.toString());
+        Path dir = o.weightsDir();
+        out.put("weights", dir.toString());
         if (o.measured() != null) {
             out.put("measured", o.measured().toString());
-        } else if (checkpoint.matches(dir)) {
-            out.put("checkpoint_written", false);
+        } else if (weights.matches(dir)) {
+            out.put("weights_written", false);
         } else {
-            System.err.printf("writing a random bf16 checkpoint of %s (%.2f GB) to %s%n", name,
-                    checkpoint.weightBytes() / 1e9, dir);
+            System.err.printf("writing a random bf16 model of %s (%.2f GB) to %s%n", name,
+                    weights.weightBytes() / 1e9, dir);
             long t0 = System.nanoTime();
-            checkpoint.write(dir, Runtime.getRuntime().availableProcessors());
-            out.put("checkpoint_written", true);
-            out.put("checkpoint_seconds", BenchCommand.round((System.nanoTime() - t0) / 1e9));
+            weights.write(dir, Runtime.getRuntime().availableProcessors());
+            out.put("weights_written", true);
+            out.put("weights_seconds", BenchCommand.round((System.nanoTime() - t0) / 1e9));
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<Phase, JsonObject> earlier = o.measured() == null ? Map.of() : measured(o.measured());
@@ -169,7 +169,7 @@ final class RealBench {
             long overhead = Math.round(measured.get("engine_rss_mb").getAsDouble() * MethodBench.MIB);
             // The estimate is for the run as measured: with the checkpointing the phase ran with.
             Options asRun = !measured.has("gradient_checkpointing") ? o : new Options(o.config(), o.phases(),
-                    o.workload(), o.rank(), o.checkpointDir(), o.seed(),
+                    o.workload(), o.rank(), o.weightsDir(), o.seed(),
                     measured.get("gradient_checkpointing").getAsBoolean(), o.measured());
             MemoryBreakdown estimate = estimateMemory(name, config, phase, asRun, overhead);
             Map<String, Double> mb = MethodBench.mebibytes(estimate);

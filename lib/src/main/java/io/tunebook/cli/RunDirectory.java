@@ -1,6 +1,6 @@
 package io.tunebook.cli;
 
-import io.tunebook.model.safetensors.AtomicDirectory;
+import io.tunebook.io.AtomicDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ final class RunDirectory {
     private static final Pattern RUN_ENTRY = Pattern.compile(
             "config\\.yaml|metrics\\.jsonl|adapter|model|checkpoint-\\d+|\\..+\\.(saving|old|tmp)");
     /** Settings a resumed run may change. */
-    private static final Set<String> MAY_CHANGE = Set.of("training.max_steps", "training.num_epochs", "output.dir",
+    private static final Set<String> MAY_CHANGE = Set.of("training.max_steps", "training.num_train_epochs", "output.dir",
             "model.device");
 
     private RunDirectory() {

@@ -1,9 +1,9 @@
 package io.tunebook.cli;
 
 import io.tunebook.data.ChatTemplate;
-import io.tunebook.eval.client.PromptRenderer;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.PromptRenderer;
 import io.tunebook.serve.OpenAiServer;
 import io.tunebook.serve.ServerConfig;
 import java.io.IOException;

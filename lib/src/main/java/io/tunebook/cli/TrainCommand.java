@@ -47,6 +47,7 @@ import io.tunebook.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,22 +94,25 @@ final class TrainCommand implements Command {
                 + "        " + String.join(", ", ChatTemplate.BUILT_IN) + "; default the model's), train_on_inputs,\n"
                 + "        truncation (drop | truncate_right | truncate_left)\n"
                 + "        or text, validation_fraction, eval_batches to pretrain on raw text\n"
-                + "  lora: r, alpha, dropout, target_modules (names, a regex, or all-linear), bias (none | all |\n"
-                + "        lora_only), use_rslora, use_dora, init (kaiming_uniform | gaussian), modules_to_save,\n"
-                + "        layers_to_transform; or model_dir, a PEFT adapter to start from (its own settings)\n"
+                + "  lora (PEFT's names; alpha, dropout, init also read): r, lora_alpha, lora_dropout, target_modules\n"
+                + "        (names, a regex, or all-linear), bias (none | all | lora_only), use_rslora, use_dora,\n"
+                + "        init_lora_weights (kaiming_uniform | gaussian), modules_to_save, layers_to_transform; or\n"
+                + "        model_dir, a PEFT adapter to start from (its own settings)\n"
                 + "  quantization (method qlora): type (nf4 | fp4 | int8), block_size, double_quant, compute_dtype (f32);\n"
                 + "        the base's projections are quantized before the LoRA adapters are added\n"
                 + "  training: method (full | lora | qlora | dpo | orpo: preference tuning of adapters on\n"
                 + "        prompt/chosen/rejected pairs, on a quantized base with a quantization section), beta (0.1),\n"
                 + "        loss_type (dpo: sigmoid | ipo | hinge), label_smoothing, reference (dpo: base | adapter, the\n"
-                + "        frozen lora.model_dir; default adapter when given), num_epochs, max_steps, micro_batch_size,\n"
-                + "        eval_batch_size,\n"
-                + "        gradient_accumulation_steps, sequence_len, sample_packing, learning_rate, lr_scheduler,\n"
-                + "        warmup_steps, warmup_ratio, weight_decay, max_grad_norm, adam_beta1, adam_beta2, adam_epsilon,\n"
-                + "        precision, logging_steps, eval_strategy, eval_steps, save_strategy, save_steps,\n"
-                + "        save_total_limit, early_stopping_patience, early_stopping_threshold,\n"
-                + "        load_best_model_at_end, seed, gradient_checkpointing (default: on for qlora and\n"
-                + "        16-bit bases, off for float32 ones)\n"
+                + "        frozen lora.model_dir; default adapter when given); Hugging Face's names (the Axolotl-like\n"
+                + "        ones in brackets are read too, not both): num_train_epochs (num_epochs), max_steps,\n"
+                + "        per_device_train_batch_size (micro_batch_size), per_device_eval_batch_size (eval_batch_size),\n"
+                + "        gradient_accumulation_steps, max_seq_length (sequence_len), packing (sample_packing),\n"
+                + "        learning_rate, lr_scheduler_type (lr_scheduler), warmup_steps, warmup_ratio, weight_decay,\n"
+                + "        max_grad_norm, adam_beta1, adam_beta2, adam_epsilon, precision (or bf16 / fp16: true),\n"
+                + "        logging_steps, eval_strategy, eval_steps, save_strategy, save_steps, save_total_limit,\n"
+                + "        early_stopping_patience, early_stopping_threshold, load_best_model_at_end, seed,\n"
+                + "        gradient_checkpointing (default: on for qlora and 16-bit bases, off for float32 ones),\n"
+                + "        output_dir (or output.dir); a key left out takes the library's default\n"
                 + "  output: dir, save_dtype (full fine-tuning: f32 | f16 | bf16)";
     }
 
@@ -183,10 +187,16 @@ final class TrainCommand implements Command {
                     + "(data.train), not on raw text");
         }
         TrainingArguments args = arguments(t, a, file, data.isText());
+        // transformers keeps the output directory among the training arguments; output.dir is the other spelling.
+        String outputDir = t.has("output_dir") ? t.string("output_dir", null) : null;
         t.finish();
 
         YamlSection output = root.section("output");
-        Path inFile = resolve(base, output.string("dir", "runs/train"));
+        if (outputDir != null && output.has("dir")) {
+            throw new UsageException(file + ": 'training.output_dir' and 'output.dir' are one setting under two names:"
+                    + " keep one");
+        }
+        Path inFile = resolve(base, outputDir != null ? outputDir : output.string("dir", "runs/train"));
         Path runDir = a.has("output") ? Path.of(a.get("output", "")) : inFile;
         output.override("dir", runDir.toString());
         String dtypeName = output.string("save_dtype", "f32");
@@ -265,8 +275,8 @@ final class TrainCommand implements Command {
         }
         ModelConfig config = ModelConfig.read(configFile);
         String name = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
-        io.tunebook.plan.Precision storage = options.storage(config.torchDtype()) == DataType.FLOAT32
-                ? io.tunebook.plan.Precision.FP32 : io.tunebook.plan.Precision.FP16;
+        Precision storage = options.storage(config.torchDtype()) == DataType.FLOAT32
+                ? Precision.FP32 : Precision.FP16;
         Estimate run = Estimate.builder().model(name, config).method(io.tunebook.plan.Method.parse(method))
                 .hardware(Hardware.CPU).precision(storage).optimizer(Optimizer.ADAMW_TORCH)
                 .overheadBytes(Hardware.CPU_ENGINE_BYTES).rank(lora == null ? 16 : lora.r())
@@ -274,7 +284,7 @@ final class TrainCommand implements Command {
                 .flashAttention(false)
                 // The Trainer's default: on for quantized and 16-bit bases.
                 .gradientCheckpointing(args.gradientCheckpointing() != null ? args.gradientCheckpointing()
-                        : method.equals("qlora") || storage != io.tunebook.plan.Precision.FP32)
+                        : method.equals("qlora") || storage != Precision.FP32)
                 .build();
         HostMemory.requireWeightsFit(run);
         ai.djl.Device device = options.device().orElseGet(() -> ai.djl.engine.Engine.getInstance().defaultDevice());
@@ -283,65 +293,150 @@ final class TrainCommand implements Command {
         }
     }
 
+    /**
+     * The training section under Hugging Face's {@code TrainingArguments} / TRL's names, with today's Axolotl-like
+     * spellings accepted as aliases (both spellings in one file: an error naming both keys).
+     */
+    static final String[] TRAINING_ALIASES = {"num_train_epochs", "num_epochs",
+        "per_device_train_batch_size", "micro_batch_size", "per_device_eval_batch_size", "eval_batch_size",
+        "max_seq_length", "sequence_len", "packing", "sample_packing", "lr_scheduler_type", "lr_scheduler"};
+
+    /** PEFT's {@code LoraConfig} names, with the shorter spellings as aliases. */
+    static final String[] LORA_ALIASES = {"lora_alpha", "alpha", "lora_dropout", "dropout", "init_lora_weights", "init"};
+
+    /** Raw text has no epochs to count (its windows are endless): a pretraining run stops here unless told. */
+    private static final int PRETRAINING_MAX_STEPS = 1000;
+
+    /**
+     * Only the keys the file holds reach the builder: every default is {@link TrainingArguments.Builder}'s. The
+     * resolved config then records each setting as the run uses it.
+     */
     private static TrainingArguments arguments(YamlSection t, Args a, String file, boolean pretraining) {
-        int maxSteps = a.has("max-steps") ? a.getInt("max-steps", 0) : t.integer("max_steps", pretraining ? 1000 : -1);
-        t.override("max_steps", maxSteps);
+        t.aliases(TRAINING_ALIASES);
+        TrainingArguments defaults = TrainingArguments.builder().build();
+        TrainingArguments.Builder b = TrainingArguments.builder();
         try {
-            TrainingArguments.Builder b = TrainingArguments.builder()
-                    .numTrainEpochs(t.integer("num_epochs", 3))
-                    .maxSteps(maxSteps)
-                    .perDeviceTrainBatchSize(t.integer("micro_batch_size", 4))
-                    .perDeviceEvalBatchSize(t.integer("eval_batch_size", 4))
-                    .gradientAccumulationSteps(t.integer("gradient_accumulation_steps", 4))
-                    .maxSeqLength(t.integer("sequence_len", 512))
-                    .packing(t.bool("sample_packing", false))
-                    .learningRate(t.number("learning_rate", 2e-4))
-                    .lrScheduler(SchedulerType.parse(t.string("lr_scheduler", "cosine")))
-                    .warmupSteps(t.integer("warmup_steps", 0))
-                    .warmupRatio(t.number("warmup_ratio", 0.1))
-                    .weightDecay(t.number("weight_decay", 0.01))
-                    .maxGradNorm(t.number("max_grad_norm", 1.0))
-                    .adamBetas(t.number("adam_beta1", 0.9), t.number("adam_beta2", 0.999))
-                    .adamEpsilon(t.number("adam_epsilon", 1e-8))
-                    .precision(Precision.parse(t.string("precision", "fp32")))
-                    .loggingSteps(t.integer("logging_steps", 10))
-                    .evalStrategy(IntervalStrategy.parse("eval_strategy", t.string("eval_strategy", "no")))
-                    .saveStrategy(IntervalStrategy.parse("save_strategy", t.string("save_strategy", "steps")))
-                    .saveTotalLimit(t.integer("save_total_limit", 0))
-                    .earlyStopping(t.integer("early_stopping_patience", 0), t.number("early_stopping_threshold", 0))
-                    .loadBestModelAtEnd(t.bool("load_best_model_at_end", false))
-                    .seed(t.integer("seed", 42));
-            if (t.has("gradient_checkpointing")) {
-                b.gradientCheckpointing(t.bool("gradient_checkpointing", false));
+            if (pretraining) {
+                b.maxSteps(PRETRAINING_MAX_STEPS);
             }
-            int evalSteps = t.integer("eval_steps", 0);
-            if (evalSteps > 0) {
-                b.evalSteps(evalSteps);
+            t.ifInteger("num_train_epochs", b::numTrainEpochs);
+            t.ifInteger("max_steps", b::maxSteps);
+            if (a.has("max-steps")) {
+                b.maxSteps(a.getInt("max-steps", 0));
             }
-            int saveSteps = t.integer("save_steps", 500);
-            if (saveSteps > 0) {
-                b.saveSteps(saveSteps);
-            } else {
-                b.saveStrategy(IntervalStrategy.NO);
-            }
-            return b.build();
+            t.ifInteger("per_device_train_batch_size", b::perDeviceTrainBatchSize);
+            t.ifInteger("per_device_eval_batch_size", b::perDeviceEvalBatchSize);
+            t.ifInteger("gradient_accumulation_steps", b::gradientAccumulationSteps);
+            t.ifInteger("max_seq_length", b::maxSeqLength);
+            t.ifBool("packing", b::packing);
+            t.ifNumber("learning_rate", b::learningRate);
+            t.ifString("lr_scheduler_type", v -> b.lrScheduler(SchedulerType.parse(v)));
+            t.ifInteger("warmup_steps", b::warmupSteps);
+            t.ifNumber("warmup_ratio", b::warmupRatio);
+            t.ifNumber("weight_decay", b::weightDecay);
+            t.ifNumber("max_grad_norm", b::maxGradNorm);
+            b.adamBetas(t.has("adam_beta1") ? t.number("adam_beta1", 0) : defaults.adamBeta1(),
+                    t.has("adam_beta2") ? t.number("adam_beta2", 0) : defaults.adamBeta2());
+            t.ifNumber("adam_epsilon", b::adamEpsilon);
+            precision(t, b, file);
+            t.ifInteger("logging_steps", b::loggingSteps);
+            t.ifString("eval_strategy", v -> b.evalStrategy(IntervalStrategy.parse("eval_strategy", v)));
+            t.ifString("save_strategy", v -> b.saveStrategy(IntervalStrategy.parse("save_strategy", v)));
+            t.ifInteger("save_total_limit", b::saveTotalLimit);
+            b.earlyStopping(t.has("early_stopping_patience") ? t.integer("early_stopping_patience", 0)
+                    : defaults.earlyStoppingPatience(), t.has("early_stopping_threshold")
+                    ? t.number("early_stopping_threshold", 0) : defaults.earlyStoppingThreshold());
+            t.ifBool("load_best_model_at_end", b::loadBestModelAtEnd);
+            t.ifInteger("seed", b::seed);
+            t.ifBool("gradient_checkpointing", b::gradientCheckpointing);
+            // After the strategies, as before: a step count also switches its strategy to steps; 0 saves nothing.
+            t.ifInteger("eval_steps", n -> {
+                if (n > 0) {
+                    b.evalSteps(n);
+                }
+            });
+            t.ifInteger("save_steps", n -> {
+                if (n > 0) {
+                    b.saveSteps(n);
+                } else {
+                    b.saveStrategy(IntervalStrategy.NO);
+                }
+            });
+            TrainingArguments args = b.build();
+            record(t, args);
+            return args;
         } catch (IllegalArgumentException e) {
             throw new UsageException(file + ": training: " + e.getMessage());
         }
     }
 
+    /** {@code precision: fp32 | bf16 | fp16}, or transformers' switches {@code bf16: true} / {@code fp16: true}; one of them. */
+    private static void precision(YamlSection t, TrainingArguments.Builder b, String file) {
+        List<String> given = new ArrayList<>();
+        t.ifString("precision", v -> {
+            b.precision(Precision.parse(v));
+            given.add("precision");
+        });
+        for (Precision p : List.of(Precision.BF16, Precision.FP16)) {
+            t.ifBool(p.cliName(), on -> {
+                if (on) {
+                    b.precision(p);
+                    given.add(p.cliName());
+                }
+            });
+        }
+        if (given.size() > 1) {
+            throw new UsageException(file + ": training." + given.get(0) + " and training." + given.get(1)
+                    + " both set the precision: keep one");
+        }
+    }
+
+    /** The run's settings as it uses them, defaults included, under the names the file may use. */
+    private static void record(YamlSection t, TrainingArguments args) {
+        t.override("num_train_epochs", args.numTrainEpochs());
+        t.override("max_steps", args.maxSteps());
+        t.override("per_device_train_batch_size", args.perDeviceTrainBatchSize());
+        t.override("per_device_eval_batch_size", args.perDeviceEvalBatchSize());
+        t.override("gradient_accumulation_steps", args.gradientAccumulationSteps());
+        t.override("max_seq_length", args.maxSeqLength());
+        t.override("packing", args.packing());
+        t.override("learning_rate", args.learningRate());
+        t.override("lr_scheduler_type", args.lrScheduler().name().toLowerCase(Locale.ROOT));
+        t.override("warmup_steps", args.warmupSteps());
+        t.override("warmup_ratio", args.warmupRatio());
+        t.override("weight_decay", args.weightDecay());
+        t.override("max_grad_norm", args.maxGradNorm());
+        t.override("adam_beta1", args.adamBeta1());
+        t.override("adam_beta2", args.adamBeta2());
+        t.override("adam_epsilon", args.adamEpsilon());
+        t.override("precision", args.precision().cliName());
+        t.override("logging_steps", args.loggingSteps());
+        t.override("eval_strategy", args.evalStrategy().name().toLowerCase(Locale.ROOT));
+        t.override("eval_steps", args.evalSteps());
+        t.override("save_strategy", args.saveStrategy().name().toLowerCase(Locale.ROOT));
+        t.override("save_steps", args.saveSteps());
+        t.override("save_total_limit", args.saveTotalLimit());
+        t.override("early_stopping_patience", args.earlyStoppingPatience());
+        t.override("early_stopping_threshold", args.earlyStoppingThreshold());
+        t.override("load_best_model_at_end", args.loadBestModelAtEnd());
+        t.override("seed", args.seed());
+        if (args.gradientCheckpointing() != null) {
+            t.override("gradient_checkpointing", args.gradientCheckpointing());
+        }
+    }
+
     private static LoraConfig loraConfig(YamlSection l, String file) {
+        l.aliases(LORA_ALIASES);
         try {
-            LoraConfig.Builder b = LoraConfig.builder()
-                    .r(l.integer("r", 16))
-                    .alpha(l.number("alpha", 32))
-                    .dropout(l.number("dropout", 0.05))
-                    .bias(LoraBias.fromPeftName(l.string("bias", "none")))
-                    .useRslora(l.bool("use_rslora", false))
-                    .useDora(l.bool("use_dora", false))
-                    .initLoraWeights(LoraInit.valueOf(l.string("init", "kaiming_uniform").toUpperCase(Locale.ROOT)))
-                    .modulesToSave(l.strings("modules_to_save"))
-                    .layersToTransform(l.integers("layers_to_transform"));
+            LoraConfig.Builder b = LoraConfig.builder();
+            l.ifInteger("r", b::r);
+            l.ifNumber("lora_alpha", b::alpha);
+            l.ifNumber("lora_dropout", b::dropout);
+            l.ifString("bias", v -> b.bias(LoraBias.fromPeftName(v)));
+            l.ifBool("use_rslora", b::useRslora);
+            l.ifBool("use_dora", b::useDora);
+            l.ifString("init_lora_weights", v -> b.initLoraWeights(LoraInit.valueOf(v.toUpperCase(Locale.ROOT))));
+            b.modulesToSave(l.strings("modules_to_save")).layersToTransform(l.integers("layers_to_transform"));
             Object targets = l.raw("target_modules");
             if (targets instanceof String s) {
                 b.targetModules(s.equals(TargetModules.ALL_LINEAR) ? TargetModules.allLinear() : TargetModules.regex(s));
@@ -349,7 +444,15 @@ final class TrainCommand implements Command {
                 b.targetModules(l.strings("target_modules").toArray(new String[0]));
             }
             l.finish();
-            return b.build();
+            LoraConfig config = b.build();
+            l.override("r", config.r());
+            l.override("lora_alpha", config.alpha());
+            l.override("lora_dropout", config.dropout());
+            l.override("bias", config.bias().peftName());
+            l.override("use_rslora", config.useRslora());
+            l.override("use_dora", config.useDora());
+            l.override("init_lora_weights", config.initLoraWeights().name().toLowerCase(Locale.ROOT));
+            return config;
         } catch (IllegalArgumentException e) {
             throw new UsageException(file + ": lora: " + e.getMessage());
         }
@@ -385,11 +488,11 @@ final class TrainCommand implements Command {
 
     /**
      * How the base loads, from {@code model.dtype}. Adapter runs (lora, qlora) default to
-     * {@code auto}, the checkpoint's own {@code torch_dtype}, as PEFT recipes load their base
-     * ({@code torch_dtype="auto"} or the checkpoint's bf16) and as QLoRA keeps its unquantized
+     * {@code auto}, the model's own {@code torch_dtype}, as PEFT recipes load their base
+     * ({@code torch_dtype="auto"} or the stored bf16) and as QLoRA keeps its unquantized
      * embeddings and lm_head: the base is frozen, so holding it in 16 bits halves its memory while
      * the computation stays float32 (its logits move only by the rounding of the stored weights, none
-     * at all for float16 and bf16 checkpoints in float16's range). Full fine-tuning updates every
+     * at all for float16 and bf16 weights in float16's range). Full fine-tuning updates every
      * weight, so it loads in float32 and refuses a 16-bit setting. Pretraining from an init_config
      * builds float32 weights and takes no dtype. The resolved value is written to the run's config.yaml.
      */

@@ -10,6 +10,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
+import java.util.function.IntConsumer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -26,7 +29,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class YamlSection {
     private final String file;
     private final String path;
-    private final Map<String, Object> values;
+    private Map<String, Object> values;
     private final Set<String> read = new LinkedHashSet<>();
     private final Map<String, Object> resolved = new LinkedHashMap<>();
 
@@ -97,6 +100,58 @@ final class YamlSection {
                 refuseDuplicates(file, items.get(i), path + "[" + i + "]");
             }
         }
+    }
+
+    /**
+     * Reads each {@code alias} (today's Axolotl-like spelling) as its {@code name} (the Hugging Face / PEFT one):
+     * {@code pairs} is name, alias, name, alias... A section that holds both spellings of one setting is an error
+     * naming both keys. The resolved view records the setting under its name.
+     */
+    YamlSection aliases(String... pairs) {
+        Map<String, String> nameOf = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            nameOf.put(pairs[i + 1], pairs[i]);
+            if (values.containsKey(pairs[i]) && values.containsKey(pairs[i + 1])) {
+                throw new UsageException(file + ": '" + where(pairs[i]) + "' and '" + where(pairs[i + 1])
+                        + "' are one setting under two names: keep one");
+            }
+        }
+        Map<String, Object> renamed = new LinkedHashMap<>();
+        values.forEach((key, value) -> renamed.put(nameOf.getOrDefault(key, key), value));
+        values = renamed;
+        return this;
+    }
+
+    /** Calls {@code set} with the integer under {@code key} only when the file gives one: the builder has the default. */
+    void ifInteger(String key, IntConsumer set) {
+        if (values.get(key) != null) {
+            set.accept(integer(key, 0));
+        }
+        read.add(key);
+    }
+
+    /** As {@link #ifInteger}, for a number. */
+    void ifNumber(String key, DoubleConsumer set) {
+        if (values.get(key) != null) {
+            set.accept(number(key, 0));
+        }
+        read.add(key);
+    }
+
+    /** As {@link #ifInteger}, for true or false. */
+    void ifBool(String key, Consumer<Boolean> set) {
+        if (values.get(key) != null) {
+            set.accept(bool(key, false));
+        }
+        read.add(key);
+    }
+
+    /** As {@link #ifInteger}, for a string. */
+    void ifString(String key, Consumer<String> set) {
+        if (values.get(key) != null) {
+            set.accept(string(key, null));
+        }
+        read.add(key);
     }
 
     private String where(String key) {
@@ -257,7 +312,10 @@ final class YamlSection {
         return out;
     }
 
-    /** Replaces a value in the resolved view (command-line overrides). */
+    /**
+     * Replaces a value in the resolved view: command-line overrides, and the value a builder's default gave a key
+     * the file left out.
+     */
     void override(String key, Object value) {
         resolved.put(key, value);
     }

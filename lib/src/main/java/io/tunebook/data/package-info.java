@@ -26,8 +26,8 @@
  * // then io.tunebook.train.SftBatching turns train.examples() into batches
  * }</pre>
  *
- * <p>This is the first stage of the pipeline: it depends on no other tunebook package. Token
- * counts come in through {@link io.tunebook.data.TokenCounter} and tokens through
+ * <p>This is the first stage of the pipeline: it depends on no other tunebook package but {@code io}, below
+ * every stage. Token counts come in through {@link io.tunebook.data.TokenCounter} and tokens through
  * {@link io.tunebook.data.TextEncoder}, which a caller backs with a real tokenizer.
  */
 package io.tunebook.data;

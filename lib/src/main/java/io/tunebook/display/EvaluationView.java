@@ -1,11 +1,11 @@
 package io.tunebook.display;
 
-import io.tunebook.eval.Estimate;
+import io.tunebook.eval.ConfidenceInterval;
 import io.tunebook.eval.EvaluationResult;
 import io.tunebook.eval.ExampleResult;
 import io.tunebook.eval.Metric;
 import io.tunebook.eval.MetricSummary;
-import io.tunebook.model.safetensors.AtomicFile;
+import io.tunebook.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,8 +53,8 @@ public final class EvaluationView implements Displayable {
             StringColumn delta = StringColumn.create("Δ " + m.key());
             for (String c : result.candidates()) {
                 MetricSummary s = result.summary(c, m);
-                value.append(estimate(s.value(), false));
-                delta.append(s.difference().map(d -> estimate(d, true) + (d.excludesZero() ? " *" : "")).orElse("—"));
+                value.append(interval(s.value(), false));
+                delta.append(s.difference().map(d -> interval(d, true) + (d.excludesZero() ? " *" : "")).orElse("—"));
             }
             columns.add(value);
             columns.add(delta);
@@ -71,7 +71,7 @@ public final class EvaluationView implements Displayable {
         };
     }
 
-    static String estimate(Estimate e, boolean signed) {
+    static String interval(ConfidenceInterval e, boolean signed) {
         if (!e.isPresent()) {
             return "n/a";
         }
@@ -117,7 +117,7 @@ public final class EvaluationView implements Displayable {
         List<String> names = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         for (String c : result.candidates()) {
-            Estimate e = result.summary(c, main).value();
+            ConfidenceInterval e = result.summary(c, main).value();
             if (e.isPresent()) {
                 names.add(c);
                 values.add(e.value());

@@ -9,8 +9,9 @@ import tech.tablesaw.api.Table;
  * the fallback.
  *
  * <pre>{@code
- * Table t = Table.create("Base vs fine-tuned", StringColumn.create("metric", ...), DoubleColumn.create(...));
- * TableView.of(t)
+ * Table t = Table.create("Base vs fine-tuned", StringColumn.create("metric", "BLEU", "ROUGE-L"),
+ *         DoubleColumn.create("fine-tuned", 31.2, 0.48));
+ * TableView.of(t);
  * }</pre>
  */
 public final class TableView implements Displayable {

@@ -26,7 +26,7 @@ final class Bootstrap {
         }
     }
 
-    Estimate estimate(MetricScores scores) {
+    ConfidenceInterval interval(MetricScores scores) {
         double[] values = new double[draws.length];
         for (int b = 0; b < draws.length; b++) {
             values[b] = scores.corpus(draws[b]);
@@ -35,7 +35,7 @@ final class Bootstrap {
     }
 
     /** {@code scores} minus {@code reference}, draw by draw. */
-    Estimate difference(MetricScores scores, MetricScores reference) {
+    ConfidenceInterval difference(MetricScores scores, MetricScores reference) {
         double[] values = new double[draws.length];
         for (int b = 0; b < draws.length; b++) {
             values[b] = scores.corpus(draws[b]) - reference.corpus(draws[b]);
@@ -43,12 +43,12 @@ final class Bootstrap {
         return interval(scores.corpus() - reference.corpus(), values);
     }
 
-    private static Estimate interval(double value, double[] draws) {
+    private static ConfidenceInterval interval(double value, double[] draws) {
         double[] defined = Arrays.stream(draws).filter(v -> !Double.isNaN(v)).sorted().toArray();
         if (Double.isNaN(value) || defined.length == 0) {
-            return Estimate.NONE;
+            return ConfidenceInterval.NONE;
         }
-        return new Estimate(value, percentile(defined, 0.025), percentile(defined, 0.975));
+        return new ConfidenceInterval(value, percentile(defined, 0.025), percentile(defined, 0.975));
     }
 
     /** numpy's default (linear) percentile of sorted values. */

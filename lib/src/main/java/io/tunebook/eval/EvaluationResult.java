@@ -89,7 +89,7 @@ public record EvaluationResult(String dataset, List<String> candidates, String r
                 MetricSummary s = summary(c, m);
                 value.append(s.value().value());
                 ci.append(interval(s.value()));
-                delta.append(s.difference().map(Estimate::value).orElse(Double.NaN));
+                delta.append(s.difference().map(ConfidenceInterval::value).orElse(Double.NaN));
                 deltaCi.append(s.difference().map(EvaluationResult::interval).orElse(""));
             }
             columns.addAll(List.of(value, ci, delta, deltaCi));
@@ -127,7 +127,7 @@ public record EvaluationResult(String dataset, List<String> candidates, String r
         return Table.create("Examples of " + dataset, columns.toArray(Column<?>[]::new));
     }
 
-    private static String interval(Estimate e) {
+    private static String interval(ConfidenceInterval e) {
         return e.isPresent() ? String.format(Locale.ROOT, "[%.4g, %.4g]", e.low(), e.high()) : "";
     }
 
@@ -159,10 +159,10 @@ public record EvaluationResult(String dataset, List<String> candidates, String r
         o.add("bootstrap", b);
         JsonArray cells = new JsonArray();
         for (MetricSummary s : summary) {
-            JsonObject c = estimate(s.value());
+            JsonObject c = intervalJson(s.value());
             c.addProperty("candidate", s.candidate());
             c.addProperty("metric", s.metric().key());
-            c.add("difference", s.difference().<JsonElement>map(EvaluationResult::estimate).orElse(JsonNull.INSTANCE));
+            c.add("difference", s.difference().<JsonElement>map(EvaluationResult::intervalJson).orElse(JsonNull.INSTANCE));
             cells.add(c);
         }
         o.add("summary", cells);
@@ -209,7 +209,7 @@ public record EvaluationResult(String dataset, List<String> candidates, String r
         return o;
     }
 
-    private static JsonObject estimate(Estimate e) {
+    private static JsonObject intervalJson(ConfidenceInterval e) {
         JsonObject o = new JsonObject();
         o.add("value", JudgeReport.number(e.value()));
         o.add("ci95_low", JudgeReport.number(e.low()));

@@ -7,18 +7,18 @@ import io.tunebook.data.Message;
 import io.tunebook.data.Role;
 import io.tunebook.eval.client.ChatBackend;
 import io.tunebook.eval.client.ChatBackendException;
-import io.tunebook.eval.client.ChatEncoding;
 import io.tunebook.eval.client.ChatRequest;
-import io.tunebook.eval.client.PromptRenderer;
 import io.tunebook.eval.judge.JudgeSummary;
 import io.tunebook.eval.judge.PairwiseItem;
 import io.tunebook.eval.judge.PairwiseJudge;
 import io.tunebook.eval.judge.PairwiseResult;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.ChatEncoding;
 import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
+import io.tunebook.model.PromptRenderer;
 import io.tunebook.train.CausalLmLoss;
 import io.tunebook.train.SafePoints;
 import java.nio.file.Path;
@@ -156,9 +156,9 @@ public final class Evaluator {
         for (Candidate c : candidates) {
             for (Metric m : metrics) {
                 MetricScores s = scores.get(c.name()).get(m);
-                Optional<Estimate> difference = c.name().equals(reference) ? Optional.empty()
+                Optional<ConfidenceInterval> difference = c.name().equals(reference) ? Optional.empty()
                         : Optional.of(bootstrap.difference(s, scores.get(reference).get(m)));
-                summary.add(new MetricSummary(c.name(), m, bootstrap.estimate(s), difference));
+                summary.add(new MetricSummary(c.name(), m, bootstrap.interval(s), difference));
             }
         }
         List<ExampleResult> rows = new ArrayList<>();

@@ -5,7 +5,7 @@ import io.tunebook.model.CausalLM;
 import io.tunebook.model.LoadOptions;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.ModelException;
-import io.tunebook.model.safetensors.AtomicDirectory;
+import io.tunebook.io.AtomicDirectory;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.model.safetensors.ShardedWriter;
 import java.io.IOException;
@@ -157,7 +157,7 @@ public final class Exporter {
 
     private CausalLM loadMerged() {
         if (adapter.isEmpty()) {
-            // A float16 checkpoint stays float16 in memory and is widened exactly when written; bfloat16 ones are
+            // A float16 model stays float16 in memory and is widened exactly when written; bfloat16 ones are
             // read as float32, since holding them in float16 would round their weights below 2^-14.
             ModelConfig config = ModelConfig.read(modelDir.resolve("config.json"));
             return CausalLM.load(modelDir, LoadOptions.builder()

@@ -7,7 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
-import io.tunebook.model.safetensors.AtomicFile;
+import io.tunebook.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * LoraModel lora = LoraModel.wrap(model, LoraConfig.builder().r(16).alpha(32).build());
  * lora.printTrainableParameters();
- * try (Trainer trainer = new Trainer(model, lora.trainableParameters(), args)) {
- *     trainer.fit(batches, validation, callback);
+ * try (Trainer trainer = Trainer.builder().model(lora).arguments(args).trainData(train).build()) {
+ *     trainer.train();
  * }
  * lora.save(Path.of("out/adapter"));
  * }</pre>

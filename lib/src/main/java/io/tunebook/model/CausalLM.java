@@ -6,13 +6,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.tunebook.model.safetensors.AtomicDirectory;
-import io.tunebook.model.safetensors.CheckpointReader;
+import io.tunebook.io.AtomicDirectory;
+import io.tunebook.data.Message;
 import io.tunebook.model.safetensors.ChunkBuffers;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.model.safetensors.ShardedWriter;
 import io.tunebook.model.safetensors.TensorEntry;
 import io.tunebook.model.safetensors.TensorSource;
+import io.tunebook.model.safetensors.WeightFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ import java.util.TreeSet;
  * <pre>{@code
  * try (CausalLM model = CausalLM.load(Path.of("models/tiny-base"))) {
  *     System.out.println(Generator.of(model).generate("Bonjour", GenerationSettings.greedy(20)).text());
+ *     System.out.println(model.ask("Bonjour, où en est ma commande ?"));  // through its chat template
  * }
  * }</pre>
  */
@@ -75,7 +77,7 @@ public final class CausalLM implements AutoCloseable {
      * loader). Tensors are read one at a time, each streamed from its shard into its final array,
      * so the peak is the weights in their storage dtype plus a fixed overhead.
      *
-     * @throws ModelException naming the directory, file or tensor when the checkpoint does not fit
+     * @throws ModelException naming the directory, file or tensor when the weights do not fit
      *     its config, a shard is missing, or a value cannot be held in the requested dtype
      */
     public static CausalLM load(Path directory, LoadOptions options) {
@@ -85,11 +87,11 @@ public final class CausalLM implements AutoCloseable {
         ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
         DataType storage = options.storage(config.torchDtype());
         NDManager manager = NDManager.newBaseManager(options.device().orElseGet(() -> Engine.getInstance().defaultDevice()));
-        try (CheckpointReader checkpoint = CheckpointReader.open(directory)) {
-            WeightReader reader = new WeightReader(checkpoint, new ChunkBuffers());
+        try (WeightFiles files = WeightFiles.open(directory)) {
+            WeightReader reader = new WeightReader(files, new ChunkBuffers());
             Map<String, long[]> expected = ParameterLayout.of(config);
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
-                checkTensor(checkpoint, directory, e.getKey(), e.getValue());
+                checkTensor(files, directory, e.getKey(), e.getValue());
             }
             Map<String, NDArray> weights = new LinkedHashMap<>();
             Map<String, Projection> built = new LinkedHashMap<>();
@@ -108,7 +110,7 @@ public final class CausalLM implements AutoCloseable {
                         weights.put(biasName, bias);
                     }
                     Projection p = loader.load(new ProjectionSource(module, name, e.getValue(), bias, manager,
-                            checkpoint, reader.buffers()));
+                            files, reader.buffers()));
                     if (p != null) {
                         built.put(module, p);
                         continue;
@@ -120,14 +122,14 @@ public final class CausalLM implements AutoCloseable {
                 // A tied head has no tensor of its own: offer the embedding, as quantizing a loaded model would.
                 long[] shape = expected.get("model.embed_tokens.weight");
                 Projection p = loader.load(new ProjectionSource("lm_head", "model.embed_tokens.weight", shape, null,
-                        manager, checkpoint, reader.buffers()));
+                        manager, files, reader.buffers()));
                 if (p != null) {
                     built.put("lm_head", p);
                 }
             }
-            Set<String> unused = new TreeSet<>(checkpoint.names());
+            Set<String> unused = new TreeSet<>(files.names());
             unused.removeAll(expected.keySet());
-            // Tied heads may still be stored, and old Llama checkpoints carry the rotary table: both are derived.
+            // Tied heads may still be stored, and old Llama models carry the rotary table: both are derived.
             unused.removeIf(n -> n.equals("lm_head.weight") || n.endsWith("rotary_emb.inv_freq"));
             Tokenizer tokenizer = Files.exists(directory.resolve("tokenizer.json")) ? Tokenizer.load(directory) : null;
             return new CausalLM(directory, config, manager, weights, built, storage, tokenizer,
@@ -142,9 +144,9 @@ public final class CausalLM implements AutoCloseable {
     }
 
     /** Fails before anything is loaded when a tensor is missing or misshapen. */
-    private static void checkTensor(CheckpointReader reader, Path dir, String name, long[] shape) throws IOException {
+    private static void checkTensor(WeightFiles reader, Path dir, String name, long[] shape) throws IOException {
         if (!reader.names().contains(name)) {
-            throw new ModelException(dir + ": tensor '" + name + "' is missing from the checkpoint (expected shape "
+            throw new ModelException(dir + ": tensor '" + name + "' is missing from the weights (expected shape "
                     + Arrays.toString(shape) + " from config.json)");
         }
         TensorEntry entry = reader.entry(name);
@@ -196,7 +198,7 @@ public final class CausalLM implements AutoCloseable {
 
     /**
      * The dtype the frozen weights (embedding, projections, lm_head) are held in: FLOAT32, or
-     * FLOAT16 for a model loaded in 16 bits (bfloat16 checkpoints included; see {@link LoadOptions}).
+     * FLOAT16 for a model loaded in 16 bits (bfloat16 weights included; see {@link LoadOptions}).
      * Norm scales and biases are float32 either way; activations are always float32.
      */
     public DataType dtype() {
@@ -215,7 +217,7 @@ public final class CausalLM implements AutoCloseable {
         return generationConfig;
     }
 
-    /** Tensors of the checkpoint that this architecture does not use. */
+    /** Tensors of the weights that this architecture does not use. */
     public List<String> unusedTensors() {
         return unusedTensors;
     }
@@ -254,6 +256,20 @@ public final class CausalLM implements AutoCloseable {
     }
 
     /**
+     * The model's answer to one user question, through its chat template and greedy up to 128 new tokens
+     * ({@link GenerationSettings#builder()}'s defaults), without surrounding whitespace. With LoRA adapters on the
+     * model (a {@code LoraModel} wrapping it), they answer too.
+     */
+    public String ask(String question) {
+        return ask(question, GenerationSettings.builder().build());
+    }
+
+    /** {@link #ask(String)} with these decoding settings. */
+    public String ask(String question, GenerationSettings settings) {
+        return Generator.of(this).chat(List.of(Message.user(question)), settings).text().strip();
+    }
+
+    /**
      * Writes a Hugging Face directory ({@code config.json}, {@code generation_config.json},
      * {@code model.safetensors} in {@code dtype}, and the tokenizer files). The directory is built
      * beside the target and moved into place, so an interrupted save never replaces a good model.
@@ -277,7 +293,7 @@ public final class CausalLM implements AutoCloseable {
     public void writeTo(Path dir, Dtype dtype, long maxShardBytes) throws IOException {
         if (transformer.parameters().size() != ParameterLayout.of(config).size()) {
             throw new ModelException("cannot save " + (directory == null ? "this model" : directory.toString())
-                    + " as a dense checkpoint: its quantized layers no longer hold dense weights; save the adapter,"
+                    + " as dense weights: its quantized layers no longer hold dense weights; save the adapter,"
                     + " or load the dense base model to merge into");
         }
         String torchDtype = torchDtypeName(dtype);

@@ -1,5 +1,6 @@
 package io.tunebook.model;
 
+import io.tunebook.data.Message;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,6 +22,21 @@ public final class Generator {
 
     public static Generator of(CausalLM model) {
         return new Generator(model);
+    }
+
+    /**
+     * The assistant's next turn in a conversation: the messages rendered by the model's chat template (a plain
+     * transcript when it has none, see {@link ChatEncoding}), decoding that stops at the end of the assistant's turn
+     * as well as at {@code settings}' own stops.
+     */
+    public GenerationResult chat(List<Message> messages, GenerationSettings settings) {
+        return chat(messages, settings, null);
+    }
+
+    /** {@link #chat(List, GenerationSettings)}, telling {@code listener} (when not null) each token as it comes. */
+    public GenerationResult chat(List<Message> messages, GenerationSettings settings, TokenListener listener) {
+        ChatEncoding chat = ChatEncoding.of(model);
+        return generateIds(List.of(chat.promptIds(messages)), chat.untilEndOfTurn(settings), listener).get(0);
     }
 
     public GenerationResult generate(String prompt, GenerationSettings settings) {

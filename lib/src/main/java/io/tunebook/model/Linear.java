@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * A dense projection {@code y = x W^T + b}, with W stored {@code [out, in]} as in PyTorch and
- * Hugging Face checkpoints. LoRA wraps these layers without touching their weights.
+ * Hugging Face models. LoRA wraps these layers without touching their weights.
  *
  * <p>A frozen weight may be held in 16 bits (see {@link LoadOptions}); the forward then computes in
  * the input's dtype from a copy made for that call, as bitsandbytes' layers do.

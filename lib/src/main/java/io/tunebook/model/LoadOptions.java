@@ -22,7 +22,7 @@ import java.util.Optional;
  * subnormals (absolute error at most 2^-25), and a finite weight beyond 65504 fails the load
  * naming the tensor, with advice to load as float32. Keeping such a tensor in float32 instead was
  * rejected: trained LLM weights are far below that bound, so one that is not is more likely a
- * broken checkpoint than a model to silently run in mixed storage.
+ * broken set of weights than a model to silently run in mixed storage.
  *
  * <p>Norm scales and biases stay float32 in every mode: they are tiny, transformers' RMSNorm
  * computes in float32 anyway, and PEFT's bias modes train the biases.
@@ -71,7 +71,7 @@ public final class LoadOptions {
 
     /**
      * The dtype frozen weights are held in for a model whose config.json says {@code torchDtype}:
-     * FLOAT32 or FLOAT16 (which also holds bfloat16 checkpoints, see the class comment). With
+     * FLOAT32 or FLOAT16 (which also holds bfloat16 weights, see the class comment). With
      * {@code auto}, a float16 or bfloat16 {@code torch_dtype} gives FLOAT16 and anything else
      * (float32, float64, none) FLOAT32, the widest dtype held.
      */

@@ -3,7 +3,7 @@ package io.tunebook.model;
 import java.io.IOException;
 
 /**
- * Builds a projection straight from the checkpoint while a model loads, so that a layer held in
+ * Builds a projection straight from the weight files while a model loads, so that a layer held in
  * another form (quantized) never exists as a dense weight in memory. The model stage only defines
  * this hook; the quant stage implements it ({@code Quantizer.load}).
  */

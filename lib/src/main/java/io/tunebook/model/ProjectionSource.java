@@ -2,13 +2,13 @@ package io.tunebook.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.tunebook.model.safetensors.CheckpointReader;
+import io.tunebook.model.safetensors.WeightFiles;
 import io.tunebook.model.safetensors.ChunkBuffers;
 import io.tunebook.model.safetensors.Dtype;
 import java.io.IOException;
 
 /**
- * One projection of a checkpoint being loaded, offered to a {@link ProjectionLoader}: where it
+ * One projection of a model being loaded, offered to a {@link ProjectionLoader}: where it
  * goes, its shape, its (already loaded, float32) bias, and its weight readable as float32 values,
  * a run at a time, straight from the file.
  */
@@ -18,11 +18,11 @@ public final class ProjectionSource {
     private final long[] shape;
     private final NDArray bias;
     private final NDManager manager;
-    private final CheckpointReader reader;
+    private final WeightFiles reader;
     private final ChunkBuffers buffers;
 
     ProjectionSource(String module, String tensor, long[] shape, NDArray bias, NDManager manager,
-            CheckpointReader reader, ChunkBuffers buffers) {
+            WeightFiles reader, ChunkBuffers buffers) {
         this.module = module;
         this.tensor = tensor;
         this.shape = shape.clone();
@@ -37,7 +37,7 @@ public final class ProjectionSource {
         return module;
     }
 
-    /** The checkpoint tensor holding the weight (the embedding's for a tied lm_head). */
+    /** The stored tensor holding the weight (the embedding's for a tied lm_head). */
     public String tensor() {
         return tensor;
     }

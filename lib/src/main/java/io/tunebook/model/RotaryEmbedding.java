@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 /**
- * Rotary position embedding in the "rotate half" layout of Hugging Face checkpoints: the first and
+ * Rotary position embedding in the "rotate half" layout of Hugging Face models: the first and
  * second halves of each head are the two coordinates of each rotated pair.
  */
 public final class RotaryEmbedding {

@@ -91,7 +91,7 @@ public final class Transformer {
     }
 
     /**
-     * All dense weights in Hugging Face naming and checkpoint order; a tied lm_head is not listed
+     * All dense weights in Hugging Face naming and file order; a tied lm_head is not listed
      * twice, and weights released to a replacement layer (quantization) are no longer listed.
      */
     public Map<String, NDArray> parameters() {

@@ -5,28 +5,28 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.tunebook.model.safetensors.CheckpointReader;
+import io.tunebook.model.safetensors.WeightFiles;
 import io.tunebook.model.safetensors.ChunkBuffers;
 import io.tunebook.model.safetensors.Dtype;
 import java.io.IOException;
 
 /**
- * Reads checkpoint tensors one at a time into arrays that PyTorch owns, streaming each through
+ * Reads weight tensors one at a time into arrays that PyTorch owns, streaming each through
  * fixed-size chunks: the array is allocated once, uninitialised, in its final dtype, and each chunk
  * is copied into its slice. No Java buffer ever holds a whole tensor, so a tensor may exceed the
  * 2 GiB of a ByteBuffer and a load's peak is the weights plus a fixed few tens of MiB, not twice the
  * weights.
  */
 final class WeightReader {
-    private final CheckpointReader reader;
+    private final WeightFiles reader;
     private final ChunkBuffers buffers;
 
-    WeightReader(CheckpointReader reader, ChunkBuffers buffers) {
+    WeightReader(WeightFiles reader, ChunkBuffers buffers) {
         this.reader = reader;
         this.buffers = buffers;
     }
 
-    CheckpointReader checkpoint() {
+    WeightFiles files() {
         return reader;
     }
 
@@ -35,7 +35,7 @@ final class WeightReader {
     }
 
     /**
-     * The tensor as a {@code storage} array (FLOAT32 or FLOAT16) of its checkpoint shape on
+     * The tensor as a {@code storage} array (FLOAT32 or FLOAT16) of its stored shape on
      * {@code manager}; see {@code ElementConverter} for how values are converted.
      */
     NDArray read(String name, DataType storage, NDManager manager) throws IOException {

@@ -5,6 +5,7 @@ import io.tunebook.model.ParameterLayout;
 import io.tunebook.quant.QuantConfig;
 import io.tunebook.quant.QuantizedTensor;
 import io.tunebook.train.CausalLmLoss;
+import io.tunebook.train.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

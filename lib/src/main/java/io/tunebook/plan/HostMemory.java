@@ -1,5 +1,6 @@
 package io.tunebook.plan;
 
+import io.tunebook.train.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

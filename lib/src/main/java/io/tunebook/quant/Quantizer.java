@@ -34,7 +34,7 @@ public final class Quantizer {
      * {@link QuantizedTensor} while the model loads, a few MiB of float32 values at a time, so the
      * dense model never exists (nor does any whole dense projection). Embeddings, norms, biases and the modules the config skips
      * ({@code lm_head} by default) load dense in {@code options}' dtype, as bitsandbytes leaves them
-     * in the checkpoint's 16 bits. The codes and scales are those of {@link #quantize} on the same
+     * in the stored 16 bits. The codes and scales are those of {@link #quantize} on the same
      * model loaded in float32.
      *
      * @param options device and dtype of the dense parts; it must not carry a projection loader

@@ -1,6 +1,6 @@
 package io.tunebook.serve;
 
-import io.tunebook.eval.client.PromptRenderer;
+import io.tunebook.model.PromptRenderer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -14,7 +14,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.tunebook.model.Tensors;
-import io.tunebook.model.safetensors.AtomicDirectory;
+import io.tunebook.io.AtomicDirectory;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.model.safetensors.SafetensorsFile;
 import io.tunebook.model.safetensors.SafetensorsWriter;

@@ -12,7 +12,12 @@ import java.util.Map;
  * <pre>{@code
  * SearchResult result = HyperparameterSearch.grid(space).run(params -> {
  *     TrainingArguments args = base.toBuilder().learningRate(params.getDouble("learning_rate")).build();
- *     ... build a LoRA model with params.getInt("lora_r") and a Trainer, return trainer.train();
+ *     try (CausalLM model = CausalLM.load(modelDir);
+ *             LoraModel lora = LoraModel.wrap(model, LoraConfig.builder().r(params.getInt("lora_r")).build());
+ *             Trainer trainer = Trainer.builder().model(lora).arguments(args).trainData(train).evalData(validation)
+ *                     .build()) {
+ *         return trainer.train();
+ *     }
  * });
  * }</pre>
  */

@@ -31,8 +31,8 @@ import java.util.Objects;
  *
  * <pre>{@code
  * PreferenceData pairs = PreferenceData.builder(model.tokenizer(), args).build();
- * Trainer.builder().model(TrainableModel.lora(lora)).arguments(args).preference(PreferenceLoss.dpo())
- *         .trainData(pairs.training(train)).evalData(pairs.evaluation(validation)) ...
+ * Trainer trainer = Trainer.builder().model(lora).arguments(args).preference(PreferenceLoss.dpo())
+ *         .trainData(pairs.training(train)).evalData(pairs.evaluation(validation)).build();
  * }</pre>
  */
 public final class PreferenceData {

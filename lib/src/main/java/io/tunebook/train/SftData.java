@@ -18,9 +18,9 @@ import java.util.Objects;
  * of {@code perDeviceTrainBatchSize}. Sizes and seed come from the {@link TrainingArguments}.
  *
  * <pre>{@code
- * SftData sft = SftData.builder(model.tokenizer(), args).build();
- * Trainer.builder().model(TrainableModel.lora(lora)).arguments(args)
- *         .trainData(sft.training(train)).evalData(sft.evaluation(validation)) ...
+ * SftData sft = SftData.builder(model.tokenizer(), args).truncation(Truncation.TRUNCATE_RIGHT).build();
+ * Trainer trainer = Trainer.builder().model(lora).arguments(args)
+ *         .trainData(sft.training(train)).evalData(sft.evaluation(validation)).build();
  * }</pre>
  */
 public final class SftData {

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import io.tunebook.data.Dataset;
+import io.tunebook.lora.LoraModel;
 import io.tunebook.model.Autograd;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.safetensors.Dtype;
@@ -512,12 +514,20 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Assembles a {@link Trainer}; {@code model}, {@code arguments} and {@code trainData} are required. */
+    /**
+     * Assembles a {@link Trainer}; a model ({@code model(lora)} or {@code fullFineTuning(model)}), {@code arguments}
+     * and {@code trainData} are required. Datasets may be given as they are loaded: they are tokenized as
+     * {@link SftData} (or {@link PreferenceData} for {@link #preference}) from the model's tokenizer and the arguments,
+     * unless {@link #sft} says otherwise, so that the arguments are passed once.
+     */
     public static final class Builder {
         private TrainableModel model;
         private TrainingArguments args;
         private TrainingData data;
         private List<Batch> validation = List.of();
+        private Dataset trainDataset;
+        private Dataset evalDataset;
+        private SftData sft;
         private Path outputDir;
         private final List<TrainerCallback> callbacks = new ArrayList<>();
         private PreferenceLoss preference;
@@ -536,8 +546,17 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
-        /** Full fine-tuning of every weight; the result is saved in float32. */
-        public Builder model(CausalLM v) {
+        /** LoRA (or QLoRA): the active adapter trains on the frozen base; the result is a PEFT adapter. */
+        public Builder model(LoraModel v) {
+            return model(TrainableModel.lora(v));
+        }
+
+        /**
+         * Full fine-tuning: every weight of {@code v} trains, and the result is saved in float32. Said out loud
+         * because handing a bare model must not train every weight by accident: for adapters, wrap it
+         * ({@code LoraModel.wrap}) and pass that to {@link #model(LoraModel)}.
+         */
+        public Builder fullFineTuning(CausalLM v) {
             return model(TrainableModel.full(v, Dtype.F32));
         }
 
@@ -557,8 +576,26 @@ public final class Trainer implements AutoCloseable {
             return trainData(TrainingData.shuffled(batches, args.seed()));
         }
 
+        /** A dataset as loaded; tokenized and batched when the Trainer is built (see the class comment). */
+        public Builder trainData(Dataset v) {
+            trainDataset = Objects.requireNonNull(v, "trainData");
+            return this;
+        }
+
         public Builder evalData(List<Batch> v) {
             validation = v;
+            return this;
+        }
+
+        /** A validation dataset as loaded, tokenized as {@link #trainData(Dataset)} is. */
+        public Builder evalData(Dataset v) {
+            evalDataset = Objects.requireNonNull(v, "evalData");
+            return this;
+        }
+
+        /** How plain datasets are tokenized (template, truncation, all tokens); default: from the model and arguments. */
+        public Builder sft(SftData v) {
+            sft = Objects.requireNonNull(v, "sft");
             return this;
         }
 
@@ -574,9 +611,10 @@ public final class Trainer implements AutoCloseable {
         }
 
         public Trainer build() {
-            if (model == null || args == null || data == null) {
+            if (model == null || args == null || data == null && trainDataset == null) {
                 throw new IllegalStateException("a Trainer needs model(...), arguments(...) and trainData(...)");
             }
+            tokenizeDatasets();
             if (args.precision() != Precision.FP32) {
                 throw new IllegalArgumentException("precision " + args.precision().name().toLowerCase()
                         + " is not available yet: tunebook trains in fp32 (mixed precision is planned for GPUs)");
@@ -603,6 +641,30 @@ public final class Trainer implements AutoCloseable {
                 }
             }
             return new Trainer(this);
+        }
+
+        private void tokenizeDatasets() {
+            if (trainDataset != null && data != null) {
+                throw new IllegalStateException("trainData was given twice: a Dataset and batches");
+            }
+            if (evalDataset != null && !validation.isEmpty()) {
+                throw new IllegalStateException("evalData was given twice: a Dataset and batches");
+            }
+            if (trainDataset == null && evalDataset == null) {
+                return;
+            }
+            if (preference != null) {
+                if (sft != null) {
+                    throw new IllegalStateException("sft(...) tokenizes supervised data; preference tuning reads pairs");
+                }
+                PreferenceData pairs = PreferenceData.builder(model.model().tokenizer(), args).build();
+                data = trainDataset != null ? pairs.training(trainDataset) : data;
+                validation = evalDataset != null ? pairs.evaluation(evalDataset) : validation;
+                return;
+            }
+            SftData s = sft != null ? sft : SftData.builder(model.model().tokenizer(), args).build();
+            data = trainDataset != null ? s.training(trainDataset) : data;
+            validation = evalDataset != null ? s.evaluation(evalDataset) : validation;
         }
     }
 }

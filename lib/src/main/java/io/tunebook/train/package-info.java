@@ -11,7 +11,7 @@
  * <pre>{@code
  * SftBatching batching = SftBatching.builder().batchSize(args.perDeviceTrainBatchSize())
  *         .maxSeqLength(args.maxSeqLength()).padId(SftBatching.padIdOf(tokenizer)).seed(args.seed()).build();
- * try (Trainer trainer = Trainer.builder().model(TrainableModel.lora(lora)).arguments(args)
+ * try (Trainer trainer = Trainer.builder().model(lora).arguments(args)
  *         .trainData(batching.trainingData(train.examples()))
  *         .evalData(batching.epoch(validation.examples()))
  *         .outputDir(Path.of("runs/support")).build()) {

@@ -69,6 +69,13 @@ class HostKernelJarIT {
             assertEquals(List.of(), unrelocated.subList(0, Math.min(5, unrelocated.size())));
             assertTrue(jar.getEntry("io/tunebook/shaded/com/google/gson/Gson.class") != null);
             assertTrue(jar.getEntry("io/tunebook/model/CausalLM.class") != null);
+            // The host adapters travel with tunebook; the hosts' own classes do not (the kernel brings them).
+            assertTrue(jar.getEntry("io/tunebook/display/notebook/BaseKernelHost.class") != null);
+            assertTrue(jar.getEntry("io/tunebook/display/notebook/JJavaHost.class") != null);
+            assertEquals("io.tunebook.display.notebook.DisplayableExtension", new String(jar.getInputStream(
+                    jar.getEntry("META-INF/services/org.dflib.jjava.jupyter.Extension")).readAllBytes(), StandardCharsets.UTF_8).strip());
+            assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith("io/github/spencerpark/")
+                    || e.getName().startsWith("org/dflib/")));
             // PyTorch's natives stay in their own jar, which the manifest names relative to this one.
             assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith("pytorch/")));
             String classPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
@@ -139,6 +146,68 @@ class HostKernelJarIT {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
         assertEquals(0, p.exitValue(), out);
         assertEquals("host gson: gson-2.8.5.jar\n" + score.out().strip(), out.strip());
+    }
+
+    /**
+     * IJava's rendering, from the all-jar: a child JVM with IJava 1.3's class path (Gson 2.8.5, commons-lang3,
+     * jupyter-jvm-basekernel 2.3.0, jeromq) runs a basekernel kernel found as IJava's, adds tunebook-all.jar by a
+     * class loader of its own as {@code %jars} does, and calls {@code Notebook.install()} as a cell would: tunebook's
+     * view, text/plain only before, renders as html after.
+     */
+    @Test
+    void oneInstallCallGivesAnIJavaKernelTunebooksHtml(@TempDir Path tmp) throws Exception {
+        Path ijava = Files.createDirectories(tmp.resolve("io/github/spencerpark/ijava")).resolve("IJava.java");
+        Files.writeString(ijava, """
+                package io.github.spencerpark.ijava;
+                public class IJava {
+                    static io.github.spencerpark.jupyter.kernel.BaseKernel kernel;
+                    public static io.github.spencerpark.jupyter.kernel.BaseKernel getKernelInstance() { return kernel; }
+                    public static void start(io.github.spencerpark.jupyter.kernel.BaseKernel k) { kernel = k; }
+                }
+                """);
+        Path host = tmp.resolve("IJavaHost.java");
+        Files.writeString(host, """
+                import io.github.spencerpark.jupyter.kernel.BaseKernel;
+                import io.github.spencerpark.jupyter.kernel.LanguageInfo;
+                import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+                import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+                import java.net.URL;
+                import java.net.URLClassLoader;
+                import java.nio.file.Path;
+                public class IJavaHost {
+                    public static void main(String[] args) throws Exception {
+                        BaseKernel kernel = new BaseKernel() {
+                            public DisplayData eval(String expr) { return null; }
+                            public LanguageInfo getLanguageInfo() {
+                                return new LanguageInfo("java", "17", "text/x-java-source", ".jshell", "java", "text/x-java", "script");
+                            }
+                        };
+                        io.github.spencerpark.ijava.IJava.start(kernel);
+                        URLClassLoader jars = new URLClassLoader(new URL[] {Path.of(args[0]).toUri().toURL()},
+                                IJavaHost.class.getClassLoader());
+                        Thread.currentThread().setContextClassLoader(jars);
+                        Object history = jars.loadClass("io.tunebook.display.TrainingHistory").getConstructor().newInstance();
+                        Object view = history.getClass().getMethod("view").invoke(history);
+                        System.out.println("before: " + kernel.getRenderer().render(view).hasDataForType(MIMEType.TEXT_HTML));
+                        jars.loadClass("io.tunebook.display.notebook.Notebook").getMethod("install").invoke(null);
+                        DisplayData after = kernel.getRenderer().render(view);
+                        System.out.println("after: " + after.getData(MIMEType.TEXT_HTML));
+                    }
+                }
+                """);
+        List<String> hostPath = hostFirst(TARGET.resolve("host-kernel/jupyter-jvm-basekernel-2.3.0.jar").toString(),
+                TARGET.resolve("host-kernel/jeromq-0.5.1.jar").toString(), TARGET.resolve("host-kernel/jnacl-1.0.0.jar").toString());
+        String cp = String.join(File.pathSeparator, hostPath);
+        assertEquals(0, javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", cp, "-d",
+                tmp.toString(), ijava.toString(), host.toString()));
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", cp + File.pathSeparator + tmp, "IJavaHost", ALL.toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("before: false\nafter: <"), out);
+        assertTrue(out.contains("no step logged yet"), out);
     }
 
     /** The same class path with the plain jars fails as IJava does: the older Gson really comes first. */

@@ -81,7 +81,7 @@ class PreferenceCommandTest {
 
         Path again = dir.resolve("again");
         assertEquals(0, CliTest.run("train", config.toString(), "--output", again.toString()).code());
-        io.tunebook.model.safetensors.AtomicDirectory.deleteRecursively(again.resolve("checkpoint-4"));
+        io.tunebook.io.AtomicDirectory.deleteRecursively(again.resolve("checkpoint-4"));
         Outcome resumed = CliTest.run("train", config.toString(), "--output", again.toString(), "--resume", "latest");
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(losses(run), losses(again), "a resumed DPO run logs the losses of the uninterrupted one");

@@ -39,7 +39,7 @@ class RealBenchTest {
         Path config = tmp.resolve("small-50m.json");
         Files.writeString(config, CONFIG);
         Outcome o = CliTest.run("bench", "--real", config.toString(), "--phases", "full,lora,qlora", "--seq", "64",
-                "--steps", "0", "--checkpoint-dir", tmp.resolve("ckpt").toString(), "--json");
+                "--steps", "0", "--weights-dir", tmp.resolve("ckpt").toString(), "--json");
         assertEquals(0, o.code(), o.err());
         JsonObject result = JsonParser.parseString(o.out()).getAsJsonObject();
         assertEquals(2L * 8192 * 768 + 6L * (2 * 768 * 768 + 2 * 768 * 256 + 3 * 768 * 2048 + 2 * 768) + 768, result.get("parameters").getAsLong());
@@ -67,7 +67,7 @@ class RealBenchTest {
         Path saved = tmp.resolve("measured.json");
         Files.writeString(saved, o.out());
         Outcome again = CliTest.run("bench", "--real", config.toString(), "--phases", "qlora,full", "--seq", "64",
-                "--measured", saved.toString(), "--checkpoint-dir", tmp.resolve("elsewhere").toString());
+                "--measured", saved.toString(), "--weights-dir", tmp.resolve("elsewhere").toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().lines().anyMatch(l -> l.matches("qlora +yes .*"))
                 && again.out().lines().anyMatch(l -> l.matches("full +no .*")), again.out());
@@ -78,10 +78,10 @@ class RealBenchTest {
 
         // The same QLoRA step without gradient checkpointing, on the checkpoint written above.
         Outcome off = CliTest.run("bench", "--real", config.toString(), "--phases", "qlora", "--seq", "64", "--steps",
-                "0", "--checkpoint-dir", tmp.resolve("ckpt").toString(), "--gradient-checkpointing", "false", "--json");
+                "0", "--weights-dir", tmp.resolve("ckpt").toString(), "--gradient-checkpointing", "false", "--json");
         assertEquals(0, off.code(), off.err());
         JsonObject offResult = JsonParser.parseString(off.out()).getAsJsonObject();
-        assertTrue(!offResult.get("checkpoint_written").getAsBoolean(), "the checkpoint is reused");
+        assertTrue(!offResult.get("weights_written").getAsBoolean(), "the weights are reused");
         JsonObject qloraOff = offResult.getAsJsonArray("phases").get(0).getAsJsonObject();
         assertTrue(!qloraOff.get("gradient_checkpointing").getAsBoolean());
         double withoutCheckpointing = qloraOff.get("peak_rss_mb").getAsDouble();
@@ -107,7 +107,7 @@ class RealBenchTest {
                 .replace("\"num_hidden_layers\": 6", "\"num_hidden_layers\": 400")
                 .replace("\"num_attention_heads\": 12", "\"num_attention_heads\": 128"));
         Path ckpt = tmp.resolve("ckpt");
-        Outcome o = CliTest.run("bench", "--real", config.toString(), "--phases", "qlora", "--checkpoint-dir",
+        Outcome o = CliTest.run("bench", "--real", config.toString(), "--phases", "qlora", "--weights-dir",
                 ckpt.toString());
         assertEquals(1, o.code(), o.err());
         assertTrue(o.err().contains("huge: qlora needs") && o.err().contains("GB for its weights alone")

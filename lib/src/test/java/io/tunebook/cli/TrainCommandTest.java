@@ -67,7 +67,11 @@ class TrainCommandTest {
         assertEquals(8, adapter.get("r").getAsInt());
         assertTrue(Files.exists(run.resolve("adapter/adapter_model.safetensors")));
         assertTrue(Files.exists(run.resolve("checkpoint-2/adapter/adapter_model.safetensors")));
-        assertTrue(Files.readString(run.resolve("config.yaml")).contains("num_epochs: 3"), "defaults resolved");
+        String resolved = Files.readString(run.resolve("config.yaml"));
+        assertTrue(resolved.contains("  num_train_epochs: 3\n"), "the library's defaults resolved, under HF names: " + resolved);
+        assertTrue(resolved.contains("  per_device_train_batch_size: 2\n") && !resolved.contains("micro_batch_size"),
+                "an Axolotl spelling is recorded under its HF name: " + resolved);
+        assertTrue(resolved.contains("  lora_alpha: 16.0\n"), resolved);
         List<JsonObject> lines = metrics(run);
         List<JsonObject> steps = lines.stream().filter(l -> l.has("loss")).collect(Collectors.toList());
         assertEquals(4, steps.size());
@@ -79,7 +83,7 @@ class TrainCommandTest {
         // The same run again, cut back to its step-2 checkpoint and resumed: the same losses.
         Path again = dir.resolve("again");
         assertEquals(0, CliTest.run("train", config.toString(), "--output", again.toString()).code());
-        io.tunebook.model.safetensors.AtomicDirectory.deleteRecursively(again.resolve("checkpoint-4"));
+        io.tunebook.io.AtomicDirectory.deleteRecursively(again.resolve("checkpoint-4"));
         Outcome resumed = CliTest.run("train", config.toString(), "--output", again.toString(), "--resume", "latest");
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(steps.stream().map(l -> l.get("loss").getAsDouble()).collect(Collectors.toList()),
@@ -110,6 +114,13 @@ class TrainCommandTest {
         assertEquals(0, replaced.code(), replaced.err());
         assertFalse(Files.exists(run.resolve("checkpoint-9")));
         assertTrue(Files.exists(run.resolve("checkpoint-2/trainer_state.json")));
+
+        // The same settings under Hugging Face's and PEFT's names are the same run: resuming with them is accepted.
+        Path renamed = dir.resolve("renamed.yaml");
+        Files.writeString(renamed, Files.readString(config).replace("micro_batch_size", "per_device_train_batch_size")
+                .replace("sequence_len", "max_seq_length").replace("  alpha: 16", "  lora_alpha: 16"));
+        Outcome same = CliTest.run("train", renamed.toString(), "--resume", "latest");
+        assertEquals(0, same.code(), same.err());
 
         // Resuming with another setting is refused, naming it; step limits may change.
         Files.writeString(config, Files.readString(config).replace("learning_rate: 1.0e-3", "learning_rate: 2.0e-3"));
@@ -235,6 +246,13 @@ class TrainCommandTest {
         Outcome o = CliTest.run("train", config("  lr_schedulr: cosine\n").toString());
         assertEquals(2, o.code());
         assertTrue(o.err().contains("unknown key 'training.lr_schedulr'"), o.err());
+        o = CliTest.run("train", config("  per_device_train_batch_size: 2\n").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("'training.per_device_train_batch_size' and 'training.micro_batch_size' are one "
+                + "setting under two names: keep one"), o.err());
+        o = CliTest.run("train", config("  precision: fp32\n  bf16: true\n").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("training.precision and training.bf16 both set the precision: keep one"), o.err());
         o = CliTest.run("train", config("  warmup_ratio: 1.5\n").toString());
         assertEquals(2, o.code());
         assertTrue(o.err().contains("training: warmupRatio must be in [0, 1), got 1.5"), o.err());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tunebook.eval.Estimate;
+import io.tunebook.eval.ConfidenceInterval;
 import io.tunebook.eval.EvaluationResult;
 import io.tunebook.eval.ExampleResult;
 import io.tunebook.eval.JudgeComparison;
@@ -33,11 +33,11 @@ class EvaluationViewTest {
 
     static EvaluationResult result() {
         List<MetricSummary> summary = List.of(
-                new MetricSummary("base", Metric.BLEU, new Estimate(12.5, 8, 17), Optional.empty()),
-                new MetricSummary("base", Metric.PERPLEXITY, new Estimate(40, 35, 45), Optional.empty()),
-                new MetricSummary("tuned <b>", Metric.BLEU, new Estimate(30, 25, 36),
-                        Optional.of(new Estimate(17.5, 12, 23))),
-                new MetricSummary("tuned <b>", Metric.PERPLEXITY, Estimate.NONE, Optional.of(Estimate.NONE)));
+                new MetricSummary("base", Metric.BLEU, new ConfidenceInterval(12.5, 8, 17), Optional.empty()),
+                new MetricSummary("base", Metric.PERPLEXITY, new ConfidenceInterval(40, 35, 45), Optional.empty()),
+                new MetricSummary("tuned <b>", Metric.BLEU, new ConfidenceInterval(30, 25, 36),
+                        Optional.of(new ConfidenceInterval(17.5, 12, 23))),
+                new MetricSummary("tuned <b>", Metric.PERPLEXITY, ConfidenceInterval.NONE, Optional.of(ConfidenceInterval.NONE)));
         ExampleResult e = new ExampleResult("ex-1", "facturation", "<script>alert(1)</script> Où est ma facture ?",
                 LONG, Map.of("base", "Je ne sais pas.", "tuned <b>", LONG),
                 Map.of("base", Map.of(Metric.BLEU, 3.0, Metric.PERPLEXITY, 41.0),

@@ -20,8 +20,8 @@ class BootstrapTest {
     @Test
     void theSameSeedDrawsTheSameIntervalsAndTheyHoldTheValue() {
         MetricScores s = MetricScores.mean(new double[] {0, 1, 1, 0, 1, 1, 1, 0, 1, 1});
-        Estimate a = new Bootstrap(10, 500, 7).estimate(s);
-        assertEquals(a, new Bootstrap(10, 500, 7).estimate(s));
+        ConfidenceInterval a = new Bootstrap(10, 500, 7).interval(s);
+        assertEquals(a, new Bootstrap(10, 500, 7).interval(s));
         assertEquals(0.7, a.value(), 1e-12);
         assertTrue(a.low() < 0.7 && a.high() > 0.7 && a.low() >= 0 && a.high() <= 1, a.toString());
     }
@@ -29,8 +29,8 @@ class BootstrapTest {
     @Test
     void identicalCandidatesDifferByExactlyNothing() {
         MetricScores s = MetricScores.mean(new double[] {0.2, 0.9, 0.4, 0.5});
-        Estimate d = new Bootstrap(4, 300, 1).difference(s, s);
-        assertEquals(new Estimate(0, 0, 0), d);
+        ConfidenceInterval d = new Bootstrap(4, 300, 1).difference(s, s);
+        assertEquals(new ConfidenceInterval(0, 0, 0), d);
         assertFalse(d.excludesZero());
     }
 
@@ -43,12 +43,12 @@ class BootstrapTest {
             tuned[i] = base[i] + 0.1;
         }
         Bootstrap b = new Bootstrap(base.length, 1000, 42);
-        Estimate d = b.difference(MetricScores.mean(tuned), MetricScores.mean(base));
+        ConfidenceInterval d = b.difference(MetricScores.mean(tuned), MetricScores.mean(base));
         assertEquals(0.1, d.value(), 1e-12);
         assertEquals(0.1, d.low(), 1e-9);
         assertEquals(0.1, d.high(), 1e-9);
         assertTrue(d.excludesZero());
-        assertTrue(b.estimate(MetricScores.mean(tuned)).low() < b.estimate(MetricScores.mean(base)).high(),
+        assertTrue(b.interval(MetricScores.mean(tuned)).low() < b.interval(MetricScores.mean(base)).high(),
                 "the candidates' own intervals overlap");
     }
 
@@ -73,6 +73,6 @@ class BootstrapTest {
         assertEquals(Math.exp(5.0 / 4), p.corpus(), 1e-12);
         assertEquals(Math.exp(2), p.example(0), 1e-12);
         assertTrue(Double.isNaN(MetricScores.absent(2).corpus()));
-        assertEquals(Estimate.NONE, new Bootstrap(2, 10, 0).estimate(MetricScores.absent(2)));
+        assertEquals(ConfidenceInterval.NONE, new Bootstrap(2, 10, 0).interval(MetricScores.absent(2)));
     }
 }

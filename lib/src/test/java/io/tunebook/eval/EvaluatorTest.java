@@ -123,7 +123,7 @@ class EvaluatorTest {
             assertEquals(LengthStats.of(answers(c), t -> 0).words().mean(),
                     result.summary(c, Metric.LENGTH).value().value(), 1e-9);
             for (Metric m : METRICS) {
-                Estimate e = result.summary(c, m).value();
+                ConfidenceInterval e = result.summary(c, m).value();
                 if (e.isPresent()) {
                     assertTrue(e.low() <= e.value() + 1e-9 && e.value() <= e.high() + 1e-9, c + " " + m + " " + e);
                 }
@@ -146,7 +146,7 @@ class EvaluatorTest {
         assertEquals(answers("base"), answers("served"));
         assertNotEquals(answers("base"), answers("fine-tuned"), "the random adapter changes the answers");
         for (Metric m : List.of(Metric.BLEU, Metric.ROUGE_L, Metric.LENGTH)) {
-            Estimate d = result.summary("served", m).difference().orElseThrow();
+            ConfidenceInterval d = result.summary("served", m).difference().orElseThrow();
             assertEquals(0, d.value(), 1e-12);
             assertEquals(0, d.low(), 1e-12);
             assertEquals(0, d.high(), 1e-12);

@@ -11,7 +11,7 @@ import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
 import io.tunebook.model.ModelConfig;
-import io.tunebook.model.tokenizer.ByteLevel;
+import io.tunebook.tinybase.ByteLevel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import io.tunebook.model.safetensors.CheckpointReader;
+import io.tunebook.model.safetensors.WeightFiles;
 import io.tunebook.model.safetensors.ChunkBuffers;
 import io.tunebook.model.safetensors.Half;
 import io.tunebook.model.safetensors.SafetensorsFile;
@@ -63,7 +63,7 @@ class StreamingLoadTest {
                         .putShort(Half.floatToF16(values[i])).array());
             }
         }
-        try (CheckpointReader checkpoint = CheckpointReader.open(dir);
+        try (WeightFiles checkpoint = WeightFiles.open(dir);
                 NDManager m = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
             WeightReader reader = new WeightReader(checkpoint, new ChunkBuffers((24 << 20) + 6));
             NDArray w = reader.read("w", DataType.FLOAT16, m);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.ParameterLayout;
+import io.tunebook.train.Precision;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

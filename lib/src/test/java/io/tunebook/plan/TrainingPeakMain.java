@@ -35,7 +35,7 @@ public final class TrainingPeakMain {
             TrainingArguments a = TrainingArguments.builder().maxSteps(steps).gradientAccumulationSteps(1)
                     .learningRate(1e-5).loggingSteps(1).build();
             TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, batch, seq, 1);
-            try (Trainer t = Trainer.builder().model(model).arguments(a)
+            try (Trainer t = Trainer.builder().fullFineTuning(model).arguments(a)
                     .trainData(TrainingData.endless(() -> windows)).build()) {
                 t.train();
             }

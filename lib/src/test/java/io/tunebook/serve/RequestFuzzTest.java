@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.gson.JsonObject;
 import io.tunebook.Mutations;
-import io.tunebook.eval.client.ChatEncoding;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.ChatEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

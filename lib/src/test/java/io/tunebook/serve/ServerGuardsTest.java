@@ -130,6 +130,15 @@ class ServerGuardsTest {
 
     @Test
     void twoHundredSlowHeaderConnectionsDoNotDelayANormalRequest() throws Exception {
+        // The delay is measured against the same request without slow clients, just before, so that a machine
+        // busy with other work does not count as delay.
+        double alone = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            assertEquals(200, send(HttpRequest.newBuilder(url("/models")).header("Authorization", "Bearer " + KEY)
+                    .GET()).statusCode());
+            alone = Math.min(alone, (System.nanoTime() - start) / 1e9);
+        }
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 200; i++) {
@@ -146,13 +155,15 @@ class ServerGuardsTest {
                     .header("Authorization", "Bearer " + KEY).GET());
             double seconds = (System.nanoTime() - start) / 1e9;
             assertEquals(200, r.statusCode());
-            assertTrue(seconds < 1.0, "a normal request took " + seconds + " s behind 200 slow connections");
+            assertTrue(seconds - alone < 1.0, "a normal request took " + seconds + " s behind 200 slow connections, "
+                    + alone + " s alone");
         } finally {
             for (Socket s : slow) {
                 s.close();
             }
         }
     }
+
     @Test
     void aClientThatDisconnectsCancelsItsGeneration() throws Exception {
         // One prompt decoding at a time: the next request can only start once the abandoned one has stopped.

@@ -67,7 +67,7 @@ class HyperparameterSearchTest {
             TrainingArguments args = TrainingArguments.builder().numTrainEpochs(1).gradientAccumulationSteps(2)
                     .learningRate(params.getDouble("learning_rate")).warmupSteps(1).build();
             try (CausalLM model = CausalLM.initialize(config, null, 1);
-                    Trainer trainer = Trainer.builder().model(model).arguments(args).trainData(train)
+                    Trainer trainer = Trainer.builder().fullFineTuning(model).arguments(args).trainData(train)
                             .evalData(validation).build()) {
                 return trainer.train();
             }

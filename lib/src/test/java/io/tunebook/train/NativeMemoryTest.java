@@ -29,7 +29,7 @@ class NativeMemoryTest {
                     .learningRate(1e-3).loggingSteps(1).evalSteps(10).build();
             TokenWindows windows = new TokenWindows(tokens, 0, 2500, 2, 20, 1);
             List<Batch> validation = new TokenWindows(tokens, 2500, 3000, 2, 20, 1).sequential(2);
-            try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+            try (Trainer trainer = Trainer.builder().fullFineTuning(model).arguments(args)
                     .trainData(TrainingData.endless(() -> windows)).evalData(validation)
                     .callback(new TrainerCallback() {
                         @Override

@@ -51,7 +51,7 @@ class TrainerRunTest {
         TreeMap<Integer, Double> losses = new TreeMap<>();
         try (CausalLM model = CausalLM.initialize(CONFIG, null, 7)) {
             Trainer[] self = new Trainer[1];
-            try (Trainer trainer = Trainer.builder().model(model).arguments(args).trainData(batches(10, 0))
+            try (Trainer trainer = Trainer.builder().fullFineTuning(model).arguments(args).trainData(batches(10, 0))
                     .evalData(batches(2, 4000)).outputDir(out)
                     .callback(new TrainerCallback() {
                         @Override
@@ -141,7 +141,7 @@ class TrainerRunTest {
         TrainingResult[] result = new TrainingResult[1];
         Map<String, float[]> finalWeights = new TreeMap<>();
         try (CausalLM model = CausalLM.initialize(CONFIG, null, 7);
-                Trainer trainer = Trainer.builder().model(model).arguments(args).trainData(batches(10, 0))
+                Trainer trainer = Trainer.builder().fullFineTuning(model).arguments(args).trainData(batches(10, 0))
                         .evalData(batches(2, 4000)).outputDir(out).build()) {
             result[0] = trainer.train();
             model.transformer().parameters().forEach((k, v) -> finalWeights.put(k, v.toFloatArray()));
@@ -213,7 +213,7 @@ class TrainerRunTest {
         TrainingResult r;
         boolean stillInterrupted;
         try (CausalLM model = CausalLM.initialize(CONFIG, null, 7);
-                Trainer trainer = Trainer.builder().model(model).arguments(args).trainData(batches(10, 0))
+                Trainer trainer = Trainer.builder().fullFineTuning(model).arguments(args).trainData(batches(10, 0))
                         .outputDir(out).callback(new TrainerCallback() {
                             @Override
                             public void onStep(StepMetrics m) {

@@ -36,7 +36,7 @@ class TrainerTest {
                     .learningRate(3e-3).warmupSteps(2).loggingSteps(1).seed(seed).build();
             int[] tokens = pattern(4096);
             TrainingData data = TrainingData.endless(() -> new TokenWindows(tokens, 0, tokens.length, batch, 24, seed));
-            try (Trainer trainer = Trainer.builder().model(model).arguments(args).trainData(data)
+            try (Trainer trainer = Trainer.builder().fullFineTuning(model).arguments(args).trainData(data)
                     .callback(new TrainerCallback() {
                         @Override
                         public void onStep(StepMetrics m) {
@@ -120,7 +120,7 @@ class TrainerTest {
         try (CausalLM model = CausalLM.initialize(config, null, 3)) {
             TrainingArguments args = TrainingArguments.builder().maxSteps(3).gradientAccumulationSteps(accumulation)
                     .learningRate(1e-2).warmupSteps(1).lrScheduler(SchedulerType.CONSTANT).loggingSteps(1).build();
-            try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+            try (Trainer trainer = Trainer.builder().fullFineTuning(model).arguments(args)
                     .trainData(TrainingData.endless(() -> () -> feed.get(next[0]++))).build()) {
                 trainer.train();
             }
@@ -156,7 +156,7 @@ class TrainerTest {
                 }
                 return new TokenWindows(tokens, 0, tokens.length, 2, 16, calls[0]).next();
             };
-            try (Trainer trainer = Trainer.builder().model(model).arguments(args)
+            try (Trainer trainer = Trainer.builder().fullFineTuning(model).arguments(args)
                     .trainData(TrainingData.endless(() -> poisoned)).build()) {
                 TrainingDivergedException e = assertThrows(TrainingDivergedException.class, trainer::train);
                 assertTrue(e.getMessage().contains("step 3"), e.getMessage());

@@ -9,7 +9,7 @@ import com.google.gson.JsonParser;
 import io.tunebook.eval.JudgeComparison;
 import io.tunebook.eval.judge.JudgeSummary;
 import io.tunebook.eval.judge.Rate;
-import io.tunebook.model.safetensors.AtomicFile;
+import io.tunebook.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -11,13 +11,17 @@ import java.util.OptionalLong;
  * @param temperature 0 asks for greedy decoding, the usual choice for a judge
  * @param stop strings that end the answer (at most 4, as OpenAI allows)
  * @param seed asks endpoints that support it for reproducible sampling
+ * @param choices when not empty, the only answers the asker can use (a judge's {@code [[A]]}, {@code [[B]]},
+ *     {@code [[C]]}): a backend that scores them (a {@link LocalChatBackend#scoringChoices() local model asked to})
+ *     answers the likeliest at once; any other generates freely, and the asker reads its answer as usual
  */
 public record ChatRequest(List<Message> messages, int maxTokens, double temperature, List<String> stop,
-        OptionalLong seed) {
+        OptionalLong seed, List<String> choices) {
 
     public ChatRequest {
         messages = List.copyOf(messages);
         stop = List.copyOf(stop);
+        choices = List.copyOf(choices);
         if (messages.isEmpty()) {
             throw new IllegalArgumentException("a chat request needs at least one message");
         }
@@ -30,6 +34,9 @@ public record ChatRequest(List<Message> messages, int maxTokens, double temperat
         if (stop.size() > 4 || stop.stream().anyMatch(String::isEmpty)) {
             throw new IllegalArgumentException("at most 4 stop strings, none empty: " + stop);
         }
+        if (choices.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("a choice must not be empty: " + choices);
+        }
     }
 
     public static ChatRequest of(Message... messages) {
@@ -40,13 +47,14 @@ public record ChatRequest(List<Message> messages, int maxTokens, double temperat
         return new Builder();
     }
 
-    /** Defaults: 512 tokens, temperature 0, no stop strings, no seed. */
+    /** Defaults: 512 tokens, temperature 0, no stop strings, no seed, any answer. */
     public static final class Builder {
         private List<Message> messages = List.of();
         private int maxTokens = 512;
         private double temperature = 0;
         private List<String> stop = List.of();
         private OptionalLong seed = OptionalLong.empty();
+        private List<String> choices = List.of();
 
         public Builder messages(List<Message> messages) {
             this.messages = messages;
@@ -73,8 +81,13 @@ public record ChatRequest(List<Message> messages, int maxTokens, double temperat
             return this;
         }
 
+        public Builder choices(String... choices) {
+            this.choices = List.of(choices);
+            return this;
+        }
+
         public ChatRequest build() {
-            return new ChatRequest(messages, maxTokens, temperature, stop, seed);
+            return new ChatRequest(messages, maxTokens, temperature, stop, seed, choices);
         }
     }
 }

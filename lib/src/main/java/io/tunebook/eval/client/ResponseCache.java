@@ -1,6 +1,6 @@
 package io.tunebook.eval.client;
 
-import io.tunebook.model.safetensors.AtomicFile;
+import io.tunebook.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

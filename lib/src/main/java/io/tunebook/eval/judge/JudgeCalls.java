@@ -34,8 +34,9 @@ final class JudgeCalls {
      * that one bad item does not lose a whole run.
      */
     <T> Judgment<T> ask(Template template, Map<String, String> values, Function<String, Optional<T>> parser,
-            String expected) {
+            String expected, String... choices) {
         ChatRequest request = ChatRequest.builder()
+                .choices(choices)
                 .messages(List.of(Message.system(template.system()), Message.user(template.render(values))))
                 .maxTokens(settings.maxTokens())
                 .temperature(settings.temperature())

@@ -17,6 +17,8 @@ import java.util.Map;
  */
 public final class PairwiseJudge {
     private static final String VERDICT_FORMAT = "[[A]], [[B]] or [[C]] verdict";
+    /** The verdicts a judge that scores choices picks from (see {@code ChatRequest#choices()}). */
+    private static final String[] VERDICTS = {"[[A]]", "[[B]]", "[[C]]"};
 
     private final JudgeCalls calls;
     private final JudgePrompts prompts;
@@ -30,9 +32,11 @@ public final class PairwiseJudge {
         Template t = item.reference().isPresent() ? prompts.pairwiseWithReference() : prompts.pairwise();
         String reference = item.reference().orElse("");
         Judgment<Verdict> original = calls.ask(t, Map.of("question", item.question(), "answer_a", item.answerA(),
-                "answer_b", item.answerB(), "reference", reference), VerdictParser::pairwise, VERDICT_FORMAT);
+                "answer_b", item.answerB(), "reference", reference), VerdictParser::pairwise, VERDICT_FORMAT,
+                VERDICTS);
         Judgment<Verdict> swapped = calls.ask(t, Map.of("question", item.question(), "answer_a", item.answerB(),
-                "answer_b", item.answerA(), "reference", reference), VerdictParser::pairwise, VERDICT_FORMAT);
+                "answer_b", item.answerA(), "reference", reference), VerdictParser::pairwise, VERDICT_FORMAT,
+                VERDICTS);
         return PairwiseResult.of(item, original, swapped);
     }
 

@@ -1,7 +1,7 @@
 package io.tunebook.model.safetensors;
 
 /**
- * Conversions between float32 and the two 16-bit float formats of LLM checkpoints, bit-exact with
+ * Conversions between float32 and the two 16-bit float formats of LLM weights, bit-exact with
  * IEEE 754 and PyTorch: bfloat16 (8 exponent bits, 7 mantissa bits) and float16 (5 exponent bits,
  * 10 mantissa bits). Narrowing rounds to nearest, ties to even; infinities, signed zeros and
  * subnormals are preserved; NaN stays NaN (quiet, sign and leading payload bits kept).

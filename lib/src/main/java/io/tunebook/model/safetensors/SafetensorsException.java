@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A safetensors file or checkpoint directory is malformed, inconsistent, or lacks a requested
+ * A safetensors file or model directory is malformed, inconsistent, or lacks a requested
  * tensor. The message always starts with the file (or directory) and names the tensor when one is
  * involved, e.g. {@code model.safetensors: tensor 'lm_head.weight': data_offsets [0, 400] out of
  * bounds (data section is 128 bytes)}.

@@ -1,6 +1,7 @@
 package io.tunebook.model.safetensors;
 
 import com.google.gson.stream.JsonWriter;
+import io.tunebook.io.AtomicFile;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

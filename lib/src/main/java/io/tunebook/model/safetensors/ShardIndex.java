@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads {@code model.safetensors.index.json}, the table of a sharded checkpoint:
+ * Reads {@code model.safetensors.index.json}, the table of sharded weights:
  * {@code {"metadata": {...}, "weight_map": {"tensor name": "shard file name", ...}}}.
  */
 final class ShardIndex {

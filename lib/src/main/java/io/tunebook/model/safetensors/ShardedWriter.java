@@ -2,6 +2,7 @@ package io.tunebook.model.safetensors;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import io.tunebook.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Writes a checkpoint split into shards the way Hugging Face's {@code save_pretrained} does:
+ * Writes weights split into shards the way Hugging Face's {@code save_pretrained} does:
  * tensors are taken in state-dict order and packed greedily into shards of at most
  * {@code maxShardBytes} (transformers' default is {@value #DEFAULT_MAX_SHARD_BYTES} bytes, "5GB");
  * a tensor larger than the cap gets a shard of its own. One shard is written as

@@ -20,7 +20,7 @@
  *       up to 536,870,911 elements; larger tensors fail with a message saying so.
  * </ul>
  *
- * <p>Pickle checkpoints ({@code pytorch_model.bin}, {@code *.pt}, {@code *.pth}) are never read:
+ * <p>Pickle weight files ({@code pytorch_model.bin}, {@code *.pt}, {@code *.pth}) are never read:
  * unpickling runs arbitrary code.
  */
 package io.tunebook.model.safetensors;
