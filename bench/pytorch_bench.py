@@ -280,6 +280,38 @@ class CausalLM(nn.Module):
         return self.logits(self.hidden_states(ids, cache))
 
 
+class LoraLinear(nn.Module):
+    """PEFT's LoRA on a frozen nn.Linear: base(x) + B(A(dropout(x))) * alpha / r, A Kaiming-uniform as
+    nn.Linear initialises it (PEFT's default init_lora_weights=True), B zero: the same step and init as
+    tunebook's LoraLinear."""
+
+    def __init__(self, base, r, alpha, dropout):
+        super().__init__()
+        self.base = base
+        self.lora_A = nn.Linear(base.in_features, r, bias=False)
+        self.lora_B = nn.Linear(r, base.out_features, bias=False)
+        nn.init.kaiming_uniform_(self.lora_A.weight, a=math.sqrt(5))
+        nn.init.zeros_(self.lora_B.weight)
+        self.dropout = nn.Dropout(dropout)
+        self.scaling = alpha / r
+
+    def forward(self, x):
+        return self.base(x) + self.lora_B(self.lora_A(self.dropout(x))) * self.scaling
+
+
+LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj")
+
+
+def add_lora(model, r=16, alpha=32, dropout=0.05):
+    """Freezes every weight and wraps q, k, v and o of every layer, as `tunebook bench --method lora` does."""
+    for p in model.parameters():
+        p.requires_grad_(False)
+    for layer in model.model.layers:
+        for name in LORA_TARGETS:
+            setattr(layer.self_attn, name, LoraLinear(getattr(layer.self_attn, name), r, alpha, dropout))
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
 # ----------------------------------------------------------------------------------------------
 # optional weights: a minimal safetensors reader (8-byte little-endian header length, JSON header,
 # raw little-endian data), float32 / float16 / bfloat16 only
@@ -419,13 +451,14 @@ def lr_multiplier(step, warmup, total):
 def bench_train(model, windows, steps, flops_per_token, peak, lr=1e-5, weight_decay=0.01, max_grad_norm=1.0):
     total_steps = steps + 1
     warmup = math.ceil(0.1 * total_steps)
-    decay = [p for n, p in model.named_parameters() if not (n.endswith(".bias") or n.endswith("norm.weight"))]
-    no_decay = [p for n, p in model.named_parameters() if n.endswith(".bias") or n.endswith("norm.weight")]
+    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    decay = [p for n, p in trainable if not (n.endswith(".bias") or n.endswith("norm.weight"))]
+    no_decay = [p for n, p in trainable if n.endswith(".bias") or n.endswith("norm.weight")]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
                                    {"params": no_decay, "weight_decay": 0.0}],
                                   lr=lr, betas=(0.9, 0.999), eps=1e-8)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_multiplier(s, warmup, total_steps))
-    params = list(model.parameters())
+    params = [p for _, p in trainable]
     model.train()
     windows.next()  # the Java bench draws one sample batch before training too
     seconds, measured, tokens_per_step = 0.0, 0, 0
@@ -456,7 +489,8 @@ def bench_train(model, windows, steps, flops_per_token, peak, lr=1e-5, weight_de
 
 
 def greedy(model, prompt, new_tokens):
-    """Prefill the prompt, then one token at a time with the KV cache; logits of the last position only."""
+    """Prefill the prompts (rows of equal length), then one token a row at a time with the KV cache;
+    logits of the last position only. Returns the new ids, [rows][steps]."""
     steps = min(new_tokens, model.config.max_position_embeddings - prompt.shape[1])
     produced = []
     with torch.no_grad():
@@ -465,21 +499,25 @@ def greedy(model, prompt, new_tokens):
         for _ in range(steps):
             hidden = model.hidden_states(ids, cache)
             logits = model.logits(hidden[:, -1:, :])
-            nxt = int(torch.argmax(logits[0, -1]))
-            produced.append(nxt)
-            ids = torch.tensor([[nxt]], dtype=torch.long)
-    return produced
+            nxt = torch.argmax(logits[:, -1], dim=-1)
+            produced.append(nxt.tolist())
+            ids = nxt.view(-1, 1)
+    return [list(row) for row in zip(*produced)]
 
 
-def bench_generate(model, new_tokens):
+def bench_generate(model, new_tokens, rows=1):
     rng = random.Random(3)
-    prompt = torch.tensor([[rng.randrange(model.config.vocab_size) for _ in range(16)]], dtype=torch.long)
+    prompt = torch.tensor([[rng.randrange(model.config.vocab_size) for _ in range(16)] for _ in range(rows)],
+                          dtype=torch.long)
     greedy(model, prompt, 4)  # warm-up
     t0 = time.perf_counter()
-    produced = len(greedy(model, prompt, new_tokens))
+    produced = sum(len(row) for row in greedy(model, prompt, new_tokens))
     seconds = time.perf_counter() - t0
-    return {"tokens_per_second": round(produced / seconds, 1), "prompt_tokens": prompt.shape[1],
-            "new_tokens": produced}
+    out = {"tokens_per_second": round(produced / seconds, 1), "prompt_tokens": prompt.shape[1],
+           "new_tokens": produced}
+    if rows > 1:
+        out["rows"] = rows
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -495,6 +533,10 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=0,
                     help="intra-op threads; 0 (default) = $OMP_NUM_THREADS if set (libtorch under DJL reads it "
                          "too), else os.cpu_count(), the 'threads' the Java bench reports")
+    ap.add_argument("--method", choices=("full", "lora"), default="full",
+                    help="the training step: full fine-tuning, or LoRA r 16 (alpha 32, dropout 0.05) on q, k, v, o "
+                         "over a frozen base")
+    ap.add_argument("--gen-batch", type=int, default=8, help="rows of the batched greedy measure (generate_batched)")
     ap.add_argument("--json", action="store_true", help="one-line JSON instead of pretty-printed")
     a = ap.parse_args(argv)
     if a.batch < 1 or a.seq < 2 or a.steps < 1 or a.gen_tokens < 1:
@@ -543,8 +585,12 @@ def main(argv=None):
         raise SystemExit(f"--seq {a.seq} is too long for the {len(tokens)}-token random stream")
     windows = TokenWindows(tokens, a.batch, a.seq)
     out["forward"] = bench_forward(model, windows.next(), a.steps, forward_flops, peak)
-    out["train"] = bench_train(model, windows, a.steps, 3 * forward_flops, peak)
     out["generate"] = bench_generate(model, a.gen_tokens)
+    out["generate_batched"] = bench_generate(model, a.gen_tokens, a.gen_batch)
+    if a.method == "lora":
+        out["trainable_parameters"] = add_lora(model)
+    out["method"] = a.method
+    out["train"] = bench_train(model, windows, a.steps, 3 * forward_flops, peak)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
     out["blas"] = blas  # not in the Java output: says what the matmul peak above was measured with
     print(f"pytorch_bench: {config_path}, weights: {weights_note}, BLAS: {blas}", file=sys.stderr)

@@ -95,6 +95,27 @@ final class Args {
         }
     }
 
+    /** A comma-separated list of positive integers, or {@code fallback} when the option is absent. */
+    List<Integer> getPositiveInts(String name, List<Integer> fallback) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        for (String part : v.split(",")) {
+            try {
+                int n = Integer.parseInt(part.strip());
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                out.add(n);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be positive integers separated by commas, got '" + v + "'");
+            }
+        }
+        return out;
+    }
+
     double getDouble(String name, double fallback) {
         String v = options.get(name);
         if (v == null) {

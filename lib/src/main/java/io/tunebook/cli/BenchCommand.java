@@ -3,14 +3,23 @@ package io.tunebook.cli;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.tunebook.data.Conversation;
+import io.tunebook.data.Datasets;
+import io.tunebook.data.Example;
+import io.tunebook.model.ChatEncoding;
+import io.tunebook.lora.LoraConfig;
+import io.tunebook.lora.LoraModel;
 import io.tunebook.model.CausalLM;
+import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tensors;
 import io.tunebook.model.safetensors.Dtype;
 import io.tunebook.plan.Method;
+import io.tunebook.quant.QuantizedLinear;
 import io.tunebook.train.Batch;
 import io.tunebook.train.SafePoints;
 import io.tunebook.train.TokenWindows;
@@ -23,6 +32,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +65,17 @@ final class BenchCommand implements Command {
                 + "--methods full,lora,qlora trains the same steps under each method, each in a fresh JVM (--method M\n"
                 + "runs one in this process), and tables tokens/s and peak resident memory beside the planner's\n"
                 + "estimate. LoRA: r 16 on q, k, v, o; QLoRA: the same on an NF4 base with double quantization.\n"
+                + "--train-method full|lora|qlora picks the step the plain bench times (default full). Besides\n"
+                + "generate (batch 1) it reports generate_batched (8 rows) and weights_read: a streaming read of\n"
+                + "every weight, GB/s, and the batch-1 tokens/s that memory bandwidth allows.\n"
+                + "\n"
+                + "usage: tunebook bench DIR|CONFIG.json --compare [--method full|lora|qlora] [--rounds 3] [same shape flags]\n"
+                + "                       [--pytorch-bench bench/pytorch_bench.py] [--python /usr/bin/python3] [--json]\n"
+                + "tunebook and pytorch_bench.py in turn (A, B, A, B...; the same config, weights, batch, seq, thread\n"
+                + "count and OMP_WAIT_POLICY), then per measure (train, forward, generate, generate_batched,\n"
+                + "peak_rss) the median of each and the ratio, higher is better (memory: PyTorch over tunebook).\n"
+                + "qlora is timed for tunebook alone, with the dequantization cost per pass and its share of a step.\n"
+                + "A CONFIG.json (bench/configs/mid-100m.json) is run on the seeded random weights --real writes.\n"
                 + "\n"
                 + "usage: tunebook bench --real CONFIG.json [--phases load,lora,qlora,full,generate] [--batch 1]\n"
                 + "                       [--seq 512] [--rank 16] [--steps 1] [--weights-dir DIR] [--seed N]\n"
@@ -68,13 +89,23 @@ final class BenchCommand implements Command {
                 + "weights cannot fit in MemAvailable is refused before anything loads (exit 1). --phases none\n"
                 + "only writes the weights. --measured FILE puts earlier measurements (a --json output or a log of\n"
                 + "the phase lines printed on stderr) beside today's estimates without running anything.\n"
-                + "--gradient-checkpointing overrides the recipes' (on for qlora only) in every training phase.";
+                + "--gradient-checkpointing overrides the recipes' (on for qlora only) in every training phase.\n"
+                + "\n"
+                + "usage: tunebook bench DIR --eval-batches 1,8,16 [--eval-data FILE] [--eval-prompts 64] [--gen-tokens 64]\n"
+                + "                       [--json]\n"
+                + "Evaluation decoding: the first --eval-prompts examples of FILE (default\n"
+                + "datasets/support-fr/test.jsonl), their prompts through the model's chat template, answered greedily\n"
+                + "until the end of turn or --gen-tokens, with each batch size in turn (shortest prompts first, a\n"
+                + "finished row replaced at once, as tunebook eval does): generated tokens/s and the ratio to the\n"
+                + "first size. Answers must not depend on the batch size: a difference is reported as mismatches.";
     }
 
     @Override
     public int run(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps", "method",
-                "methods", "real", "phases", "phase", "rank", "weights-dir", "seed", "gradient-checkpointing", "measured"), Set.of("json"));
+                "methods", "real", "phases", "phase", "rank", "weights-dir", "seed", "gradient-checkpointing", "measured",
+                "eval-batches", "eval-data", "eval-prompts", "train-method", "rounds", "pytorch-bench", "python"),
+                Set.of("json", "compare"));
         if (a.has("real")) {
             a.expectPositionals(name(), 0);
             Path config = Path.of(a.get("real", ""));
@@ -89,16 +120,32 @@ final class BenchCommand implements Command {
             System.out.println(a.has("json") ? Json.GSON.toJson(result) : RealBench.table(result));
             return 0;
         }
-        Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
+        String given = a.positional(name(), 0, "model directory");
         a.expectPositionals(name(), 1);
+        Path dir = a.has("compare") && Files.isRegularFile(Path.of(given)) ? CompareBench.randomWeights(Path.of(given))
+                : Args.existingDirectory(name(), given);
         int batch = a.getInt("batch", 4);
         int seq = a.getInt("seq", 256);
         int steps = a.getInt("steps", 10);
         MethodBench.Workload workload = new MethodBench.Workload(batch, seq, steps);
+        if (a.has("eval-batches")) {
+            Map<String, Object> r = evalBatches(dir, Path.of(a.get("eval-data", "datasets/support-fr/test.jsonl")),
+                    a.getInt("eval-prompts", 64), a.getInt("gen-tokens", 64), a.getPositiveInts("eval-batches", List.of()));
+            System.out.println(a.has("json") ? Json.GSON.toJson(r) : Json.PRETTY.toJson(r));
+            return 0;
+        }
         if (a.has("phase")) {
             Map<String, Object> one = RealBench.runPhase(dir, RealBench.Phase.parse(a.get("phase", "")), workload,
                     a.getInt("rank", 16), checkpointing(a));
             System.out.println(a.has("json") ? Json.GSON.toJson(one) : Json.PRETTY.toJson(one));
+            return 0;
+        }
+        if (a.has("compare")) {
+            Method m = a.has("method") ? method(a.get("method", "")) : Method.FULL;
+            Map<String, Object> r = CompareBench.run(dir, m, workload, a.getInt("gen-tokens", 64),
+                    a.getInt("rounds", 3), Path.of(a.get("pytorch-bench", "bench/pytorch_bench.py")),
+                    a.get("python", "/usr/bin/python3"));
+            System.out.println(a.has("json") ? Json.GSON.toJson(r) : Json.PRETTY.toJson(r));
             return 0;
         }
         if (a.has("method")) {
@@ -118,8 +165,10 @@ final class BenchCommand implements Command {
         }
         int genTokens = a.getInt("gen-tokens", 64);
         int memorySteps = a.getInt("memory-steps", 0);
+        Method trainMethod = a.has("train-method") ? method(a.get("train-method", "")) : Method.FULL;
         Map<String, Object> out = new LinkedHashMap<>();
-        try (CausalLM model = CausalLM.load(dir)) {
+        double[] loadSeconds = {0};
+        try (CausalLM model = MethodBench.load(dir, MethodBench.Setup.quickstart(trainMethod), loadSeconds)) {
             ModelConfig c = model.config();
             double peak = matmulPeakGflops(model.manager());
             double forwardFlopsPerToken = 2.0 * matmulWeights(c)
@@ -135,9 +184,17 @@ final class BenchCommand implements Command {
 
             int[] tokens = randomTokens(c.vocabSize(), 1 << 16);
             TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, batch, seq, 1);
+            // The order pytorch_bench.py follows, so that both peaks cover the same work.
             out.put("forward", forward(model, windows.next(), steps, forwardFlopsPerToken, peak));
-            out.put("train", train(model, workload, 3 * forwardFlopsPerToken, peak));
-            out.put("generate", generate(model, genTokens));
+            out.put("generate", generate(model, genTokens, 1));
+            out.put("generate_batched", generate(model, genTokens, GENERATE_BATCH));
+            out.put("weights_read", weightsRead(model));
+            out.put("method", trainMethod.cliName());
+            if (trainMethod == Method.FULL) {
+                out.put("train", train(model, workload, 3 * forwardFlopsPerToken, peak));
+            } else {
+                out.put("train", adapterTrain(model, trainMethod, workload, 3 * forwardFlopsPerToken, peak));
+            }
             if (memorySteps > 0) {
                 out.put("rss_mb_by_step", memory(model, windows, memorySteps));
             }
@@ -236,24 +293,167 @@ final class BenchCommand implements Command {
         return new double[] {measured[0] * tokensPerStep / seconds[0], seconds[0] / measured[0]};
     }
 
-    private static Map<String, Object> generate(CausalLM model, int newTokens) {
-        long[] prompt = new long[16];
+    /** Rows of the batched greedy measure ({@code generate_batched}), as pytorch_bench.py's {@code --gen-batch}. */
+    static final int GENERATE_BATCH = 8;
+
+    /** Greedy decoding of {@code rows} random 16-token prompts (pytorch_bench.py draws the same ones), no EOS. */
+    private static Map<String, Object> generate(CausalLM model, int newTokens, int rows) {
         Random random = new Random(3);
-        for (int i = 0; i < prompt.length; i++) {
-            prompt[i] = random.nextInt(model.config().vocabSize());
+        List<long[]> prompts = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            long[] prompt = new long[16];
+            for (int i = 0; i < prompt.length; i++) {
+                prompt[i] = random.nextInt(model.config().vocabSize());
+            }
+            prompts.add(prompt);
         }
         GenerationSettings settings = GenerationSettings.builder().maxNewTokens(newTokens).eosTokenIds(List.of()).build();
         Generator generator = Generator.of(model);
-        generator.generateIds(List.of(prompt), GenerationSettings.builder().maxNewTokens(4).eosTokenIds(List.of()).build(),
-                null);
+        generator.generateIds(prompts, GenerationSettings.builder().maxNewTokens(4).eosTokenIds(List.of()).build(), null);
         long t0 = System.nanoTime();
-        int produced = generator.generateIds(List.of(prompt), settings, null).get(0).ids().length;
+        int produced = generator.generateIds(prompts, settings, null).stream().mapToInt(g -> g.ids().length).sum();
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("tokens_per_second", round(produced / seconds));
-        r.put("prompt_tokens", prompt.length);
+        r.put("prompt_tokens", 16);
         r.put("new_tokens", produced);
+        if (rows > 1) {
+            r.put("rows", rows);
+        }
         return r;
+    }
+
+    /**
+     * What memory bandwidth allows batch-1 decoding: every weight is read once per token, so
+     * tokens/s cannot exceed (bytes read per second) / (weight bytes). The bytes per second are
+     * measured here by summing every weight (a streaming read) a few times.
+     */
+    private static Map<String, Object> weightsRead(CausalLM model) {
+        List<NDArray> weights = new ArrayList<>(model.transformer().parameters().values());
+        long bytes = 0;
+        for (NDArray w : weights) {
+            bytes += w.size() * w.getDataType().getNumOfBytes();
+        }
+        double best = Double.MAX_VALUE;
+        try (NDManager m = model.manager().newSubManager()) {
+            for (int pass = 0; pass < 4; pass++) {
+                long t0 = System.nanoTime();
+                for (NDArray w : weights) {
+                    try (NDArray sum = w.sum()) {
+                        sum.getFloat(); // waits for the read
+                    }
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("dense_weight_bytes", bytes);
+        r.put("gb_per_second", round(bytes / best / 1e9));
+        r.put("generate_bound_tokens_per_second", round(1 / best));
+        return r;
+    }
+
+    /**
+     * A LoRA step (r 16, alpha 32, dropout 0.05 on q, k, v, o, as pytorch_bench.py --method lora) on
+     * this model; on an NF4 base (QLoRA) also what dequantizing every quantized weight once costs,
+     * and its share of a step (each quantized weight is dequantized in the forward and again in the
+     * backward).
+     */
+    private static Map<String, Object> adapterTrain(CausalLM model, Method method, MethodBench.Workload workload,
+            double flopsPerToken, double peak) {
+        MethodBench.Setup setup = MethodBench.Setup.quickstart(method);
+        Map<String, Object> r = new LinkedHashMap<>();
+        double dequantize = method == Method.QLORA ? dequantizeSeconds(model) : 0;
+        try (LoraModel lora = LoraModel.wrap(model, LoraConfig.builder().r(setup.rank()).alpha(2 * setup.rank())
+                .dropout(0.05).targetModules(setup.targets().toArray(new String[0])).build())) {
+            double[] speed = trainSteps(TrainableModel.lora(lora), workload, setup.gradientCheckpointing());
+            r.put("tokens_per_second", round(speed[0]));
+            r.put("step_seconds", round4(speed[1]));
+            r.put("mfu", round4(speed[0] * flopsPerToken / (peak * 1e9)));
+            if (method == Method.QLORA) {
+                int passes = setup.gradientCheckpointing() ? 3 : 2;
+                r.put("dequantize_seconds_per_pass", round4(dequantize));
+                r.put("dequantize_share_of_step", round4(passes * dequantize / speed[1]));
+            }
+        }
+        return r;
+    }
+
+    /** Best of three: seconds to dequantize every NF4 weight of the model to float32 once. */
+    private static double dequantizeSeconds(CausalLM model) {
+        List<QuantizedLinear> quantized = new ArrayList<>();
+        model.transformer().replaceProjections(p -> {
+            if (p instanceof QuantizedLinear q) {
+                quantized.add(q);
+            }
+            return p;
+        });
+        double best = Double.MAX_VALUE;
+        for (int pass = 0; pass < 3; pass++) {
+            long t0 = System.nanoTime();
+            for (QuantizedLinear q : quantized) {
+                try (NDManager m = model.manager().newSubManager()) {
+                    q.weight().dequantize(m, DataType.FLOAT32);
+                }
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return best;
+    }
+
+    /** Greedy answers to a test split's prompts at each batch size: tokens/s, and whether the answers stayed the same. */
+    private static Map<String, Object> evalBatches(Path model, Path data, int count, int newTokens, List<Integer> sizes) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (CausalLM lm = CausalLM.load(model)) {
+            ChatEncoding chat = ChatEncoding.of(lm);
+            List<long[]> prompts = new ArrayList<>();
+            for (Example e : Datasets.load(data).examples()) {
+                if (prompts.size() == count) {
+                    break;
+                }
+                Conversation c = e.conversation();
+                prompts.add(chat.promptIds((c.endsWithAssistant() ? c.withoutLast() : c).messages()));
+            }
+            GenerationSettings settings = chat.untilEndOfTurn(GenerationSettings.greedy(newTokens));
+            Generator generator = Generator.of(lm);
+            generator.generateIds(prompts.subList(0, Math.min(2, prompts.size())), settings, 2, () -> { }); // warm-up
+            out.put("model", model.toString());
+            out.put("data", data.toString());
+            out.put("prompts", prompts.size());
+            out.put("prompt_tokens", prompts.stream().mapToLong(p -> p.length).sum());
+            out.put("max_new_tokens", newTokens);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            List<GenerationResult> first = null;
+            for (int size : sizes) {
+                long t0 = System.nanoTime();
+                List<GenerationResult> results = generator.generateIds(prompts, settings, size,
+                        SafePoints::stopIfInterrupted);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long tokens = results.stream().mapToLong(r -> r.ids().length).sum();
+                int mismatches = 0;
+                if (first == null) {
+                    first = results;
+                } else {
+                    for (int i = 0; i < results.size(); i++) {
+                        mismatches += Arrays.equals(results.get(i).ids(), first.get(i).ids()) ? 0 : 1;
+                    }
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("batch", size);
+                row.put("new_tokens", tokens);
+                row.put("seconds", round4(seconds));
+                row.put("tokens_per_second", round(tokens / seconds));
+                row.put("mismatches", mismatches);
+                rows.add(row);
+                System.err.println("bench: eval batch " + size + ": " + row);
+            }
+            double base = (double) rows.get(0).get("tokens_per_second");
+            for (Map<String, Object> row : rows) {
+                row.put("ratio_to_first", round4((double) row.get("tokens_per_second") / base));
+            }
+            out.put("batches", rows);
+        }
+        return out;
     }
 
     private static Map<String, Object> memory(CausalLM model, TokenWindows windows, int steps) {

@@ -208,13 +208,25 @@ final class MethodBench {
                 Main.class.getName()));
         command.addAll(args);
         command.add("--json");
+        return runJson(command, what, CHILD_ENVIRONMENT);
+    }
+
+    /**
+     * The allocator and OpenMP settings bin/tunebook exports (see there), given to every child unless
+     * already set: a bench started from Java (a test, a notebook) measures what `tunebook train` would use.
+     */
+    static final Map<String, String> CHILD_ENVIRONMENT = Map.of("OMP_WAIT_POLICY", "passive",
+            "MALLOC_MMAP_THRESHOLD_", "4194304");
+
+    /**
+     * Runs {@code command}, with each of {@code environment} set unless the caller's environment
+     * already sets it, and returns the JSON object it prints; {@code what} names the run in errors.
+     */
+    static JsonObject runJson(List<String> command, String what, Map<String, String> environment) throws IOException {
         Path errors = Files.createTempFile("tunebook-bench-", ".err");
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
-            // The allocator and OpenMP settings bin/tunebook exports (see there), unless already set:
-            // a bench started from Java (a test, a notebook) measures what `tunebook train` would use.
-            builder.environment().putIfAbsent("OMP_WAIT_POLICY", "passive");
-            builder.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "4194304");
+            environment.forEach(builder.environment()::putIfAbsent);
             Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             int code = p.waitFor();

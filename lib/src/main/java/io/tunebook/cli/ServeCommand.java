@@ -28,16 +28,18 @@ final class ServeCommand implements Command {
     @Override
     public String help() {
         return "usage: tunebook serve DIR [--adapter ADAPTER_DIR [--merge]] [--chat-template NAME] [--port P] [--host H]\n"
-                + "                     [--max-tokens N] [--queue N] [--max-connections N] [--request-timeout S]\n"
-                + "                     [--api-key KEY] [--dtype D] [--device D]\n"
+                + "                     [--max-tokens N] [--queue N] [--batch N] [--max-connections N]\n"
+                + "                     [--request-timeout S] [--api-key KEY] [--dtype D] [--device D]\n"
                 + "Serves GET /health, GET /v1/models, POST /v1/chat/completions and POST /v1/completions\n"
                 + "(stream: true sends server-sent events) for the model in DIR, named by the directory. Listens on\n"
                 + "127.0.0.1:8000 by default: only this machine can connect (Host must name it, and a browser's\n"
                 + "Origin must be local). --host 0.0.0.0 opens it to the network and needs an API key: --api-key KEY\n"
                 + "or the " + API_KEY_VARIABLE + " environment variable (at least 8 characters), checked as\n"
                 + "Authorization: Bearer KEY on every request but GET /health. --max-tokens (default 1024, at most\n"
-                + "131072) bounds every answer; --queue (default 64, at most 4096) is how many requests may wait,\n"
-                + "beyond which they get 429; --max-connections (default 256, or --queue + 4 when larger) may be open\n"
+                + "131072) bounds every answer; --batch (default 16) prompts decode together, and a request that\n"
+                + "arrives while others decode joins them at the next token when there is room; --queue (default 64,\n"
+                + "at most 4096) is how many more requests may wait, beyond which they get 429; --max-connections\n"
+                + "(default 256, or --queue + 4 when larger) may be open\n"
                 + "at once, and one more is closed as soon as it connects; each client has --request-timeout seconds\n"
                 + "(default 30) to send its request line, headers and body, or is cut off; a client that disconnects\n"
                 + "stops its generation at the next token. --adapter\n"
@@ -79,7 +81,7 @@ final class ServeCommand implements Command {
     /** Loads what {@code argv} names and starts serving it. */
     Served open(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("port", "host", "max-tokens", "queue", "adapter", "chat-template",
-                "dtype", "api-key", "max-connections", "request-timeout", DeviceOption.FLAG),
+                "dtype", "api-key", "max-connections", "request-timeout", "batch", DeviceOption.FLAG),
                 Set.of("merge"));
         Path dir = Args.existingDirectory(name(), a.positional(name(), 0, "model directory"));
         a.expectPositionals(name(), 1);
@@ -100,7 +102,7 @@ final class ServeCommand implements Command {
         try {
             config = ServerConfig.builder(id).host(a.get("host", "127.0.0.1")).port(a.getInt("port", 8000))
                     .maxTokens(a.getInt("max-tokens", 1024)).queueCapacity(a.getInt("queue", 64))
-                    .maxConnections(a.getInt("max-connections", 256))
+                    .maxConnections(a.getInt("max-connections", 256)).maxBatch(a.getInt("batch", 16))
                     .requestTimeout(Duration.ofSeconds(a.getInt("request-timeout", 30)))
                     .apiKey(a.has("api-key") ? a.get("api-key", null) : System.getenv(API_KEY_VARIABLE));
             config.build(); // fails fast on a bad value, before the model loads

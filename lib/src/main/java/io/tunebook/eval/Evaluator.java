@@ -24,7 +24,6 @@ import io.tunebook.train.SafePoints;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Compares candidates on a test split, in one table: does the fine-tuned model beat the base, by how
@@ -200,20 +198,12 @@ public final class Evaluator {
             }
             prompts.add(ids);
         }
-        Integer[] order = IntStream.range(0, items.size()).boxed()
-                .sorted(Comparator.comparingInt(i -> prompts.get(i).length)).toArray(Integer[]::new);
-        String[] out = new String[items.size()];
-        Generator generator = Generator.of(model);
-        for (int start = 0; start < order.length; start += batchSize) {
-            SafePoints.stopIfInterrupted();
-            List<Integer> batch = Arrays.asList(order).subList(start, Math.min(order.length, start + batchSize));
-            List<GenerationResult> results = generator.generateIds(batch.stream().map(prompts::get).toList(),
-                    settings, null);
-            for (int k = 0; k < batch.size(); k++) {
-                out[batch.get(k)] = results.get(k).text();
-            }
+        List<String> out = new ArrayList<>();
+        for (GenerationResult r : Generator.of(model).generateIds(prompts, settings, batchSize,
+                SafePoints::stopIfInterrupted)) {
+            out.add(r.text());
         }
-        return List.of(out);
+        return out;
     }
 
     /** {@code {log-likelihood, tokens}} of each reference answer and its end-of-turn token after the prompt. */

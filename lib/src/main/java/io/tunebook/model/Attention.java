@@ -39,7 +39,7 @@ public final class Attention {
     /**
      * @param x {@code [batch, seq, hidden]}
      * @param cosSin rotary tables for these positions
-     * @param mask additive mask {@code [batch or 1, 1, seq, pastAndSeq]}
+     * @param mask additive mask {@code [batch or 1, 1, seq, pastAndSeq]}, or null when every query sees every key
      * @param cache the layer's past keys and values, or null when the whole sequence is given
      */
     public NDArray forward(NDArray x, NDList cosSin, NDArray mask, RotaryEmbedding rope, KvCache cache) {
@@ -63,7 +63,10 @@ public final class Attention {
         // Group query heads by their shared kv head instead of copying k and v `group` times.
         NDArray grouped = q.reshape(batch, kvHeads, group * seq, headDim);
         NDArray scores = grouped.matMul(keysT).reshape(batch, heads, seq, keysLen)
-                .mul(Tensors.scalar(q.getManager(), scale)).add(mask);
+                .mul(Tensors.scalar(q.getManager(), scale));
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
         NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, group * seq, keysLen);
         NDArray out = probs.matMul(v).reshape(batch, heads, seq, headDim)
                 .transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headDim);

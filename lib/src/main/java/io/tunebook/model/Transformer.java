@@ -121,7 +121,11 @@ public final class Transformer {
         if (positionIds == null) {
             positionIds = m.arange(past, (int) (past + seq)).toType(DataType.INT64, false).expandDims(0);
         }
-        return decode(inputIds, positionIds, attentionMask(m, past, seq, paddingMask), cache);
+        // One new token with nothing padded sees every cached key (within the window, if any): a mask
+        // would add zeros, so none is built. This is the common decoding step.
+        boolean seesAll = seq == 1 && paddingMask == null
+                && (config.slidingWindow().isEmpty() || past < config.slidingWindow().getAsInt());
+        return decode(inputIds, positionIds, seesAll ? null : attentionMask(m, past, seq, paddingMask), cache);
     }
 
     private NDArray decode(NDArray inputIds, NDArray positionIds, NDArray mask, KvCache cache) {

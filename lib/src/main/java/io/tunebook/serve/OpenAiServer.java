@@ -63,7 +63,7 @@ public final class OpenAiServer implements AutoCloseable {
         this.config = config;
         this.chat = ChatEncoding.of(model, config.renderer().orElseGet(() -> PromptRenderer.forTokenizer(model.tokenizer())));
         this.parser = new RequestParser(config, model, chat);
-        this.queue = new GenerationQueue(model, config.queueCapacity());
+        this.queue = new GenerationQueue(model, config.queueCapacity(), config.maxBatch());
         int threads = Math.max(config.maxConnections(), config.queueCapacity() + 4);
         limitJdkServer(config.requestTimeout().toSeconds(), threads);
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);

@@ -26,10 +26,12 @@ import java.util.Optional;
  * @param maxConnections connections served at once (each holds a thread while its request is read); more wait
  * @param requestTimeout how long a client has to send its request line, headers and body; a slower one is cut off
  *     (so clients that drip bytes cannot hold the connections others need)
+ * @param maxBatch the most prompts decoding together: requests that arrive while others decode join them at the
+ *     next token while there is room, and wait in the queue otherwise
  */
 public record ServerConfig(String modelId, String host, int port, int maxTokens, int defaultMaxTokens,
         int queueCapacity, int maxPrompts, int maxRequestBytes, Duration drainTimeout, Optional<PromptRenderer> renderer,
-        Optional<String> apiKey, int maxConnections, Duration requestTimeout) {
+        Optional<String> apiKey, int maxConnections, Duration requestTimeout, int maxBatch) {
     /** Largest {@code maxTokens} accepted. */
     public static final int MAX_TOKENS_LIMIT = 1 << 17;
     /** Largest {@code queueCapacity} accepted. */
@@ -70,6 +72,9 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
         if (maxConnections < 1 || maxConnections > 10_000) {
             throw new IllegalArgumentException("maxConnections must be in [1, 10000], got " + maxConnections);
         }
+        if (maxBatch < 1 || maxBatch > 256) {
+            throw new IllegalArgumentException("maxBatch must be in [1, 256], got " + maxBatch);
+        }
         if (defaultMaxTokens < 1 || defaultMaxTokens > maxTokens) {
             throw new IllegalArgumentException("defaultMaxTokens must be in [1, maxTokens=" + maxTokens + "], got "
                     + defaultMaxTokens);
@@ -91,8 +96,8 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
     @Override
     public String toString() {
         return "ServerConfig[" + modelId + " at " + host + ":" + port + ", maxTokens " + maxTokens + ", queue "
-                + queueCapacity + ", connections " + maxConnections + ", API key " + (apiKey.isPresent() ? "set" : "none")
-                + "]";
+                + queueCapacity + ", batch " + maxBatch + ", connections " + maxConnections + ", API key "
+                + (apiKey.isPresent() ? "set" : "none") + "]";
     }
 
     /** Whether {@code host} names this machine only: localhost, 127.x.x.x or ::1. */
@@ -108,7 +113,7 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
 
     /**
      * Defaults: 127.0.0.1:8000, answers of at most 1024 tokens and 256 when unsaid, 64 queued requests,
-     * 8 prompts a batch, 1 MiB bodies, 30 s to send a request, 30 s to drain, 256 connections, no API key, chat rendered by the model's own template (the
+     * 8 prompts a request, 16 prompts decoding together, 1 MiB bodies, 30 s to send a request, 30 s to drain, 256 connections, no API key, chat rendered by the model's own template (the
      * Alpaca-style transcript for a model without one).
      */
     public static final class Builder {
@@ -125,6 +130,7 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
         private Optional<String> apiKey = Optional.empty();
         private int maxConnections = 256;
         private Duration requestTimeout = Duration.ofSeconds(30);
+        private int maxBatch = 16;
 
         private Builder(String modelId) {
             this.modelId = modelId;
@@ -188,6 +194,11 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
             return this;
         }
 
+        public Builder maxBatch(int n) {
+            this.maxBatch = n;
+            return this;
+        }
+
         public Builder renderer(PromptRenderer r) {
             this.renderer = Optional.of(r);
             return this;
@@ -195,7 +206,7 @@ public record ServerConfig(String modelId, String host, int port, int maxTokens,
 
         public ServerConfig build() {
             return new ServerConfig(modelId, host, port, maxTokens, defaultMaxTokens, queueCapacity, maxPrompts,
-                    maxRequestBytes, drainTimeout, renderer, apiKey, maxConnections, requestTimeout);
+                    maxRequestBytes, drainTimeout, renderer, apiKey, maxConnections, requestTimeout, maxBatch);
         }
     }
 }

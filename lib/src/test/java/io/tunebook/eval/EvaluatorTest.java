@@ -87,6 +87,18 @@ class EvaluatorTest {
     }
 
     @Test
+    void answersDoNotDependOnTheBatchSize() {
+        // The run above decoded all N together (batch 8); one at a time, and 4 with rows refilled as they finish.
+        for (int size : new int[] {1, 4}) {
+            EvaluationResult r = Evaluator.builder().base(model).dataset("support-fr test", test).limit(N)
+                    .decoding(GenerationSettings.greedy(24)).metrics(List.of(Metric.EXACT_MATCH)).batchSize(size)
+                    .resamples(10).build().run();
+            assertEquals(answers("base"), r.examples().stream().map(e -> e.answers().get("base")).toList(),
+                    "batch size " + size);
+        }
+    }
+
+    @Test
     void tablesHaveOneRowPerCandidateAndPerExample() {
         Table summary = result.summaryTable();
         assertEquals(3, summary.rowCount());

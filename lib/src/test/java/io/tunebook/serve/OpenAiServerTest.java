@@ -281,8 +281,48 @@ class OpenAiServerTest {
     }
 
     @Test
+    void aRequestArrivingWhileAnotherDecodesJoinsItAndFinishesFirst() throws Exception {
+        try (OpenAiServer batched = OpenAiServer.start(model, ServerConfig.builder(ID).port(0).maxTokens(300).build())) {
+            URI uri = URI.create(batched.baseUrl() + "/completions");
+            // Greedy decoding of this prompt repeats "9" and "," to the token limit (ServerGuardsTest checks it).
+            HttpResponse<java.util.stream.Stream<String>> longOne = Http.CLIENT.send(java.net.http.HttpRequest
+                    .newBuilder(uri).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"prompt\":\"1 2 3 4 5 6 7 8 9\",\"max_tokens\":300,\"stream\":true}")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, longOne.statusCode());
+            java.util.Iterator<String> lines = longOne.body().iterator();
+            java.util.concurrent.atomic.AtomicBoolean longDone = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch started = new CountDownLatch(1);
+            Thread reader = new Thread(() -> {
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.contains("\"text\"")) {
+                        started.countDown();
+                    }
+                    if (line.equals("data: [DONE]")) {
+                        longDone.set(true);
+                    }
+                }
+            });
+            reader.start();
+            started.await();
+            String prompt = "Pour installer un paquet, il faut";
+            HttpResponse<String> shortOne = Http.post(uri, "{\"prompt\":\"" + prompt + "\",\"max_tokens\":4}");
+            // Had it waited for the running request, that one's 300 tokens would all have been read by now.
+            assertFalse(longDone.get(), "the short request waited for the long one to finish");
+            assertEquals(200, shortOne.statusCode(), shortOne.body());
+            assertEquals(Generator.of(model).generate(prompt, GenerationSettings.greedy(4)).text(),
+                    Http.json(shortOne).getAsJsonArray("choices").get(0).getAsJsonObject().get("text").getAsString());
+            reader.join();
+            assertTrue(longDone.get());
+        }
+    }
+
+    @Test
     void aFullQueueAnswers429WithRetryAfter() throws Exception {
-        try (OpenAiServer small = OpenAiServer.start(model, ServerConfig.builder(ID).port(0).queueCapacity(1).build())) {
+        // One prompt decoding at a time, one waiting: the rest of 8 at once must be refused.
+        try (OpenAiServer small = OpenAiServer.start(model, ServerConfig.builder(ID).port(0).queueCapacity(1).maxBatch(1)
+                .build())) {
             URI uri = URI.create(small.baseUrl() + "/completions");
             String body = "{\"prompt\":\"La commande\",\"max_tokens\":8}";
             int ok = 0;

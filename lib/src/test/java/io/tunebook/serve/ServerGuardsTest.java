@@ -166,8 +166,9 @@ class ServerGuardsTest {
 
     @Test
     void aClientThatDisconnectsCancelsItsGeneration() throws Exception {
+        // One prompt decoding at a time: the next request can only start once the abandoned one has stopped.
         try (OpenAiServer long_ = OpenAiServer.start(model, ServerConfig.builder("tiny-base").port(0).maxTokens(400)
-                .build())) {
+                .maxBatch(1).build())) {
             // Greedy decoding of this prompt repeats "9" and "," to the token limit (checked below).
             String body = "{\"prompt\":\"1 2 3 4 5 6 7 8 9\",\"max_tokens\":400}";
             URI completions = URI.create(long_.baseUrl() + "/completions");

@@ -1,0 +1,343 @@
+package io.tunebook.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.tunebook.model.GenerationResult.FinishReason;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sequences decoding together, one token each per {@link #step}: a sequence may join between any
+ * two steps and leaves as soon as it finishes, so a long answer does not hold short ones and a
+ * request that arrives while others decode does not wait for them (continuous batching).
+ *
+ * <p>Prompts that join at the same step are run together, left-padded to the longest, and their
+ * cache rows join the batch's right-aligned: shorter rows are left-padded, the padding is masked
+ * out, and each row's positions count its own tokens only, so each row decodes as it would alone.
+ * Finished rows are dropped from the cache, and columns that became padding in every row are cut,
+ * so the batch's cost follows its live rows. Not thread-safe: one thread drives it.
+ */
+public final class BatchDecoder implements AutoCloseable {
+    private final CausalLM model;
+    private final Transformer net;
+    private final NDManager manager;
+    private final KvCache cache;
+    private final Tokenizer tokenizer;
+    private final List<Long> defaultEos;
+    /** Rows of the cache, in its order. */
+    private final List<Sequence> rows = new ArrayList<>();
+    private final List<Sequence> joining = new ArrayList<>();
+
+    public BatchDecoder(CausalLM model) {
+        this.model = model;
+        this.net = model.transformer();
+        this.manager = model.manager().newSubManager();
+        this.cache = new KvCache(manager, model.config().numHiddenLayers());
+        this.tokenizer = model.hasTokenizer() ? model.tokenizer() : null;
+        this.defaultEos = model.generationConfig().eosTokenIds().stream().map(Integer::longValue).toList();
+    }
+
+    /**
+     * Queues a prompt; it is prefilled and joins the batch at the next {@link #step}.
+     *
+     * @param index what the listener is told as the row (the prompt's index in its request)
+     * @param listener sees each token (may be null); an exception it throws ends this sequence only,
+     *     which then reports it as its {@link Sequence#failure()}
+     */
+    public Sequence add(long[] prompt, GenerationSettings settings, int index, TokenListener listener) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("a prompt must have at least one token");
+        }
+        int maxPositions = model.config().maxPositionEmbeddings();
+        if (prompt.length > maxPositions) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens is longer than the model's "
+                    + maxPositions + " positions");
+        }
+        Sequence s = new Sequence(prompt, settings, index, listener,
+                Math.min(settings.maxNewTokens(), maxPositions - prompt.length));
+        joining.add(s);
+        return s;
+    }
+
+    /** Sequences added and not finished yet. */
+    public int active() {
+        return rows.size() + joining.size();
+    }
+
+    /**
+     * Prefills the sequences that joined, then decodes one token for every row of the batch.
+     *
+     * @return the sequences that finished in this step (done, cancelled or failed)
+     */
+    public List<Sequence> step() {
+        List<Sequence> finished = new ArrayList<>();
+        dropCancelled(finished);
+        List<Sequence> joined = new ArrayList<>();
+        for (Sequence s : joining) {
+            if (s.limit == 0) {
+                s.finish = FinishReason.LENGTH;
+                finished.add(s);
+            } else {
+                joined.add(s);
+            }
+        }
+        joining.clear();
+        if (!joined.isEmpty()) {
+            prefill(joined);
+            dropFinished(finished); // those done after their first token do not decode again
+        }
+        if (!rows.isEmpty()) {
+            decode();
+        }
+        dropFinished(finished);
+        return finished;
+    }
+
+    /**
+     * Runs the joining prompts together, left-padded to the longest (padding masked, positions
+     * counting each row's own tokens), samples each one's first token, and adds their cache rows
+     * to the batch's.
+     */
+    private void prefill(List<Sequence> joined) {
+        int n = joined.size();
+        int longest = joined.stream().mapToInt(s -> s.prompt.length).max().orElseThrow();
+        boolean padded = joined.stream().anyMatch(s -> s.prompt.length != longest);
+        long[] ids = new long[n * longest];
+        long[] positions = new long[n * longest];
+        long[] mask = new long[n * longest];
+        for (int b = 0; b < n; b++) {
+            long[] p = joined.get(b).prompt;
+            int pad = longest - p.length;
+            for (int t = pad; t < longest; t++) {
+                ids[b * longest + t] = p[t - pad];
+                positions[b * longest + t] = t - pad;
+                mask[b * longest + t] = 1;
+            }
+        }
+        KvCache own = new KvCache(manager, model.config().numHiddenLayers());
+        float[] logits;
+        try (NDManager m = manager.newSubManager()) {
+            Shape shape = new Shape(n, longest);
+            NDArray hidden = net.hiddenStates(Tensors.of(m, ids, shape), padded ? Tensors.of(m, positions, shape) : null,
+                    padded ? Tensors.of(m, mask, shape) : null, own);
+            logits = net.logits(hidden.get(":, -1:, :")).toFloatArray();
+        }
+        cache.appendRows(own);
+        int vocab = logits.length / n;
+        for (int b = 0; b < n; b++) {
+            Sequence s = joined.get(b);
+            s.length = s.prompt.length;
+            rows.add(s);
+            float[] row = new float[vocab];
+            System.arraycopy(logits, b * vocab, row, 0, vocab);
+            s.take(row);
+        }
+    }
+
+    /** One token for every row: each row's last token, at its own position, over its own (unpadded) keys. */
+    private void decode() {
+        int batch = rows.size();
+        int past = cache.length();
+        long[] ids = new long[batch];
+        long[] positions = new long[batch];
+        boolean padded = false;
+        for (int b = 0; b < batch; b++) {
+            Sequence s = rows.get(b);
+            ids[b] = s.generated.get(s.generated.size() - 1);
+            positions[b] = s.length;
+            padded |= s.length != past;
+        }
+        float[] logits;
+        try (NDManager m = manager.newSubManager()) {
+            NDArray padding = null;
+            if (padded) {
+                long[] mask = new long[batch * (past + 1)];
+                for (int b = 0; b < batch; b++) {
+                    for (int t = past - rows.get(b).length; t <= past; t++) {
+                        mask[b * (past + 1) + t] = 1;
+                    }
+                }
+                padding = Tensors.of(m, mask, new Shape(batch, past + 1));
+            }
+            NDArray hidden = net.hiddenStates(Tensors.of(m, ids, new Shape(batch, 1)),
+                    Tensors.of(m, positions, new Shape(batch, 1)), padding, cache);
+            logits = net.logits(hidden).toFloatArray();
+        }
+        int vocab = logits.length / batch;
+        for (int b = 0; b < batch; b++) {
+            Sequence s = rows.get(b);
+            s.length++;
+            float[] row = new float[vocab];
+            System.arraycopy(logits, b * vocab, row, 0, vocab);
+            s.take(row);
+        }
+    }
+
+    private void dropCancelled(List<Sequence> finished) {
+        joining.removeIf(s -> {
+            if (s.cancelled) {
+                finished.add(s);
+            }
+            return s.cancelled;
+        });
+        dropFinished(finished);
+    }
+
+    /** Removes finished rows from the batch and its cache, then cuts the columns no remaining row uses. */
+    private void dropFinished(List<Sequence> finished) {
+        List<Integer> keep = new ArrayList<>();
+        int longest = 0;
+        for (int b = 0; b < rows.size(); b++) {
+            Sequence s = rows.get(b);
+            if (s.done()) {
+                if (!finished.contains(s)) {
+                    finished.add(s);
+                }
+            } else {
+                keep.add(b);
+                longest = Math.max(longest, s.length);
+            }
+        }
+        if (keep.size() == rows.size()) {
+            return;
+        }
+        List<Sequence> kept = new ArrayList<>();
+        for (int b : keep) {
+            kept.add(rows.get(b));
+        }
+        rows.clear();
+        rows.addAll(kept);
+        cache.keepRows(keep.stream().mapToInt(Integer::intValue).toArray());
+        if (!rows.isEmpty()) {
+            cache.dropLeft(cache.length() - longest);
+        }
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        manager.close();
+    }
+
+    /** Decoding state of one prompt. */
+    public final class Sequence {
+        private final long[] prompt;
+        private final GenerationSettings settings;
+        private final int index;
+        private final TokenListener listener;
+        private final int limit;
+        private final Sampler sampler;
+        private final Set<Long> eos;
+        private final Set<Long> seen = new LinkedHashSet<>();
+        private final List<Long> generated = new ArrayList<>();
+        /** Tokens of this row in the cache (its next position). */
+        private int length;
+        private String text = "";
+        private String streamed = "";
+        private FinishReason finish;
+        private RuntimeException failure;
+        private volatile boolean cancelled;
+
+        private Sequence(long[] prompt, GenerationSettings settings, int index, TokenListener listener, int limit) {
+            this.prompt = prompt;
+            this.settings = settings;
+            this.index = index;
+            this.listener = listener;
+            this.limit = limit;
+            this.sampler = new Sampler(settings);
+            this.eos = new LinkedHashSet<>(settings.eosTokenIds().orElse(defaultEos));
+            for (long id : prompt) {
+                seen.add(id);
+            }
+        }
+
+        /** Leaves the batch before the next step's tokens; what was generated so far stays readable. */
+        public void cancel() {
+            cancelled = true;
+        }
+
+        public boolean cancelled() {
+            return cancelled;
+        }
+
+        /** Finished: by EOS, a stop string, the token limit, cancellation or a listener's failure. */
+        public boolean done() {
+            return finish != null || failure != null || cancelled;
+        }
+
+        /** What the listener threw, which ended this sequence. */
+        public Optional<RuntimeException> failure() {
+            return Optional.ofNullable(failure);
+        }
+
+        /** The index given to {@link #add}. */
+        public int index() {
+            return index;
+        }
+
+        private void take(float[] logits) {
+            long next = sampler.next(logits, seen);
+            generated.add(next);
+            seen.add(next);
+            if (eos.contains(next)) {
+                finish = FinishReason.EOS;
+            } else if (tokenizer != null && (listener != null || !settings.stopStrings().isEmpty())) {
+                // Decoding the whole text again costs O(length) per token: only when a stop string or a listener needs it.
+                text = tokenizer.decode(ids(false), true);
+                int cut = -1;
+                for (String stop : settings.stopStrings()) {
+                    int at = text.indexOf(stop);
+                    if (at >= 0 && (cut < 0 || at < cut)) {
+                        cut = at;
+                    }
+                }
+                if (cut >= 0) {
+                    text = text.substring(0, cut);
+                    finish = FinishReason.STOP_STRING;
+                }
+            }
+            if (listener != null) {
+                try {
+                    listener.onToken(index, next, delta());
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (finish == null && generated.size() >= limit) {
+                finish = FinishReason.LENGTH;
+            }
+        }
+
+        /** New visible text since the last call, holding back a trailing partial UTF-8 character. */
+        private String delta() {
+            String visible = text.endsWith("\uFFFD") && finish == null ? text.substring(0, text.length() - 1) : text;
+            if (!visible.startsWith(streamed)) {
+                return "";
+            }
+            String delta = visible.substring(streamed.length());
+            streamed = visible;
+            return delta;
+        }
+
+        private long[] ids(boolean withEos) {
+            int n = generated.size() - (!withEos && finish == FinishReason.EOS ? 1 : 0);
+            long[] out = new long[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = generated.get(i);
+            }
+            return out;
+        }
+
+        /** The sequence as decoded so far; a sequence cut short reads as LENGTH. */
+        public GenerationResult result() {
+            if (tokenizer != null && finish != FinishReason.STOP_STRING) {
+                text = tokenizer.decode(ids(false), true);
+            }
+            return new GenerationResult(text, prompt, ids(true), finish == null ? FinishReason.LENGTH : finish);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.tunebook.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Batched decoding on the shipped model gives, row for row, what each prompt gives alone. */
+class BatchDecoderTest {
+    private static CausalLM model;
+    private static final String[] PROMPTS = {
+        "Bonjour",
+        "Ma commande n'est pas arrivée, que faire ?",
+        "1 2 3 4 5 6 7 8 9",
+        "Le client demande un remboursement car le colis est arrivé abîmé et il voudrait savoir quels documents fournir",
+        "Merci",
+    };
+
+    @BeforeAll
+    static void load() {
+        model = CausalLM.load(ShippedModelTest.DIR);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static List<long[]> prompts() {
+        List<long[]> ids = new ArrayList<>();
+        for (String p : PROMPTS) {
+            ids.add(model.tokenizer().encode(p, true));
+        }
+        return ids;
+    }
+
+    @Test
+    void batchedGreedyEqualsUnbatchedTokenForToken() {
+        List<long[]> prompts = prompts();
+        GenerationSettings greedy = GenerationSettings.greedy(24);
+        Generator g = Generator.of(model);
+        List<GenerationResult> batched = g.generateIds(prompts, greedy, null);
+        for (int i = 0; i < prompts.size(); i++) {
+            GenerationResult alone = g.generateIds(List.of(prompts.get(i)), greedy, null).get(0);
+            assertArrayEquals(alone.ids(), batched.get(i).ids(), "prompt " + i + " (" + PROMPTS[i] + ")");
+            assertEquals(alone.finishReason(), batched.get(i).finishReason());
+        }
+    }
+
+    private static GenerationSettings greedy(int tokens) {
+        return GenerationSettings.builder().maxNewTokens(tokens).eosTokenIds(List.of()).build();
+    }
+
+    @Test
+    void rowsLeaveWhenDoneAndJoinMidwayWithoutChangingTheirTokens() {
+        List<long[]> prompts = prompts();
+        Generator g = Generator.of(model);
+        List<long[]> alone = new ArrayList<>();
+        int[] lengths = {3, 20, 7, 12, 12};
+        // Without an EOS every row runs to its own length, so rows leave at known steps.
+        for (int i = 0; i < prompts.size(); i++) {
+            alone.add(g.generateIds(List.of(prompts.get(i)), greedy(lengths[i]), null).get(0).ids());
+        }
+        try (BatchDecoder decoder = new BatchDecoder(model)) {
+            List<BatchDecoder.Sequence> seqs = new ArrayList<>();
+            List<Integer> finishedAt = new ArrayList<>();
+            seqs.add(decoder.add(prompts.get(0), greedy(lengths[0]), 0, null));
+            seqs.add(decoder.add(prompts.get(1), greedy(lengths[1]), 1, null));
+            int step = 0;
+            while (decoder.active() > 0) {
+                if (step == 2) {
+                    // Joins a batch whose rows are already several tokens in (and longer or shorter than it).
+                    seqs.add(decoder.add(prompts.get(2), greedy(lengths[2]), 2, null));
+                    seqs.add(decoder.add(prompts.get(3), greedy(lengths[3]), 3, null));
+                }
+                if (step == 5) {
+                    seqs.add(decoder.add(prompts.get(4), greedy(lengths[4]), 4, null));
+                }
+                int active = decoder.active();
+                List<BatchDecoder.Sequence> done = decoder.step();
+                for (BatchDecoder.Sequence s : done) {
+                    finishedAt.add(s.index());
+                }
+                assertEquals(active - done.size(), decoder.active());
+                step++;
+            }
+            for (int i = 0; i < prompts.size(); i++) {
+                assertArrayEquals(alone.get(i), seqs.get(i).result().ids(), "prompt " + i);
+            }
+            // The 3-token row is done long before the 20-token one, which finishes last.
+            assertEquals(0, finishedAt.get(0));
+            assertEquals(1, finishedAt.get(finishedAt.size() - 1));
+        }
+    }
+
+    @Test
+    void aFailingListenerOrACancelEndsItsRowOnly() {
+        List<long[]> prompts = prompts();
+        Generator g = Generator.of(model);
+        long[] expected = g.generateIds(List.of(prompts.get(1)), greedy(10), null).get(0).ids();
+        RuntimeException gone = new IllegalStateException("client gone");
+        try (BatchDecoder decoder = new BatchDecoder(model)) {
+            List<Long> seen = new ArrayList<>();
+            BatchDecoder.Sequence failing = decoder.add(prompts.get(0), greedy(10), 0,
+                    (row, id, delta) -> {
+                        seen.add(id);
+                        if (seen.size() == 3) {
+                            throw gone;
+                        }
+                    });
+            BatchDecoder.Sequence kept = decoder.add(prompts.get(1), greedy(10), 1, null);
+            BatchDecoder.Sequence cancelled = decoder.add(prompts.get(2), greedy(10), 2, null);
+            decoder.step();
+            cancelled.cancel();
+            List<BatchDecoder.Sequence> finished = new ArrayList<>();
+            while (decoder.active() > 0) {
+                finished.addAll(decoder.step());
+            }
+            assertSame(gone, failing.failure().orElseThrow());
+            assertEquals(3, seen.size(), "no token after the listener failed");
+            assertEquals(10, kept.result().ids().length);
+            assertEquals(3, failing.result().ids().length);
+            assertTrue(cancelled.cancelled());
+            // Its first step gave two tokens (the prefill's and one decoded); none after the cancel.
+            assertEquals(2, cancelled.result().ids().length);
+            assertFalse(kept.failure().isPresent());
+            assertArrayEquals(expected, kept.result().ids());
+            assertTrue(finished.containsAll(List.of(failing, kept, cancelled)));
+        }
+    }
+}
