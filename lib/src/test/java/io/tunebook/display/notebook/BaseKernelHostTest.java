@@ -207,6 +207,11 @@ class BaseKernelHostTest {
         for (byte[] frame = frontEnd.recv(); frame != null; frame = frontEnd.recv()) {
             updates.add(read(frame));
         }
+        // Last, under the view, a run with an output directory shows its provenance block: a new output.
+        Published provenance = updates.remove(updates.size() - 1);
+        assertEquals("display_data", provenance.type());
+        assertTrue(provenance.data().get("text/plain").getAsString().contains("Provenance: files"),
+                provenance.data().get("text/plain").getAsString());
         assertFalse(updates.isEmpty(), "the final state is always drawn");
         for (Published u : updates) {
             assertEquals("update_display_data", u.type());
