@@ -1,5 +1,6 @@
 package io.tunebook.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -170,12 +171,12 @@ public final class Provenance {
      * {@code inputs} names none), the declared data, the artifact {@code runDir/artifactName}, the
      * configuration ({@code inputs}' or, without one, {@code args}), and this process's runtime.
      */
-    static Provenance of(Path runDir, Inputs inputs, Path modelDirectory, TrainingArguments args,
+    static Provenance of(Path runDir, Inputs inputs, Path modelDirectory, Device device, TrainingArguments args,
             String artifactName, TrainingResult result) {
         JsonObject o = new JsonObject();
         o.addProperty("format", FORMAT);
         o.addProperty("origin", inputs.configFile != null ? "train" : "code");
-        o.add("runtime", GSON.toJsonTree(runtime(modelDirectory)));
+        o.add("runtime", GSON.toJsonTree(runtime(modelDirectory, device)));
         o.addProperty("seed", args.seed());
         JsonObject outcome = new JsonObject();
         outcome.addProperty("steps", result.steps());
@@ -271,7 +272,7 @@ public final class Provenance {
      * This process as it affects the numbers: two runs whose runtimes are equal must give the same
      * losses (same seed, same machine); tunebook's version and commit say which code ran.
      */
-    static Map<String, Object> runtime(Path near) {
+    static Map<String, Object> runtime(Path near, Device device) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("tunebook_version", version());
         Path checkout = checkout();
@@ -285,7 +286,7 @@ public final class Provenance {
         r.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         r.put("interop_threads", ai.djl.pytorch.jni.JniUtils.getNumInteropThreads());
         r.put("cores", Runtime.getRuntime().availableProcessors());
-        r.put("device", engine.defaultDevice().toString());
+        r.put("device", device.toString()); // the model's, where the run's tensors lived
         r.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         r.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));

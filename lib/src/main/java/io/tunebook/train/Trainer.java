@@ -292,8 +292,8 @@ public final class Trainer implements AutoCloseable {
 
     /** Hashes the inputs and the artifact just saved and writes {@link Provenance#FILE} beside them. */
     private void recordProvenance(TrainingResult result) {
-        provenance = Provenance.of(outputDir, inputs, model.directory().orElse(null), args, trainee.artifactName(),
-                result);
+        provenance = Provenance.of(outputDir, inputs, model.directory().orElse(null), model.manager().getDevice(), args,
+                trainee.artifactName(), result);
         provenance.write(outputDir);
     }
 
