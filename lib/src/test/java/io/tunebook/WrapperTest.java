@@ -57,7 +57,7 @@ class WrapperTest {
 
     @Test
     void verifyInstallsTheMissingTestPackagesFirst() throws Exception {
-        List<String> calls = run("chromium python3-ipykernel", "-B", "verify");
+        List<String> calls = run("chromium python3-ipykernel python3-torch", "-B", "verify");
         if (root()) {
             assertEquals(List.of("apt-get update -qq",
                     "apt-get install -y -qq --no-install-recommends python3-nbclient python3-nbconvert"
@@ -72,7 +72,7 @@ class WrapperTest {
         assertEquals(List.of("mvn -B -q package -DskipTests"), run("", "-q", "package", "-DskipTests"));
         assertEquals(List.of("mvn -B install -DskipTests"), run("", "install", "-DskipTests"));
         assertEquals(List.of("mvn -B -pl lib test"), run("", "-pl", "lib", "test"));
-        String all = "python3-nbclient python3-nbconvert python3-jupyter-client python3-ipykernel chromium";
+        String all = "python3-nbclient python3-nbconvert python3-jupyter-client python3-ipykernel chromium python3-torch";
         assertEquals(List.of("mvn -B verify"), run(all, "verify"));
     }
 }

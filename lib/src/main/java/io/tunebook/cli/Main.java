@@ -26,6 +26,11 @@ public final class Main {
             // After a signal, the JVM exits with the signal's status once the hook sees this.
             Shutdown.finished();
         }
+        if (Shutdown.requested()) {
+            // The JVM is already exiting on the signal, with its status (143 or 130); a second exit here would
+            // race it, and now and then win with the command's own code.
+            return;
+        }
         System.exit(code);
     }
 
