@@ -97,14 +97,20 @@ final class BenchCommand implements Command {
                 + "datasets/support-fr/test.jsonl), their prompts through the model's chat template, answered greedily\n"
                 + "until the end of turn or --gen-tokens, with each batch size in turn (shortest prompts first, a\n"
                 + "finished row replaced at once, as tunebook eval does): generated tokens/s and the ratio to the\n"
-                + "first size. Answers must not depend on the batch size: a difference is reported as mismatches.";
+                + "first size. Answers must not depend on the batch size: a difference is reported as mismatches.\n"
+                + "\n"
+                + "usage: tunebook bench DIR --profile-decode ROWS [--steps 32] [--json]\n"
+                + "libtorch's profiler around --steps greedy decoding steps of ROWS 16-token prompts (after the\n"
+                + "prefill and 4 warm-up steps): operators called from the JVM per step (and by name), all operators,\n"
+                + "copies, native allocations and bytes, and the JVM's bytes allocated per step. Counts, not times.";
     }
 
     @Override
     public int run(String[] argv) throws IOException {
         Args a = Args.parse(name(), argv, Set.of("batch", "seq", "steps", "gen-tokens", "memory-steps", "method",
                 "methods", "real", "phases", "phase", "rank", "weights-dir", "seed", "gradient-checkpointing", "measured",
-                "eval-batches", "eval-data", "eval-prompts", "train-method", "rounds", "pytorch-bench", "python"),
+                "eval-batches", "eval-data", "eval-prompts", "train-method", "rounds", "pytorch-bench", "python",
+                "profile-decode"),
                 Set.of("json", "compare"));
         if (a.has("real")) {
             a.expectPositionals(name(), 0);
@@ -131,6 +137,12 @@ final class BenchCommand implements Command {
         if (a.has("eval-batches")) {
             Map<String, Object> r = evalBatches(dir, Path.of(a.get("eval-data", "datasets/support-fr/test.jsonl")),
                     a.getInt("eval-prompts", 64), a.getInt("gen-tokens", 64), a.getPositiveInts("eval-batches", List.of()));
+            System.out.println(a.has("json") ? Json.GSON.toJson(r) : Json.PRETTY.toJson(r));
+            return 0;
+        }
+        if (a.has("profile-decode")) {
+            Map<String, Object> r = DecodeProfile.run(dir, a.getPositiveInts("profile-decode", List.of(1)).get(0),
+                    a.getInt("steps", 32), 4);
             System.out.println(a.has("json") ? Json.GSON.toJson(r) : Json.PRETTY.toJson(r));
             return 0;
         }
