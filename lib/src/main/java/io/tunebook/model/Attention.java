@@ -73,6 +73,60 @@ public final class Attention {
         return oProj.forward(out);
     }
 
+    /**
+     * {@link #forward} for a decoding step or a prefill with the cache, in fewer native calls: the
+     * same operations on the same numbers, with q/k/v fused where {@code d} fused them, the rotation
+     * by {@link Decoding#rotate} (once over q and k together when fused), the step's keys written
+     * into the cache in place, and no reshape or transpose that a single position makes needless.
+     *
+     * @param mask as for {@link #forward}; null when every query sees every key
+     */
+    NDArray decode(NDArray x, Decoding d, NDList cosSin, NDArray mask, KvCache cache) {
+        long batch = x.getShape().get(0);
+        long seq = x.getShape().get(1);
+        NDArray q;
+        NDArray k;
+        NDArray v;
+        NDArray qkv = d.qkv(layer, x);
+        if (qkv != null) {
+            // [batch, seq, (heads + 2 kvHeads) headDim] -> [batch, heads + 2 kvHeads, seq, headDim]; q and k
+            // side by side are rotated at once, then split (views).
+            long all = heads + 2L * kvHeads;
+            NDArray split = seq == 1 ? qkv.reshape(batch, all, 1, headDim)
+                    : qkv.reshape(batch, seq, all, headDim).transpose(0, 2, 1, 3);
+            NDList qkAndV = split.split(new long[] {heads + kvHeads}, 1);
+            NDList qAndK = d.rotate(qkAndV.get(0), cosSin).split(new long[] {heads}, 1);
+            q = qAndK.get(0);
+            k = qAndK.get(1);
+            v = qkAndV.get(1);
+        } else {
+            q = d.rotate(decodeHeads(d.linear(qProj, x), batch, seq, heads, qNorm), cosSin);
+            k = d.rotate(decodeHeads(d.linear(kProj, x), batch, seq, kvHeads, kNorm), cosSin);
+            v = decodeHeads(d.linear(vProj, x), batch, seq, kvHeads, null);
+        }
+        NDList kv = cache.append(layer, k, v);
+        long keysLen = kv.get(0).getShape().get(2);
+        int group = heads / kvHeads;
+        NDArray scores = q.reshape(batch, kvHeads, group * seq, headDim).matMul(kv.get(0).transpose(0, 1, 3, 2));
+        NDArray probs;
+        if (mask == null) {
+            // Softmax is per row: the grouped layout needs no reshape to the heads' when nothing is added.
+            probs = scores.mul(d.scale()).softmax(-1);
+        } else {
+            probs = scores.reshape(batch, heads, seq, keysLen).mul(d.scale()).add(mask).softmax(-1)
+                    .reshape(batch, kvHeads, group * seq, keysLen);
+        }
+        NDArray out = probs.matMul(kv.get(1));
+        out = seq == 1 ? out.reshape(batch, 1, (long) heads * headDim)
+                : out.reshape(batch, heads, seq, headDim).transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headDim);
+        return d.linear(oProj, out);
+    }
+
+    /** {@link #heads}, by a reshape alone for a single position (nothing to transpose). */
+    private NDArray decodeHeads(NDArray projected, long batch, long seq, int n, RmsNorm norm) {
+        return seq == 1 && norm == null ? projected.reshape(batch, n, 1, headDim) : heads(projected, batch, seq, n, norm);
+    }
+
     /** {@code [batch, seq, n*headDim]} to {@code [batch, n, seq, headDim]}, normalised per head if asked. */
     private NDArray heads(NDArray projected, long batch, long seq, int n, RmsNorm norm) {
         NDArray split = projected.reshape(new Shape(batch, seq, n, headDim));

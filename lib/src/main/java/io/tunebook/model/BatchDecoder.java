@@ -26,6 +26,7 @@ public final class BatchDecoder implements AutoCloseable {
     private final Transformer net;
     private final NDManager manager;
     private final KvCache cache;
+    private final Decoding decoding;
     private final Tokenizer tokenizer;
     private final List<Long> defaultEos;
     /** Rows of the cache, in its order. */
@@ -37,6 +38,7 @@ public final class BatchDecoder implements AutoCloseable {
         this.net = model.transformer();
         this.manager = model.manager().newSubManager();
         this.cache = new KvCache(manager, model.config().numHiddenLayers());
+        this.decoding = net.decoding(manager);
         this.tokenizer = model.hasTokenizer() ? model.tokenizer() : null;
         this.defaultEos = model.generationConfig().eosTokenIds().stream().map(Integer::longValue).toList();
     }
@@ -108,34 +110,77 @@ public final class BatchDecoder implements AutoCloseable {
         boolean padded = joined.stream().anyMatch(s -> s.prompt.length != longest);
         long[] ids = new long[n * longest];
         long[] positions = new long[n * longest];
-        long[] mask = new long[n * longest];
+        int[] leftPadding = padded ? new int[n] : null;
         for (int b = 0; b < n; b++) {
             long[] p = joined.get(b).prompt;
             int pad = longest - p.length;
+            if (padded) {
+                leftPadding[b] = pad;
+            }
             for (int t = pad; t < longest; t++) {
                 ids[b * longest + t] = p[t - pad];
                 positions[b * longest + t] = t - pad;
-                mask[b * longest + t] = 1;
             }
         }
         KvCache own = new KvCache(manager, model.config().numHiddenLayers());
-        float[] logits;
+        long[] first;
+        float[] logits = null;
         try (NDManager m = manager.newSubManager()) {
-            Shape shape = new Shape(n, longest);
-            NDArray hidden = net.hiddenStates(Tensors.of(m, ids, shape), padded ? Tensors.of(m, positions, shape) : null,
-                    padded ? Tensors.of(m, mask, shape) : null, own);
-            logits = net.logits(hidden.get(":, -1:, :")).toFloatArray();
+            NDArray hidden = net.decodeHiddenStates(Tensors.of(m, ids, new Shape(n, longest)),
+                    decoding.cosSin(m, positions, n, longest), leftPadding, own, decoding);
+            NDArray last = decoding.linear(net.lmHead(), hidden.get(":, -1:, :"));
+            first = argMaxes(last, joined);
+            if (first == null) {
+                logits = last.toFloatArray();
+            }
         }
         cache.appendRows(own);
-        int vocab = logits.length / n;
         for (int b = 0; b < n; b++) {
             Sequence s = joined.get(b);
             s.length = s.prompt.length;
             rows.add(s);
-            float[] row = new float[vocab];
-            System.arraycopy(logits, b * vocab, row, 0, vocab);
-            s.take(row);
         }
+        take(joined, first, logits);
+        reserve();
+    }
+
+    /**
+     * The next token of each row by argmax on the engine's side, when every row decodes greedily
+     * without a repetition penalty (the sampler would pick the same: the first largest logit); the
+     * host then reads one id a row instead of a row of logits. Null when any row samples.
+     */
+    private static long[] argMaxes(NDArray logits, List<Sequence> sequences) {
+        for (Sequence s : sequences) {
+            if (!s.settings.greedy() || s.settings.repetitionPenalty() != 1.0) {
+                return null;
+            }
+        }
+        return logits.argMax(-1).toLongArray();
+    }
+
+    /** Gives each sequence its token: {@code ids} when argmax chose them, else sampled from its row of {@code logits}. */
+    private static void take(List<Sequence> sequences, long[] ids, float[] logits) {
+        int n = sequences.size();
+        int vocab = logits == null ? 0 : logits.length / n;
+        for (int b = 0; b < n; b++) {
+            Sequence s = sequences.get(b);
+            if (ids != null) {
+                s.take(ids[b]);
+            } else {
+                float[] row = new float[vocab];
+                System.arraycopy(logits, b * vocab, row, 0, vocab);
+                s.take(s.sampler.next(row, s.seen));
+            }
+        }
+    }
+
+    /** Room in the cache for every row's remaining tokens, so that decoding writes in place without regrowing. */
+    private void reserve() {
+        int longest = 0;
+        for (Sequence s : rows) {
+            longest = Math.max(longest, s.limit - s.generated.size());
+        }
+        cache.reserve(cache.length() + longest);
     }
 
     /** One token for every row: each row's last token, at its own position, over its own (unpadded) keys. */
@@ -144,37 +189,30 @@ public final class BatchDecoder implements AutoCloseable {
         int past = cache.length();
         long[] ids = new long[batch];
         long[] positions = new long[batch];
+        int[] leftPadding = new int[batch];
         boolean padded = false;
         for (int b = 0; b < batch; b++) {
             Sequence s = rows.get(b);
             ids[b] = s.generated.get(s.generated.size() - 1);
             positions[b] = s.length;
+            leftPadding[b] = past - s.length;
             padded |= s.length != past;
         }
-        float[] logits;
+        long[] next;
+        float[] logits = null;
         try (NDManager m = manager.newSubManager()) {
-            NDArray padding = null;
-            if (padded) {
-                long[] mask = new long[batch * (past + 1)];
-                for (int b = 0; b < batch; b++) {
-                    for (int t = past - rows.get(b).length; t <= past; t++) {
-                        mask[b * (past + 1) + t] = 1;
-                    }
-                }
-                padding = Tensors.of(m, mask, new Shape(batch, past + 1));
+            NDArray hidden = net.decodeHiddenStates(Tensors.of(m, ids, new Shape(batch, 1)),
+                    decoding.cosSin(m, positions, batch, 1), padded ? leftPadding : null, cache, decoding);
+            NDArray out = decoding.linear(net.lmHead(), hidden);
+            next = argMaxes(out, rows);
+            if (next == null) {
+                logits = out.toFloatArray();
             }
-            NDArray hidden = net.hiddenStates(Tensors.of(m, ids, new Shape(batch, 1)),
-                    Tensors.of(m, positions, new Shape(batch, 1)), padding, cache);
-            logits = net.logits(hidden).toFloatArray();
         }
-        int vocab = logits.length / batch;
-        for (int b = 0; b < batch; b++) {
-            Sequence s = rows.get(b);
+        for (Sequence s : rows) {
             s.length++;
-            float[] row = new float[vocab];
-            System.arraycopy(logits, b * vocab, row, 0, vocab);
-            s.take(row);
         }
+        take(rows, next, logits);
     }
 
     private void dropCancelled(List<Sequence> finished) {
@@ -220,6 +258,7 @@ public final class BatchDecoder implements AutoCloseable {
     @Override
     public void close() {
         cache.close();
+        decoding.close();
         manager.close();
     }
 
@@ -279,8 +318,7 @@ public final class BatchDecoder implements AutoCloseable {
             return index;
         }
 
-        private void take(float[] logits) {
-            long next = sampler.next(logits, seen);
+        private void take(long next) {
             generated.add(next);
             seen.add(next);
             if (eos.contains(next)) {

@@ -4,12 +4,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of the tokens already seen, per layer, shaped {@code [batch, kvHeads, seq, headDim]}
  * (keys after the rotary embedding). With it each new token costs attention over the cached
  * context only, so generation grows linearly with context instead of recomputing every prefix.
+ *
+ * <p>Each layer's keys and values live in a buffer allocated for more positions than are cached
+ * ({@link #reserve}), and a step's keys are written into it in place: a token costs a copy of its
+ * own keys, not of the whole cache (growing by concatenation copied every cached key of every layer
+ * at every token). A full buffer is replaced by one twice as long.
  *
  * <p>A batch's rows are right-aligned: a row shorter than the longest is left-padded, and the
  * caller masks the padding. Rows can be dropped ({@link #keepRows}) and joined ({@link #appendRows})
@@ -19,16 +25,19 @@ public final class KvCache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;
+    /** Positions cached per layer (the layers of one step append one after the other). */
+    private final int[] lengths;
 
     public KvCache(NDManager parent, int layers) {
         this.manager = parent.newSubManager();
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
+        this.lengths = new int[layers];
     }
 
     /** Number of positions cached so far (padding included). */
     public int length() {
-        return keys[keys.length - 1] == null ? 0 : (int) keys[keys.length - 1].getShape().get(2);
+        return lengths[lengths.length - 1];
     }
 
     /** Number of rows cached, 0 before the first step. */
@@ -36,45 +45,135 @@ public final class KvCache implements AutoCloseable {
         return keys[keys.length - 1] == null ? 0 : (int) keys[keys.length - 1].getShape().get(0);
     }
 
-    /** Appends this step's keys and values for one layer and returns the whole cached sequence. */
-    NDList append(int layer, NDArray k, NDArray v) {
-        keys[layer] = grow(keys[layer], k);
-        values[layer] = grow(values[layer], v);
-        return new NDList(keys[layer], values[layer]);
+    /** Positions the buffers hold before they must grow (0 before the first step). */
+    int capacity() {
+        return keys[0] == null ? 0 : (int) keys[0].getShape().get(2);
     }
 
-    private NDArray grow(NDArray cached, NDArray step) {
-        if (cached == null) {
-            NDArray copy = step.duplicate();
-            copy.attach(manager);
-            return copy;
+    /** Makes room for {@code positions} cached positions, so that appending up to there copies nothing else. */
+    void reserve(int positions) {
+        if (keys[0] == null || positions <= capacity()) {
+            return;
         }
-        NDArray grown = cached.concat(step, 2);
-        cached.close();
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = regrow(keys[l], lengths[l], positions);
+            values[l] = regrow(values[l], lengths[l], positions);
+        }
+    }
+
+    /**
+     * Writes this step's keys and values for one layer after the cached ones and returns views of
+     * the whole cached sequence, on {@code k}'s manager (the step's: the views go with it).
+     */
+    NDList append(int layer, NDArray k, NDArray v) {
+        int length = lengths[layer];
+        int seq = (int) k.getShape().get(2);
+        if (keys[layer] == null) {
+            keys[layer] = buffer(k.getShape(), k, Math.max(seq, 1));
+            values[layer] = buffer(v.getShape(), v, Math.max(seq, 1));
+        } else if (length + seq > capacity(layer)) {
+            int grown = Math.max(length + seq, 2 * capacity(layer));
+            keys[layer] = regrow(keys[layer], length, grown);
+            values[layer] = regrow(values[layer], length, grown);
+        }
+        NDIndex written = positions(length, length + seq);
+        keys[layer].set(written, k);
+        values[layer].set(written, v);
+        lengths[layer] = length + seq;
+        return new NDList(view(keys[layer], lengths[layer], k.getManager()),
+                view(values[layer], lengths[layer], k.getManager()));
+    }
+
+    private int capacity(int layer) {
+        return (int) keys[layer].getShape().get(2);
+    }
+
+    private static NDIndex positions(int from, int to) {
+        return new NDIndex().addAllDim(2).addSliceDim(from, to);
+    }
+
+    /** The first {@code length} positions of {@code buffer}, a view put on {@code m}. */
+    private static NDArray view(NDArray buffer, int length, NDManager m) {
+        NDArray view = buffer.get(positions(0, length));
+        view.attach(m);
+        return view;
+    }
+
+    /** A zeroed buffer shaped like {@code like} but {@code positions} long, on this cache's manager. */
+    private NDArray buffer(Shape like, NDArray dtypeOf, int positions) {
+        NDArray b = manager.zeros(new Shape(like.get(0), like.get(1), positions, like.get(3)), dtypeOf.getDataType());
+        return b;
+    }
+
+    /** A buffer {@code positions} long holding the first {@code length} positions of {@code old} (closed). */
+    private NDArray regrow(NDArray old, int length, int positions) {
+        NDArray grown = buffer(old.getShape(), old, positions);
+        if (length > 0) {
+            try (NDArray kept = old.get(positions(0, length))) {
+                grown.set(positions(0, length), kept);
+            }
+        }
+        old.close();
         return grown;
+    }
+
+    /**
+     * Replaces every layer's buffers by {@code cached} (arrays of exactly the cached positions, any
+     * manager), each copied into a buffer with room for at least {@code capacity} positions.
+     */
+    private void refill(NDArray[] cachedKeys, NDArray[] cachedValues, int capacity) {
+        for (int l = 0; l < keys.length; l++) {
+            int length = (int) cachedKeys[l].getShape().get(2);
+            int room = Math.max(capacity, length);
+            NDArray k = buffer(cachedKeys[l].getShape(), cachedKeys[l], Math.max(room, 1));
+            NDArray v = buffer(cachedValues[l].getShape(), cachedValues[l], Math.max(room, 1));
+            if (length > 0) {
+                k.set(positions(0, length), cachedKeys[l]);
+                v.set(positions(0, length), cachedValues[l]);
+            }
+            if (keys[l] != null) {
+                keys[l].close();
+                values[l].close();
+            }
+            keys[l] = k;
+            values[l] = v;
+            lengths[l] = length;
+        }
     }
 
     /** Keeps only the given rows, in that order; with none left the cache is empty again. */
     void keepRows(int[] rows) {
-        for (int l = 0; l < keys.length; l++) {
-            keys[l] = select(keys[l], rows);
-            values[l] = select(values[l], rows);
+        if (rows.length == 0) {
+            for (int l = 0; l < keys.length; l++) {
+                keys[l].close();
+                values[l].close();
+                keys[l] = null;
+                values[l] = null;
+                lengths[l] = 0;
+            }
+            return;
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[keys.length];
+            for (int l = 0; l < keys.length; l++) {
+                k[l] = select(cached(keys[l], lengths[l], scratch), rows);
+                v[l] = select(cached(values[l], lengths[l], scratch), rows);
+            }
+            refill(k, v, capacity());
         }
     }
 
-    private NDArray select(NDArray cached, int[] rows) {
-        NDArray kept = null;
-        if (rows.length > 0) {
-            NDList slices = new NDList();
-            for (int r : rows) {
-                slices.add(cached.get(r + ":" + (r + 1)));
-            }
-            kept = slices.size() == 1 ? slices.get(0).duplicate() : NDArrays.concat(slices, 0);
-            kept.attach(manager);
-            slices.close();
+    private static NDArray cached(NDArray buffer, int length, NDManager m) {
+        return view(buffer, length, m);
+    }
+
+    private static NDArray select(NDArray cached, int[] rows) {
+        NDList slices = new NDList();
+        for (int r : rows) {
+            slices.add(cached.get(r + ":" + (r + 1)));
         }
-        cached.close();
-        return kept;
+        return slices.size() == 1 ? slices.get(0) : NDArrays.concat(slices, 0);
     }
 
     /** Drops the first {@code n} positions of every row (columns that are padding in all rows). */
@@ -82,15 +181,16 @@ public final class KvCache implements AutoCloseable {
         if (n == 0) {
             return;
         }
-        for (int l = 0; l < keys.length; l++) {
-            keys[l] = replace(keys[l], withoutLeft(keys[l], n));
-            values[l] = replace(values[l], withoutLeft(values[l], n));
-        }
-    }
-
-    private static NDArray withoutLeft(NDArray cached, int n) {
-        try (NDArray view = cached.get(":, :, " + n + ":")) {
-            return view.duplicate();
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[keys.length];
+            for (int l = 0; l < keys.length; l++) {
+                k[l] = keys[l].get(positions(n, lengths[l]));
+                v[l] = values[l].get(positions(n, lengths[l]));
+                k[l].attach(scratch);
+                v[l].attach(scratch);
+            }
+            refill(k, v, capacity());
         }
     }
 
@@ -99,38 +199,26 @@ public final class KvCache implements AutoCloseable {
      * shorter so that both stay right-aligned.
      */
     void appendRows(KvCache other) {
-        if (rows() == 0) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[keys.length];
+            int length = Math.max(length(), other.length());
             for (int l = 0; l < keys.length; l++) {
-                keys[l] = adopt(other.keys[l]);
-                values[l] = adopt(other.values[l]);
+                NDArray theirs = cached(other.keys[l], other.lengths[l], scratch);
+                NDArray theirValues = cached(other.values[l], other.lengths[l], scratch);
+                if (rows() == 0) {
+                    k[l] = theirs;
+                    v[l] = theirValues;
+                } else {
+                    k[l] = leftPad(cached(keys[l], lengths[l], scratch), length)
+                            .concat(leftPad(theirs, length), 0);
+                    v[l] = leftPad(cached(values[l], lengths[l], scratch), length)
+                            .concat(leftPad(theirValues, length), 0);
+                }
             }
-            other.close();
-            return;
-        }
-        int length = Math.max(length(), other.length());
-        for (int l = 0; l < keys.length; l++) {
-            keys[l] = replace(keys[l], stack(keys[l], other.keys[l], length));
-            values[l] = replace(values[l], stack(values[l], other.values[l], length));
+            refill(k, v, Math.max(capacity(), other.capacity()));
         }
         other.close();
-    }
-
-    private static NDArray stack(NDArray top, NDArray bottom, int length) {
-        NDArray a = leftPad(top, length);
-        NDArray b = leftPad(bottom, length);
-        NDArray stacked = a.concat(b, 0);
-        if (a != top) {
-            a.close();
-        }
-        if (b != bottom) {
-            b.close();
-        }
-        return stacked;
-    }
-
-    private NDArray adopt(NDArray array) {
-        array.attach(manager);
-        return array;
     }
 
     /** {@code cached} widened to {@code length} positions with zeros on the left (itself when already that long). */
@@ -140,19 +228,8 @@ public final class KvCache implements AutoCloseable {
         if (pad == 0) {
             return cached;
         }
-        try (NDArray zeros = cached.getManager().zeros(new Shape(s.get(0), s.get(1), pad, s.get(3)),
-                cached.getDataType())) {
-            return zeros.concat(cached, 2);
-        }
-    }
-
-    /** Puts {@code next} on this cache's manager and frees {@code old} (which it may have been derived from). */
-    private NDArray replace(NDArray old, NDArray next) {
-        next.attach(manager);
-        if (next != old) {
-            old.close();
-        }
-        return next;
+        NDArray zeros = cached.getManager().zeros(new Shape(s.get(0), s.get(1), pad, s.get(3)), cached.getDataType());
+        return zeros.concat(cached, 2);
     }
 
     @Override

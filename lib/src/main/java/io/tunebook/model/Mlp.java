@@ -1,6 +1,7 @@
 package io.tunebook.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 
 /** The SwiGLU feed-forward block: {@code down(silu(gate(x)) * up(x))}. */
@@ -19,5 +20,22 @@ public final class Mlp {
         NDArray gate = gateProj.forward(x);
         gate = gate.mul(Activation.sigmoid(gate)); // SiLU; DJL's swish would keep a JVM-owned scalar in the graph
         return downProj.forward(gate.mul(upProj.forward(x)));
+    }
+
+    /** {@link #forward} with gate and up in one matmul where {@code d} fused them, and {@code d}'s projections. */
+    NDArray decode(NDArray x, Decoding d, int layer) {
+        NDArray gateUp = d.gateUp(layer, x);
+        NDArray gate;
+        NDArray up;
+        if (gateUp != null) {
+            NDList parts = gateUp.split(2, 2);
+            gate = parts.get(0);
+            up = parts.get(1);
+        } else {
+            gate = d.linear(gateProj, x);
+            up = d.linear(upProj, x);
+        }
+        gate = gate.mul(Activation.sigmoid(gate));
+        return d.linear(downProj, gate.mul(up));
     }
 }

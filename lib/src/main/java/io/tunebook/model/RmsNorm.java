@@ -17,6 +17,15 @@ public final class RmsNorm {
         return x.div(variance.add(eps).sqrt()).mul(weight);
     }
 
+    /**
+     * {@link #forward} with epsilon given as a float32 scalar array made once: adding a Java float
+     * creates (and frees) an array per call, two native calls a norm that a decoding step feels.
+     */
+    NDArray forward(NDArray x, NDArray epsilon) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.div(variance.add(epsilon).sqrt()).mul(weight);
+    }
+
     public NDArray weight() {
         return weight;
     }

@@ -180,6 +180,59 @@ public final class Transformer {
         return x;
     }
 
+    DecoderLayer decoderLayer(int index) {
+        return layers.get(index);
+    }
+
+    /** What a decoder builds once for this model's steps (see {@link Decoding}); the caller closes it. */
+    Decoding decoding(NDManager manager) {
+        return new Decoding(this, rope, manager);
+    }
+
+    /**
+     * {@link #hiddenStates} for a prefill or a decoding step with the cache, through {@code d}: the
+     * same numbers in fewer native calls. A single new token whose rows are not padded builds no mask;
+     * one with padded rows gets its additive mask straight from the host (no causal part to add: a
+     * last token sees every earlier one).
+     *
+     * @param cosSin the rotary tables of these positions ({@link Decoding#cosSin})
+     * @param leftPadding padded positions at the left of each row (past and new ones), or null when none is
+     */
+    NDArray decodeHiddenStates(NDArray inputIds, NDList cosSin, int[] leftPadding, KvCache cache, Decoding d) {
+        NDManager m = inputIds.getManager();
+        int past = cache.length();
+        int batch = (int) inputIds.getShape().get(0);
+        int seq = (int) inputIds.getShape().get(1);
+        int keys = past + seq;
+        boolean windowCuts = config.slidingWindow().isPresent() && keys > config.slidingWindow().getAsInt();
+        NDArray mask = null;
+        if (seq == 1 && !windowCuts) {
+            if (leftPadding != null) {
+                float[] additive = new float[batch * keys];
+                for (int b = 0; b < batch; b++) {
+                    // As additive(): (0 - 1) * Float.MAX_VALUE where the key is padding, 0 elsewhere.
+                    java.util.Arrays.fill(additive, b * keys, b * keys + leftPadding[b], -Float.MAX_VALUE);
+                }
+                mask = Tensors.of(m, additive, new ai.djl.ndarray.types.Shape(batch, 1, 1, keys));
+            }
+        } else {
+            NDArray padding = null;
+            if (leftPadding != null) {
+                long[] ones = new long[batch * keys];
+                for (int b = 0; b < batch; b++) {
+                    java.util.Arrays.fill(ones, b * keys + leftPadding[b], (b + 1) * keys, 1);
+                }
+                padding = Tensors.of(m, ones, new ai.djl.ndarray.types.Shape(batch, keys));
+            }
+            mask = attentionMask(m, past, seq, padding);
+        }
+        NDArray x = embed(inputIds);
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).decode(x, d, i, cosSin, mask, cache);
+        }
+        return norm.forward(x, d.epsilon());
+    }
+
     public int layerCount() {
         return layers.size();
     }

@@ -1,0 +1,237 @@
+package io.tunebook.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+
+/**
+ * What a {@link BatchDecoder} builds once and every decoding step reuses, so that a step of a small
+ * model costs few native calls (on tiny-base a batch-1 step was about 400 operators, most of them
+ * per-call overhead rather than arithmetic; bench/README.md, issue 17):
+ *
+ * <ul>
+ *   <li>the rotary tables of every position up to the longest sequence, sliced (or gathered, for rows
+ *       at different positions) per step instead of recomputed;
+ *   <li>the rotate-half permutation as a {@code [headDim, headDim]} matrix of 0 and ±1, so that
+ *       rotating the queries and keys is one exact matmul instead of two slices, a negation and a
+ *       concatenation;
+ *   <li>q, k and v fused into one weight per layer, and gate and up into another, where they are
+ *       plain float32 {@link Linear}s (an adapter or a quantized base keeps its own projections);
+ *       the fused weights are copies, held for the decoder's lifetime;
+ *   <li>the transposed view of every plain float32 weight, so that a projection is one matmul (a
+ *       {@link Linear} call transposes its weight each time);
+ *   <li>the constant scalars (the attention scale, the norms' epsilon).
+ * </ul>
+ *
+ * <p>The values are the ones {@link Transformer#forward} computes (the same operations on the same
+ * numbers, fused or not), which {@code BatchDecoderTest} and the parity fixtures check token for
+ * token.
+ */
+final class Decoding implements AutoCloseable {
+    private final NDManager manager;
+    private final ModelConfig config;
+    private final RotaryEmbedding rope;
+    private final NDArray rotation;
+    private final NDArray scale;
+    private final NDArray epsilon;
+    private final NDArray[] qkv;
+    private final NDArray[] qkvBias;
+    private final NDArray[] gateUp;
+    private final NDArray[] gateUpBias;
+    private final java.util.Map<Projection, NDArray> transposed = new java.util.IdentityHashMap<>();
+    private final java.util.Map<NDArray, NDArray> fusedTransposed = new java.util.IdentityHashMap<>();
+    /** Rotary tables {@code [1, 1, positions, headDim]}; grown on demand. */
+    private NDArray cos;
+    private NDArray sin;
+
+    Decoding(Transformer net, RotaryEmbedding rope, NDManager parent) {
+        this.manager = parent.newSubManager();
+        this.config = net.config();
+        this.rope = rope;
+        int d = config.headDim();
+        int half = d / 2;
+        float[] r = new float[d * d];
+        for (int j = 0; j < half; j++) {
+            r[(j + half) * d + j] = -1; // out[j] = -x[j + half]
+            r[j * d + j + half] = 1; // out[j + half] = x[j]
+        }
+        this.rotation = Tensors.of(manager, r, new Shape(d, d));
+        this.scale = Tensors.scalar(manager, (float) (1.0 / Math.sqrt(d)));
+        this.epsilon = Tensors.scalar(manager, (float) config.rmsNormEps());
+        int layers = config.numHiddenLayers();
+        this.qkv = new NDArray[layers];
+        this.qkvBias = new NDArray[layers];
+        this.gateUp = new NDArray[layers];
+        this.gateUpBias = new NDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            DecoderLayer layer = net.decoderLayer(l);
+            Attention a = layer.attention;
+            if (!config.architecture().qkNorm()) {
+                fuse(l, qkv, qkvBias, a.qProj, a.kProj, a.vProj);
+            }
+            fuse(l, gateUp, gateUpBias, layer.mlp.gateProj, layer.mlp.upProj);
+            for (Projection p : new Projection[] {a.oProj, layer.mlp.downProj, a.qProj, a.kProj, a.vProj,
+                layer.mlp.gateProj, layer.mlp.upProj}) {
+                NDArray t = transposedWeight(p);
+                if (t != null) {
+                    transposed.put(p, t);
+                }
+            }
+        }
+        NDArray head = transposedWeight(net.lmHead());
+        if (head != null) {
+            transposed.put(net.lmHead(), head);
+        }
+    }
+
+    /**
+     * A plain float32 projection's weight, transposed (a view), or null for any other projection and
+     * for one with a bias: {@code F.linear} adds a bias inside its matmul (addmm), which rounds
+     * differently from a matmul followed by an addition, so those keep their own call.
+     */
+    private NDArray transposedWeight(Projection p) {
+        if (p.getClass() != Linear.class) {
+            return null;
+        }
+        Linear linear = (Linear) p;
+        if (linear.weight().getDataType() != DataType.FLOAT32 || linear.bias().isPresent()) {
+            return null;
+        }
+        NDArray t = linear.weight().transpose();
+        t.attach(manager);
+        return t;
+    }
+
+    /** Concatenates the projections' weights (and biases) along their outputs when all are plain float32 layers. */
+    private void fuse(int layer, NDArray[] weights, NDArray[] biases, Projection... parts) {
+        NDList w = new NDList();
+        NDList b = new NDList();
+        for (Projection p : parts) {
+            if (p.getClass() != Linear.class || ((Linear) p).weight().getDataType() != DataType.FLOAT32) {
+                return;
+            }
+            w.add(((Linear) p).weight());
+            ((Linear) p).bias().ifPresent(b::add);
+        }
+        if (!b.isEmpty() && b.size() != parts.length) {
+            return;
+        }
+        weights[layer] = NDArrays.concat(w, 0);
+        weights[layer].attach(manager);
+        if (!b.isEmpty()) {
+            biases[layer] = NDArrays.concat(b, 0);
+            biases[layer].attach(manager);
+        }
+    }
+
+    /** {@code p(x)}: one matmul (plus the bias) through the weight's transposed view where there is one. */
+    NDArray linear(Projection p, NDArray x) {
+        NDArray t = transposed.get(p);
+        if (t == null) {
+            return p.forward(x);
+        }
+        return x.matMul(t);
+    }
+
+    /** q, k and v of layer {@code l} in one {@code [batch, seq, (heads + 2 kvHeads) headDim]}, or null when not fused. */
+    NDArray qkv(int l, NDArray x) {
+        return fused(qkv[l], qkvBias[l], x);
+    }
+
+    /** gate and up of layer {@code l} in one {@code [batch, seq, 2 intermediate]}, or null when not fused. */
+    NDArray gateUp(int l, NDArray x) {
+        return fused(gateUp[l], gateUpBias[l], x);
+    }
+
+    /** As {@link Linear#forward} computes it: {@code F.linear} with a bias, a matmul by the transposed view without. */
+    private NDArray fused(NDArray weight, NDArray bias, NDArray x) {
+        if (weight == null) {
+            return null;
+        }
+        if (bias != null) {
+            return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        }
+        NDArray t = fusedTransposed.computeIfAbsent(weight, w -> attached(w.transpose(), manager));
+        return x.matMul(t);
+    }
+
+    /** The attention scale {@code 1/sqrt(headDim)}, a scalar array. */
+    NDArray scale() {
+        return scale;
+    }
+
+    /** The RMSNorm epsilon, a scalar array. */
+    NDArray epsilon() {
+        return epsilon;
+    }
+
+    /** {@code x cos + rotate_half(x) sin}, as {@link RotaryEmbedding#apply}, rotating by a matmul. */
+    NDArray rotate(NDArray x, NDList cosSin) {
+        return x.mul(cosSin.get(0)).add(x.matMul(rotation).mul(cosSin.get(1)));
+    }
+
+    /**
+     * The rotary tables for {@code positions} ({@code [batch * seq]}, row-major), shaped
+     * {@code [batch or 1, 1, seq, headDim]} on {@code m}: a slice of the tables when every row is at
+     * the same positions, a gather otherwise.
+     */
+    NDList cosSin(NDManager m, long[] positions, int batch, int seq) {
+        long first = positions[0];
+        boolean uniform = true;
+        for (int i = 0; i < positions.length && uniform; i++) {
+            uniform = positions[i] == first + i % seq;
+        }
+        long last = first;
+        for (long p : positions) {
+            last = Math.max(last, p);
+        }
+        ensure((int) last + 1);
+        if (uniform) {
+            NDIndex rows = new NDIndex().addAllDim(2).addSliceDim(first, first + seq);
+            return new NDList(attached(cos.get(rows), m), attached(sin.get(rows), m));
+        }
+        NDArray ids = Tensors.of(m, positions, new Shape(batch, seq));
+        return new NDList(gather(ids, cos), gather(ids, sin));
+    }
+
+    private NDArray gather(NDArray ids, NDArray table) {
+        long positions = table.getShape().get(2);
+        NDArray rows = table.reshape(positions, config.headDim());
+        rows.attach(ids.getManager());
+        return ids.getNDArrayInternal().embedding(ids, rows, SparseFormat.DENSE).singletonOrThrow().expandDims(1);
+    }
+
+    private static NDArray attached(NDArray a, NDManager m) {
+        a.attach(m);
+        return a;
+    }
+
+    /** Tables for at least {@code positions} positions, computed as {@link RotaryEmbedding#cosSin} computes a step's. */
+    private void ensure(int positions) {
+        int have = cos == null ? 0 : (int) cos.getShape().get(2);
+        if (positions <= have) {
+            return;
+        }
+        int n = Math.max(positions, Math.min(config.maxPositionEmbeddings(), Math.max(64, 2 * have)));
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray ids = scratch.arange(0, n).toType(DataType.INT64, false).expandDims(0);
+            NDList tables = rope.cosSin(ids);
+            if (cos != null) {
+                cos.close();
+                sin.close();
+            }
+            cos = attached(tables.get(0), manager);
+            sin = attached(tables.get(1), manager);
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
