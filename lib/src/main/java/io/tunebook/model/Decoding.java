@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -192,11 +191,20 @@ final class Decoding implements AutoCloseable {
         }
         ensure((int) last + 1);
         if (uniform) {
-            NDIndex rows = new NDIndex().addAllDim(2).addSliceDim(first, first + seq);
-            return new NDList(attached(cos.get(rows), m), attached(sin.get(rows), m));
+            return new NDList(rows(cos, first, seq, m), rows(sin, first, seq, m));
         }
         NDArray ids = Tensors.of(m, positions, new Shape(batch, seq));
         return new NDList(gather(ids, cos), gather(ids, sin));
+    }
+
+    /**
+     * Positions {@code [first, first + seq)} of a table, a view on {@code m}: one split, where a sliced
+     * index runs one slice per dimension.
+     */
+    private static NDArray rows(NDArray table, long first, int seq, NDManager m) {
+        NDList parts = table.split(new long[] {first, first + seq}, 2);
+        parts.attach(m);
+        return parts.get(1);
     }
 
     private NDArray gather(NDArray ids, NDArray table) {
