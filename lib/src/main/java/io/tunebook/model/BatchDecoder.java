@@ -134,7 +134,15 @@ public final class BatchDecoder implements AutoCloseable {
                 logits = last.toFloatArray();
             }
         }
-        cache.appendRows(own);
+        // Room for every row's remaining tokens at once, so that neither this join nor decoding regrows the cache.
+        int room = 0;
+        for (Sequence s : rows) {
+            room = Math.max(room, s.limit - s.generated.size());
+        }
+        for (Sequence s : joined) {
+            room = Math.max(room, s.limit);
+        }
+        cache.appendRows(own, Math.max(cache.length(), own.length()) + room);
         for (int b = 0; b < n; b++) {
             Sequence s = joined.get(b);
             s.length = s.prompt.length;
@@ -249,10 +257,7 @@ public final class BatchDecoder implements AutoCloseable {
         }
         rows.clear();
         rows.addAll(kept);
-        cache.keepRows(keep.stream().mapToInt(Integer::intValue).toArray());
-        if (!rows.isEmpty()) {
-            cache.dropLeft(cache.length() - longest);
-        }
+        cache.keepRows(keep.stream().mapToInt(Integer::intValue).toArray(), rows.isEmpty() ? 0 : cache.length() - longest);
     }
 
     @Override

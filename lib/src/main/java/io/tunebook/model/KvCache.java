@@ -1,7 +1,6 @@
 package io.tunebook.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -115,8 +114,7 @@ public final class KvCache implements AutoCloseable {
 
     /** A zeroed buffer shaped like {@code like} but {@code positions} long, on this cache's manager. */
     private NDArray buffer(Shape like, NDArray dtypeOf, int positions) {
-        NDArray b = manager.zeros(new Shape(like.get(0), like.get(1), positions, like.get(3)), dtypeOf.getDataType());
-        return b;
+        return manager.zeros(new Shape(like.get(0), like.get(1), positions, like.get(3)), dtypeOf.getDataType());
     }
 
     /** A buffer {@code positions} long holding the first {@code length} positions of {@code old} (closed). */
@@ -155,8 +153,12 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
-    /** Keeps only the given rows, in that order; with none left the cache is empty again. */
-    void keepRows(int[] rows) {
+    /**
+     * Keeps only the given rows, in that order, without their first {@code cut} positions (columns
+     * that are padding in every kept row), in one copy of what is kept; with no row left the cache is
+     * empty again.
+     */
+    void keepRows(int[] rows, int cut) {
         if (rows.length == 0) {
             for (int l = 0; l < keys.length; l++) {
                 keys[l].close();
@@ -168,51 +170,39 @@ public final class KvCache implements AutoCloseable {
             return;
         }
         try (NDManager scratch = manager.newSubManager()) {
+            long[] order = new long[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                order[i] = rows[i];
+            }
+            NDArray index = Tensors.of(scratch, order, new Shape(rows.length));
             NDArray[] k = new NDArray[keys.length];
             NDArray[] v = new NDArray[keys.length];
             for (int l = 0; l < keys.length; l++) {
-                k[l] = select(cached(keys[l], lengths[l], scratch), rows);
-                v[l] = select(cached(values[l], lengths[l], scratch), rows);
+                k[l] = kept(keys[l], index, cut, lengths[l], scratch);
+                v[l] = kept(values[l], index, cut, lengths[l], scratch);
             }
-            refill(k, v, capacity());
+            refill(k, v, capacity() - cut);
         }
+    }
+
+    /** Rows {@code index} of positions {@code [cut, length)}: a split (a view) and a gather, on {@code m}. */
+    private static NDArray kept(NDArray buffer, NDArray index, int cut, int length, NDManager m) {
+        NDList parts = buffer.split(new long[] {cut, length}, 2);
+        parts.attach(m);
+        NDArray rows = parts.get(1).get(index);
+        rows.attach(m);
+        return rows;
     }
 
     private static NDArray cached(NDArray buffer, int length, NDManager m) {
         return view(buffer, length, m);
     }
 
-    private static NDArray select(NDArray cached, int[] rows) {
-        NDList slices = new NDList();
-        for (int r : rows) {
-            slices.add(cached.get(r + ":" + (r + 1)));
-        }
-        return slices.size() == 1 ? slices.get(0) : NDArrays.concat(slices, 0);
-    }
-
-    /** Drops the first {@code n} positions of every row (columns that are padding in all rows). */
-    void dropLeft(int n) {
-        if (n == 0) {
-            return;
-        }
-        try (NDManager scratch = manager.newSubManager()) {
-            NDArray[] k = new NDArray[keys.length];
-            NDArray[] v = new NDArray[keys.length];
-            for (int l = 0; l < keys.length; l++) {
-                k[l] = keys[l].get(positions(n, lengths[l]));
-                v[l] = values[l].get(positions(n, lengths[l]));
-                k[l].attach(scratch);
-                v[l].attach(scratch);
-            }
-            refill(k, v, capacity());
-        }
-    }
-
     /**
      * Adds the rows of {@code other} (closed afterwards) below these, left-padding whichever is
-     * shorter so that both stay right-aligned.
+     * shorter so that both stay right-aligned, in buffers with room for {@code capacity} positions.
      */
-    void appendRows(KvCache other) {
+    void appendRows(KvCache other, int capacity) {
         try (NDManager scratch = manager.newSubManager()) {
             NDArray[] k = new NDArray[keys.length];
             NDArray[] v = new NDArray[keys.length];
@@ -230,7 +220,7 @@ public final class KvCache implements AutoCloseable {
                             .concat(leftPad(theirValues, length), 0);
                 }
             }
-            refill(k, v, Math.max(capacity(), other.capacity()));
+            refill(k, v, capacity);
         }
         other.close();
     }

@@ -95,24 +95,24 @@ class KvCacheTest {
             appendAll(cache, b);
             NDArray all = a.concat(b, 2); // [3, heads, 5, dim]
 
-            cache.keepRows(new int[] {2, 0});
+            cache.keepRows(new int[] {2, 0}, 0);
             NDArray kept = all.get("2:3").concat(all.get("0:1"), 0);
             NDArray c = step(m, 2, 1);
             NDList kv = appendAll(cache, c); // the slot after a rebuild must be written exactly
             NDArray expected = kept.concat(c, 2);
             assertArrayEquals(expected.toFloatArray(), kv.get(0).toFloatArray());
 
-            cache.dropLeft(2);
+            cache.keepRows(new int[] {1, 0}, 2); // swapped, and the first two columns cut
             NDArray d = step(m, 2, 1);
             kv = appendAll(cache, d);
-            expected = expected.get(":, :, 2:").concat(d, 2); // [2, heads, 5, dim]
+            expected = expected.get("1:2").concat(expected.get("0:1"), 0).get(":, :, 2:").concat(d, 2);
             assertArrayEquals(expected.toFloatArray(), kv.get(0).toFloatArray());
             assertEquals(5, cache.length());
 
             KvCache joining = new KvCache(m, LAYERS);
             NDArray e = step(m, 1, 3);
             appendAll(joining, e);
-            cache.appendRows(joining);
+            cache.appendRows(joining, 6);
             NDArray f = step(m, 3, 1);
             kv = appendAll(cache, f);
             NDArray padded = m.zeros(new Shape(1, HEADS, 2, DIM)).concat(e, 2); // right-aligned below
@@ -120,7 +120,7 @@ class KvCacheTest {
             assertArrayEquals(expected.toFloatArray(), kv.get(0).toFloatArray());
             assertEquals(new Shape(3, HEADS, 6, DIM), kv.get(0).getShape());
 
-            cache.keepRows(new int[0]);
+            cache.keepRows(new int[0], 0);
             assertEquals(0, cache.length());
             cache.close();
         }
