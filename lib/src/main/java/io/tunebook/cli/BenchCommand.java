@@ -437,9 +437,12 @@ final class BenchCommand implements Command {
             List<Map<String, Object>> rows = new ArrayList<>();
             List<GenerationResult> first = null;
             for (int size : sizes) {
+                int[] steps = {0};
                 long t0 = System.nanoTime();
-                List<GenerationResult> results = generator.generateIds(prompts, settings, size,
-                        SafePoints::stopIfInterrupted);
+                List<GenerationResult> results = generator.generateIds(prompts, settings, size, () -> {
+                    SafePoints.stopIfInterrupted();
+                    steps[0]++;
+                });
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long tokens = results.stream().mapToLong(r -> r.ids().length).sum();
                 int mismatches = 0;
@@ -453,6 +456,8 @@ final class BenchCommand implements Command {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("batch", size);
                 row.put("new_tokens", tokens);
+                row.put("decoder_steps", steps[0]);
+                row.put("longest_answer", results.stream().mapToInt(r -> r.ids().length).max().orElse(0));
                 row.put("seconds", round4(seconds));
                 row.put("tokens_per_second", round(tokens / seconds));
                 row.put("mismatches", mismatches);

@@ -20,13 +20,18 @@ import java.util.Set;
  * out, and each row's positions count its own tokens only, so each row decodes as it would alone.
  * Finished rows are dropped from the cache, and columns that became padding in every row are cut,
  * so the batch's cost follows its live rows. Not thread-safe: one thread drives it.
+ *
+ * <p>A step costs few native calls ({@link Decoding}: fused projections, rotary tables built once,
+ * a cache written in place, argmax on the engine for greedy rows). The weights are read when a batch
+ * starts from empty: changing them while rows decode is not seen by those rows.
  */
 public final class BatchDecoder implements AutoCloseable {
     private final CausalLM model;
     private final Transformer net;
     private final NDManager manager;
     private final KvCache cache;
-    private final Decoding decoding;
+    /** Made when a batch starts from empty (see {@link #prefill}), so that it reads the weights as they are then. */
+    private Decoding decoding;
     private final Tokenizer tokenizer;
     private final List<Long> defaultEos;
     /** Rows of the cache, in its order. */
@@ -38,7 +43,6 @@ public final class BatchDecoder implements AutoCloseable {
         this.net = model.transformer();
         this.manager = model.manager().newSubManager();
         this.cache = new KvCache(manager, model.config().numHiddenLayers());
-        this.decoding = net.decoding(manager);
         this.tokenizer = model.hasTokenizer() ? model.tokenizer() : null;
         this.defaultEos = model.generationConfig().eosTokenIds().stream().map(Integer::longValue).toList();
     }
@@ -121,6 +125,14 @@ public final class BatchDecoder implements AutoCloseable {
                 ids[b * longest + t] = p[t - pad];
                 positions[b * longest + t] = t - pad;
             }
+        }
+        if (rows.isEmpty()) {
+            // Fused weights are copies: a decoder that outlives a change of the weights (the server's,
+            // while a notebook trains or merges) picks it up when its batch next starts from empty.
+            if (decoding != null) {
+                decoding.close();
+            }
+            decoding = net.decoding(manager);
         }
         KvCache own = new KvCache(manager, model.config().numHiddenLayers());
         long[] first;
@@ -263,7 +275,9 @@ public final class BatchDecoder implements AutoCloseable {
     @Override
     public void close() {
         cache.close();
-        decoding.close();
+        if (decoding != null) {
+            decoding.close();
+        }
         manager.close();
     }
 

@@ -83,8 +83,8 @@ public final class Generator {
 
     /**
      * Decodes many prompts with at most {@code batchSize} rows at a time: shortest prompts first, so
-     * that rows decoding together are padded little, and once half the rows have finished the next
-     * prompts take their places. Results are in the order of {@code prompts}.
+     * that rows decoding together are padded little, and a finished row's place is taken by the next
+     * prompt at the next step. Results are in the order of {@code prompts}.
      *
      * @param beforeStep run before every step (a check that may throw to stop, as an interrupt does)
      */
@@ -104,12 +104,12 @@ public final class Generator {
             int next = 0;
             while (next < order.length || decoder.active() > 0) {
                 beforeStep.run();
-                // Refilled once half the rows have left: joining prompts are prefilled together, which costs
-                // about what one of them costs alone, so they are better let in several at a time.
-                if (decoder.active() <= batchSize / 2) {
-                    for (; next < order.length && decoder.active() < batchSize; next++) {
-                        running.put(decoder.add(prompts.get(order[next]), settings, order[next], null), order[next]);
-                    }
+                // A free row is refilled at the next step. Waiting until half the rows had left (to prefill
+                // more prompts together) kept the batch half empty while answers were short, and left a
+                // long answer to decode alone for longer (76 steps against 68 for bench's 64 support-fr
+                // prompts at batch 16; bench/README.md).
+                for (; next < order.length && decoder.active() < batchSize; next++) {
+                    running.put(decoder.add(prompts.get(order[next]), settings, order[next], null), order[next]);
                 }
                 for (BatchDecoder.Sequence done : decoder.step()) {
                     out[running.remove(done)] = done.result();
