@@ -97,11 +97,12 @@ final class BenchCommand implements Command {
                 + "datasets/support-fr/test.jsonl), their prompts through the model's chat template, answered greedily\n"
                 + "until the end of turn or --gen-tokens, with each batch size in turn (shortest prompts first, a\n"
                 + "finished row replaced at once, as tunebook eval does): generated tokens/s and the ratio to the\n"
-                + "first size. Answers must not depend on the batch size: a difference is reported as mismatches.\n"
+                + "first size, with the decoder's steps and the longest answer. Answers must not depend on the batch\n"
+                + "size: a difference is reported as mismatches.\n"
                 + "\n"
                 + "usage: tunebook bench DIR --profile-decode ROWS [--steps 32] [--json]\n"
                 + "libtorch's profiler around --steps greedy decoding steps of ROWS 16-token prompts (after the\n"
-                + "prefill and 4 warm-up steps): operators called from the JVM per step (and by name), all operators,\n"
+                + "prefill and 4 warm-up steps): outermost operators per step (those the JVM called; by name), all operators,\n"
                 + "copies, native allocations and bytes, and the JVM's bytes allocated per step. Counts, not times.";
     }
 

@@ -139,7 +139,7 @@ final class DecodeProfile {
             }
         }
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("jni_ops_per_step", round(outerCount, steps));
+        r.put("outer_ops_per_step", round(outerCount, steps));
         r.put("all_ops_per_step", round(ops.size(), steps));
         r.put("copy_ops_per_step", round(copies.values().stream().mapToInt(Integer::intValue).sum(), steps));
         r.put("allocating_ops_per_step", round(allocations, steps));
@@ -151,7 +151,7 @@ final class DecodeProfile {
         outer.entrySet().stream().sorted((x, y) -> Integer.compare(y.getValue()[0], x.getValue()[0]))
                 .forEach(e -> byName.put(e.getKey(), round(e.getValue()[0], steps) + " calls, "
                         + Math.round(outerMicros.get(e.getKey())[0] / steps) + " us"));
-        r.put("jni_ops_by_name", byName);
+        r.put("outer_ops_by_name", byName);
         Map<String, Object> copyNames = new LinkedHashMap<>();
         copies.forEach((k, v) -> copyNames.put(k, round(v, steps)));
         r.put("copy_ops_by_name", copyNames);

@@ -105,6 +105,38 @@ class CompareBenchTest {
     }
 
     @Test
+    void profileDecodeCountsTheStepsOperators() {
+        Outcome o = bench("--profile-decode", "2", "--steps", "3", "--json");
+        assertEquals(0, o.code(), o.err());
+        JsonObject r = JsonParser.parseString(o.out()).getAsJsonObject();
+        assertEquals(2, r.get("rows").getAsInt());
+        double outer = r.get("outer_ops_per_step").getAsDouble();
+        // A layer is at least its projections' matmuls: 6 layers of tiny-base, then the head.
+        assertTrue(outer >= 6 * 4 + 1, r.toString());
+        assertTrue(r.get("all_ops_per_step").getAsDouble() >= outer, r.toString());
+        assertTrue(r.getAsJsonObject("outer_ops_by_name").has("aten::matmul"), r.toString());
+        assertTrue(r.get("native_bytes_allocated_per_step").getAsLong() > 0, r.toString());
+    }
+
+    @Test
+    void onlyOutermostOperatorsCountAsCalledFromTheJvm(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // linear = t + matmul (nested mm), then an add: three outer ops, one of them allocating 1 KiB.
+        String trace = "[{\"name\":\"aten::t\",\"ph\":\"X\",\"ts\":0,\"dur\":2,\"tid\":1,\"cpu mem\":\"0 b\"},"
+                + "{\"name\":\"aten::matmul\",\"ph\":\"X\",\"ts\":3,\"dur\":10,\"tid\":1,\"cpu mem\":\"1.00 Kb\"},"
+                + "{\"name\":\"aten::mm\",\"ph\":\"X\",\"ts\":4,\"dur\":8,\"tid\":1,\"cpu mem\":\"1.00 Kb\"},"
+                + "{\"name\":\"aten::cat\",\"ph\":\"X\",\"ts\":14,\"dur\":1,\"tid\":1,\"cpu mem\":\"0 b\"}]";
+        java.nio.file.Path file = dir.resolve("trace.json");
+        java.nio.file.Files.writeString(file, trace);
+        java.util.Map<String, Object> r = DecodeProfile.summarize(file, 1, 1e-4);
+        assertEquals(3.0, r.get("outer_ops_per_step"));
+        assertEquals(4.0, r.get("all_ops_per_step"));
+        assertEquals(1.0, r.get("copy_ops_per_step"));
+        assertEquals(1.0, r.get("allocating_ops_per_step"));
+        assertEquals(1024L, r.get("native_bytes_allocated_per_step"));
+    }
+
+    @Test
     void badFlagsAreUsageErrors() {
         Outcome rounds = bench("--compare", "--rounds", "0");
         assertEquals(2, rounds.code());
