@@ -51,9 +51,7 @@ public final class DriftView implements Displayable {
 
     @Override
     public MimeBundle mimeBundle() {
-        Table t = table();
-        return MimeBundle.text(title() + "\n" + Tables.text(t).stripTrailing())
-                .withHtml(Tables.section(title(), Tables.html(t)));
+        return Tables.titled(title(), table());
     }
 
     @Override
