@@ -72,11 +72,11 @@ final class Backprop {
         NDArray ids = ids(batch, m);
         LayerContext context = context(batch, ids, m);
         if (!checkpointing) {
-            try (FrozenMatmul.Tape tape = FrozenMatmul.record()) {
+            try (FrozenMatmul.Tape tape = FrozenMatmul.record(m)) {
                 NDArray x = transformer.embed(ids);
                 for (int i = 0; i < transformer.layerCount(); i++) {
                     reseed(seed, i);
-                    x = transformer.layer(i, x, context);
+                    x = layerRecorded(i, x, context, m);
                 }
                 return head(x, batch, objective, tape);
             }
@@ -91,13 +91,13 @@ final class Backprop {
         }
         NDArray top = leaf(inputs.get(inputs.size() - 1));
         double loss;
-        try (FrozenMatmul.Tape tape = FrozenMatmul.record()) {
+        try (FrozenMatmul.Tape tape = FrozenMatmul.record(m)) {
             loss = head(top, batch, objective, tape);
         }
         NDArray grad = gradient(top, m);
         for (int i = transformer.layerCount() - 1; i >= 0; i--) {
             inputs.remove(i + 1).close();
-            try (NDManager layer = m.newSubManager(); FrozenMatmul.Tape tape = FrozenMatmul.record()) {
+            try (NDManager layer = m.newSubManager(); FrozenMatmul.Tape tape = FrozenMatmul.record(layer)) {
                 NDArray input = leaf(inputs.get(i));
                 input.attach(layer);
                 reseed(seed, i);
@@ -196,6 +196,22 @@ final class Backprop {
     private NDArray layerAlone(int i, NDArray x, LayerContext context, NDManager m) {
         try (NDManager layer = m.newSubManager()) {
             x.tempAttach(layer);
+            NDArray out = transformer.layer(i, x, context);
+            out.attach(m);
+            return out;
+        }
+    }
+
+    /**
+     * Layer {@code i} on x with autograd recording; the output lives on m. The handles of the layer's
+     * intermediates are closed when it returns: what the backward needs, autograd holds itself (as
+     * PyTorch, which frees the rest at once), so a layer's transients (the attention scores before
+     * the softmax, the MLP's products...) do not stay until the step ends. x, the previous layer's
+     * output, is closed too: only autograd needs it further.
+     */
+    private NDArray layerRecorded(int i, NDArray x, LayerContext context, NDManager m) {
+        try (NDManager layer = m.newSubManager()) {
+            x.attach(layer);
             NDArray out = transformer.layer(i, x, context);
             out.attach(m);
             return out;
