@@ -523,6 +523,15 @@ def bench_generate(model, new_tokens, rows=1):
 # ----------------------------------------------------------------------------------------------
 
 
+def rss_mb():
+    """The resident size now (VmRSS), MiB, as tunebook bench reads it."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024.0, 1)
+    return float("nan")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Plain-PyTorch twin of `tunebook bench`.")
     ap.add_argument("model", help="model directory (config.json, optional model.safetensors) or a config.json file")
@@ -595,6 +604,7 @@ def main(argv=None):
         out["rank"] = a.rank
         out["trainable_parameters"] = add_lora(model, r=a.rank, alpha=2 * a.rank)
     out["method"] = a.method
+    out["rss_before_train_mb"] = rss_mb()
     out["train"] = bench_train(model, windows, a.steps, 3 * forward_flops, peak)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
     out["blas"] = blas  # not in the Java output: says what the matmul peak above was measured with

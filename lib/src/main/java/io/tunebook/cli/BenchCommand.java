@@ -198,6 +198,8 @@ final class BenchCommand implements Command {
                 out.put("weights_read", weightsRead(model));
             }
             out.put("method", trainMethod.cliName());
+            // Resident before the step: what the step itself adds is the peak less this (bench/README.md).
+            out.put("rss_before_train_mb", round(procStatusMb("VmRSS")));
             if (trainMethod == Method.FULL) {
                 out.put("train", train(model, workload, 3 * forwardFlopsPerToken, peak));
             } else {

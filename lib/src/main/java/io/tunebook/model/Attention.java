@@ -62,10 +62,12 @@ public final class Attention {
         int group = heads / kvHeads;
         // Group query heads by their shared kv head instead of copying k and v `group` times.
         NDArray grouped = q.reshape(batch, kvHeads, group * seq, headDim);
+        // Scaled and masked in place: the matmul's backward needs its operands, not its output, so
+        // autograd allows it, and the scores exist once instead of three times (batch × heads × seq² each).
         NDArray scores = grouped.matMul(keysT).reshape(batch, heads, seq, keysLen)
-                .mul(Tensors.scalar(q.getManager(), scale));
+                .muli(Tensors.scalar(q.getManager(), scale));
         if (mask != null) {
-            scores = scores.add(mask);
+            scores.addi(mask);
         }
         NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, group * seq, keysLen);
         NDArray out = probs.matMul(v).reshape(batch, heads, seq, headDim)
