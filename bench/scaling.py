@@ -80,16 +80,21 @@ def report(rows):
               f"| {r['tunebook_s']:.3f} / {r['pytorch_s']:.3f} | {r['pytorch_s'] / r['tunebook_s']:.2f} "
               f"| {r['tunebook_mib']:,.0f} / {r['pytorch_mib']:,.0f} | {r['rss_ratio']:.2f} "
               f"| {r['load_before']} → {r['load_after']} |")
-    # One line per side over the tiny-base LoRA r16 points that vary tokens (seq and batch sweeps).
-    line = [r for r in rows if r["model"] == "tiny-base-2k" and r["method"] == "lora" and r["rank"] == 16]
-    if len(line) >= 2:
-        print()
+    # One line per side and sweep: against tokens as the sequence grows (batch 1: attention makes it
+    # bend upwards) and as the batch grows (seq 256, 1 × 256 included: linear).
+    lora16 = [r for r in rows if r["model"] == "tiny-base-2k" and r["method"] == "lora" and r["rank"] == 16]
+    sweeps = {"seq (batch 1)": [r for r in lora16 if r["batch"] == 1],
+              "batch (seq 256)": [r for r in lora16 if r["seq"] == 256]}
+    for name, line in sweeps.items():
+        if len(line) < 2:
+            continue
+        print(f"\n{name}, {len(line)} points, least squares against tokens per step:")
         xs = [r["tokens"] for r in line]
         for side in ("tunebook", "pytorch"):
             a, b, r2 = fit(xs, [r[f"{side}_s"] for r in line])
-            print(f"{side:8s} s/step    = {a:.3f} + {b * 1000:.3f} ms × tokens    (r² {r2:.3f}, {len(xs)} points)")
+            print(f"  {side:8s} s/step   = {a:7.3f} + {b * 1000:6.3f} ms × tokens        (r² {r2:.3f})")
             a, b, r2 = fit(xs, [r[f"{side}_mib"] for r in line])
-            print(f"{side:8s} peak MiB  = {a:,.0f} + {b * 1000:,.1f} MiB per 1000 tokens (r² {r2:.3f})")
+            print(f"  {side:8s} peak MiB = {a:7,.0f} + {b * 1000:6,.1f} MiB per 1000 tokens (r² {r2:.3f})")
 
 
 def main(argv=None):
