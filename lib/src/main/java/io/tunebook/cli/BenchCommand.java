@@ -297,13 +297,25 @@ final class BenchCommand implements Command {
                         seconds[0] += tokensPerStep / m.tokensPerSecond();
                         measured[0]++;
                     }
+                    if (m.step() == 1 && PROFILE != null) {
+                        ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                    }
                 }
             }).build()) {
             trainer.train();
         }
+        if (PROFILE != null && workload.steps() > 0) {
+            ai.djl.pytorch.jni.JniUtils.stopProfile(PROFILE);
+        }
         SafePoints.stopIfInterrupted(); // a signal stopped the trainer early: no figures from a partial run
         return new double[] {measured[0] * tokensPerStep / seconds[0], seconds[0] / measured[0]};
     }
+
+    /**
+     * {@code -Dtunebook.bench.profile=FILE}: libtorch's profiler records the measured training steps (every
+     * native op, its shapes and time) into FILE, a Chrome trace; bench/op_profile.py sums it per op.
+     */
+    private static final String PROFILE = System.getProperty("tunebook.bench.profile");
 
     /** Rows of the batched greedy measure ({@code generate_batched}), as pytorch_bench.py's {@code --gen-batch}. */
     static final int GENERATE_BATCH = 8;
