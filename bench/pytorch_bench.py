@@ -523,6 +523,15 @@ def bench_generate(model, new_tokens, rows=1):
 # ----------------------------------------------------------------------------------------------
 
 
+def rss_mb():
+    """The resident size now (VmRSS), MiB, as tunebook bench reads it."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024.0, 1)
+    return float("nan")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Plain-PyTorch twin of `tunebook bench`.")
     ap.add_argument("model", help="model directory (config.json, optional model.safetensors) or a config.json file")
@@ -537,10 +546,13 @@ def main(argv=None):
                     help="the training step: full fine-tuning, or LoRA r 16 (alpha 32, dropout 0.05) on q, k, v, o "
                          "over a frozen base")
     ap.add_argument("--gen-batch", type=int, default=8, help="rows of the batched greedy measure (generate_batched)")
+    ap.add_argument("--rank", type=int, default=16, help="the LoRA step's rank r (alpha 2r), as tunebook bench --rank")
+    ap.add_argument("--train-only", action="store_true",
+                    help="time the training step alone (no forward or generation measure), as tunebook bench --train-only")
     ap.add_argument("--json", action="store_true", help="one-line JSON instead of pretty-printed")
     a = ap.parse_args(argv)
-    if a.batch < 1 or a.seq < 2 or a.steps < 1 or a.gen_tokens < 1:
-        ap.error("--batch, --steps and --gen-tokens must be >= 1 and --seq >= 2")
+    if a.batch < 1 or a.seq < 2 or a.steps < 1 or a.gen_tokens < 1 or a.rank < 1:
+        ap.error("--batch, --steps, --gen-tokens and --rank must be >= 1 and --seq >= 2")
 
     if os.path.isdir(a.model):
         config_path = os.path.join(a.model, "config.json")
@@ -584,12 +596,15 @@ def main(argv=None):
     if len(tokens) <= a.seq:
         raise SystemExit(f"--seq {a.seq} is too long for the {len(tokens)}-token random stream")
     windows = TokenWindows(tokens, a.batch, a.seq)
-    out["forward"] = bench_forward(model, windows.next(), a.steps, forward_flops, peak)
-    out["generate"] = bench_generate(model, a.gen_tokens)
-    out["generate_batched"] = bench_generate(model, a.gen_tokens, a.gen_batch)
+    if not a.train_only:
+        out["forward"] = bench_forward(model, windows.next(), a.steps, forward_flops, peak)
+        out["generate"] = bench_generate(model, a.gen_tokens)
+        out["generate_batched"] = bench_generate(model, a.gen_tokens, a.gen_batch)
     if a.method == "lora":
-        out["trainable_parameters"] = add_lora(model)
+        out["rank"] = a.rank
+        out["trainable_parameters"] = add_lora(model, r=a.rank, alpha=2 * a.rank)
     out["method"] = a.method
+    out["rss_before_train_mb"] = rss_mb()
     out["train"] = bench_train(model, windows, a.steps, 3 * forward_flops, peak)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
     out["blas"] = blas  # not in the Java output: says what the matmul peak above was measured with

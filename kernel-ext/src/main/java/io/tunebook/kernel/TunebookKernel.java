@@ -45,7 +45,8 @@ public final class TunebookKernel extends BaseKernel {
     static final List<String> IMPORTS = List.of("io.tunebook.io.*", "io.tunebook.data.*", "io.tunebook.data.jinja.*",
             "io.tunebook.model.*", "io.tunebook.model.safetensors.*",
             "io.tunebook.lora.*", "io.tunebook.quant.*", "io.tunebook.train.*", "io.tunebook.eval.*",
-            "io.tunebook.eval.ab.*", "io.tunebook.eval.client.*", "io.tunebook.eval.judge.*", "io.tunebook.plan.*",
+            "io.tunebook.eval.ab.*", "io.tunebook.eval.client.*", "io.tunebook.eval.judge.*", "io.tunebook.eval.monitor.*",
+            "io.tunebook.plan.*",
             "io.tunebook.export.*", "io.tunebook.display.*", "io.tunebook.display.notebook.*", "io.tunebook.serve.*",
             "io.tunebook.kernel.*", "java.util.*", "java.nio.file.*",
             // a bare display(x) and updateDisplay(handle, x) in every cell, as JJava's and IJava's cells have

@@ -72,7 +72,7 @@ class NotebooksIT {
         List<String> notebooks = notebooks();
         assertFalse(notebooks.isEmpty(), "no notebooks in " + ROOT.resolve("notebooks"));
         List<String> command = new ArrayList<>(List.of(PYTHON,
-                ROOT.resolve("kernel-ext/src/test/python/execute_notebooks.py").toString(),
+                ROOT.resolve("kernel-ext/src/main/python/execute_notebooks.py").toString(),
                 "--kernel", KERNEL, "--out", OUT.toString()));
         command.addAll(notebooks);
         Result r = run(command, ROOT.resolve("notebooks"), 1500);
@@ -119,7 +119,7 @@ class NotebooksIT {
         List<String> notebooks = notebooks();
         Path solved = OUT.resolve("solved");
         List<String> command = new ArrayList<>(List.of(PYTHON,
-                ROOT.resolve("kernel-ext/src/test/python/execute_notebooks.py").toString(),
+                ROOT.resolve("kernel-ext/src/main/python/execute_notebooks.py").toString(),
                 "--kernel", KERNEL, "--out", solved.toString(), "--solutions",
                 ROOT.resolve("notebooks/solutions").toString()));
         command.addAll(notebooks);
@@ -141,6 +141,53 @@ class NotebooksIT {
                         name + ": one solution per exercise in notebooks/solutions/");
             }
         }
+    }
+
+    /**
+     * The renderings in {@code notebooks/rendered/} show what the notebooks show now: under every cell, the same
+     * kinds of rich output (tables, charts) as this run's. {@code RenderedNotebooksTest} checks they were made from
+     * the current sources; this catches a library change that alters what a notebook displays.
+     */
+    @Test
+    @Order(8)
+    void theRenderingsShowTheOutputsTheNotebooksShowNow() throws Exception {
+        JsonArray summary = JsonParser.parseString(Files.readString(OUT.resolve("summary.json"))).getAsJsonArray();
+        List<String> differences = new ArrayList<>();
+        for (JsonElement e : summary) {
+            JsonObject nb = e.getAsJsonObject();
+            String name = nb.get("notebook").getAsString();
+            Path rendered = RenderedNotebooksTest.RENDERED.resolve(name);
+            assertTrue(Files.isRegularFile(rendered), name + " has no rendering; run `bin/tunebook notebooks render`");
+            JsonArray renderedCells = RenderedNotebooksTest.notebook(rendered).getAsJsonArray("cells");
+            JsonArray cells = nb.getAsJsonArray("cells");
+            assertEquals(cells.size(), renderedCells.size(), name + ": the rendering has other cells");
+            for (int i = 0; i < cells.size(); i++) {
+                Set<String> now = new java.util.TreeSet<>();
+                for (JsonElement out : cells.get(i).getAsJsonObject().getAsJsonArray("outputs")) {
+                    JsonObject o = out.getAsJsonObject();
+                    if (isRich(o.get("output_type").getAsString())) {
+                        o.getAsJsonArray("mime_types").forEach(m -> now.add(m.getAsString()));
+                    }
+                }
+                Set<String> shown = new java.util.TreeSet<>();
+                JsonArray outputs = renderedCells.get(i).getAsJsonObject().getAsJsonArray("outputs");
+                for (JsonElement out : outputs == null ? new JsonArray() : outputs) {
+                    JsonObject o = out.getAsJsonObject();
+                    if (isRich(o.get("output_type").getAsString())) {
+                        shown.addAll(o.getAsJsonObject("data").keySet());
+                    }
+                }
+                if (!now.equals(shown)) {
+                    differences.add(name + " cell " + i + ": shows " + now + ", its rendering " + shown);
+                }
+            }
+        }
+        assertTrue(differences.isEmpty(), "renderings out of date; run `bin/tunebook notebooks render`:\n"
+                + String.join("\n", differences));
+    }
+
+    private static boolean isRich(String outputType) {
+        return outputType.equals("display_data") || outputType.equals("execute_result");
     }
 
     private static List<String> notebooks() throws IOException {

@@ -67,9 +67,11 @@ final class BenchCommand implements Command {
                 + "estimate. LoRA: r 16 on q, k, v, o; QLoRA: the same on an NF4 base with double quantization.\n"
                 + "--train-method full|lora|qlora picks the step the plain bench times (default full). Besides\n"
                 + "generate (batch 1) it reports generate_batched (8 rows) and weights_read: a streaming read of\n"
-                + "every weight, GB/s, and the batch-1 tokens/s that memory bandwidth allows.\n"
+                + "every weight, GB/s, and the batch-1 tokens/s that memory bandwidth allows. --rank R sets the\n"
+                + "adapter's rank (alpha 2R; default 16); --train-only times the training step alone (and its peak).\n"
                 + "\n"
-                + "usage: tunebook bench DIR|CONFIG.json --compare [--method full|lora|qlora] [--rounds 3] [same shape flags]\n"
+                + "usage: tunebook bench DIR|CONFIG.json --compare [--method full|lora|qlora] [--rounds 3] [--rank 16]\n"
+                + "                       [--train-only] [same shape flags]\n"
                 + "                       [--pytorch-bench bench/pytorch_bench.py] [--python /usr/bin/python3] [--json]\n"
                 + "tunebook and pytorch_bench.py in turn (A, B, A, B...; the same config, weights, batch, seq, thread\n"
                 + "count and OMP_WAIT_POLICY), then per measure (train, forward, generate, generate_batched,\n"
@@ -112,7 +114,7 @@ final class BenchCommand implements Command {
                 "methods", "real", "phases", "phase", "rank", "weights-dir", "seed", "gradient-checkpointing", "measured",
                 "eval-batches", "eval-data", "eval-prompts", "train-method", "rounds", "pytorch-bench", "python",
                 "profile-decode"),
-                Set.of("json", "compare"));
+                Set.of("json", "compare", "train-only"));
         if (a.has("real")) {
             a.expectPositionals(name(), 0);
             Path config = Path.of(a.get("real", ""));
@@ -155,9 +157,13 @@ final class BenchCommand implements Command {
         }
         if (a.has("compare")) {
             Method m = a.has("method") ? method(a.get("method", "")) : Method.FULL;
+            List<String> step = new ArrayList<>(List.of("--rank", Integer.toString(a.getInt("rank", MethodBench.RANK))));
+            if (a.has("train-only")) {
+                step.add("--train-only");
+            }
             Map<String, Object> r = CompareBench.run(dir, m, workload, a.getInt("gen-tokens", 64),
                     a.getInt("rounds", 3), Path.of(a.get("pytorch-bench", "bench/pytorch_bench.py")),
-                    a.get("python", "/usr/bin/python3"));
+                    a.get("python", "/usr/bin/python3"), step);
             System.out.println(a.has("json") ? Json.GSON.toJson(r) : Json.PRETTY.toJson(r));
             return 0;
         }
@@ -198,15 +204,21 @@ final class BenchCommand implements Command {
             int[] tokens = randomTokens(c.vocabSize(), 1 << 16);
             TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, batch, seq, 1);
             // The order pytorch_bench.py follows, so that both peaks cover the same work.
-            out.put("forward", forward(model, windows.next(), steps, forwardFlopsPerToken, peak));
-            out.put("generate", generate(model, genTokens, 1));
-            out.put("generate_batched", generate(model, genTokens, GENERATE_BATCH));
-            out.put("weights_read", weightsRead(model));
+            if (!a.has("train-only")) {
+                out.put("forward", forward(model, windows.next(), steps, forwardFlopsPerToken, peak));
+                out.put("generate", generate(model, genTokens, 1));
+                out.put("generate_batched", generate(model, genTokens, GENERATE_BATCH));
+                out.put("weights_read", weightsRead(model));
+            }
             out.put("method", trainMethod.cliName());
+            // Resident before the step: what the step itself adds is the peak less this (bench/README.md).
+            out.put("rss_before_train_mb", round(procStatusMb("VmRSS")));
             if (trainMethod == Method.FULL) {
                 out.put("train", train(model, workload, 3 * forwardFlopsPerToken, peak));
             } else {
-                out.put("train", adapterTrain(model, trainMethod, workload, 3 * forwardFlopsPerToken, peak));
+                int rank = a.getInt("rank", MethodBench.RANK);
+                out.put("rank", rank);
+                out.put("train", adapterTrain(model, trainMethod, rank, workload, 3 * forwardFlopsPerToken, peak));
             }
             if (memorySteps > 0) {
                 out.put("rss_mb_by_step", memory(model, windows, memorySteps));
@@ -298,13 +310,25 @@ final class BenchCommand implements Command {
                         seconds[0] += tokensPerStep / m.tokensPerSecond();
                         measured[0]++;
                     }
+                    if (m.step() == 1 && PROFILE != null) {
+                        ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                    }
                 }
             }).build()) {
             trainer.train();
         }
+        if (PROFILE != null && workload.steps() > 0) {
+            ai.djl.pytorch.jni.JniUtils.stopProfile(PROFILE);
+        }
         SafePoints.stopIfInterrupted(); // a signal stopped the trainer early: no figures from a partial run
         return new double[] {measured[0] * tokensPerStep / seconds[0], seconds[0] / measured[0]};
     }
+
+    /**
+     * {@code -Dtunebook.bench.profile=FILE}: libtorch's profiler records the measured training steps (every
+     * native op, its shapes and time) into FILE, a Chrome trace; bench/op_profile.py sums it per op.
+     */
+    private static final String PROFILE = System.getProperty("tunebook.bench.profile");
 
     /** Rows of the batched greedy measure ({@code generate_batched}), as pytorch_bench.py's {@code --gen-batch}. */
     static final int GENERATE_BATCH = 8;
@@ -367,14 +391,15 @@ final class BenchCommand implements Command {
     }
 
     /**
-     * A LoRA step (r 16, alpha 32, dropout 0.05 on q, k, v, o, as pytorch_bench.py --method lora) on
+     * A LoRA step (r {@code rank}, alpha 2r, dropout 0.05 on q, k, v, o, as pytorch_bench.py --method lora) on
      * this model; on an NF4 base (QLoRA) also what dequantizing every quantized weight once costs,
      * and its share of a step (each quantized weight is dequantized in the forward and again in the
      * backward).
      */
-    private static Map<String, Object> adapterTrain(CausalLM model, Method method, MethodBench.Workload workload,
-            double flopsPerToken, double peak) {
-        MethodBench.Setup setup = MethodBench.Setup.quickstart(method);
+    private static Map<String, Object> adapterTrain(CausalLM model, Method method, int rank,
+            MethodBench.Workload workload, double flopsPerToken, double peak) {
+        MethodBench.Setup q = MethodBench.Setup.quickstart(method);
+        MethodBench.Setup setup = new MethodBench.Setup(method, q.targets(), rank, q.baseDtype(), q.gradientCheckpointing());
         Map<String, Object> r = new LinkedHashMap<>();
         double dequantize = method == Method.QLORA ? dequantizeSeconds(model) : 0;
         try (LoraModel lora = LoraModel.wrap(model, LoraConfig.builder().r(setup.rank()).alpha(2 * setup.rank())

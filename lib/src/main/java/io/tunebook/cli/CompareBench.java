@@ -49,7 +49,7 @@ final class CompareBench {
     }
 
     static Map<String, Object> run(Path dir, Method method, MethodBench.Workload workload, int genTokens, int rounds,
-            Path script, String python) throws IOException {
+            Path script, String python, List<String> stepFlags) throws IOException {
         if (rounds < 1) {
             throw new UsageException("bench: --rounds must be at least 1, got " + rounds);
         }
@@ -60,6 +60,7 @@ final class CompareBench {
         String ompThreads = System.getenv().getOrDefault("OMP_NUM_THREADS", Integer.toString(threads));
         List<String> shape = new ArrayList<>(workload.flags());
         shape.addAll(List.of("--gen-tokens", Integer.toString(genTokens)));
+        shape.addAll(stepFlags); // the adapter's rank, --train-only: both programs take them alike
         // QLoRA has no PyTorch twin here (no bitsandbytes on a CPU): its step is tunebook's alone.
         boolean pytorchToo = method != Method.QLORA;
         List<JsonObject> ours = new ArrayList<>();
@@ -100,6 +101,9 @@ final class CompareBench {
         out.put("load_average_before", loadBefore);
         out.put("load_average_after", loadAverage());
         for (Measure m : MEASURES) {
+            if (Double.isNaN(value(ours.get(0), m.path()))) {
+                continue; // not measured (--train-only)
+            }
             double ourMedian = median(ours, m.path());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("tunebook", ourMedian);
@@ -112,7 +116,9 @@ final class CompareBench {
             out.put(m.name(), row);
         }
         JsonObject last = ours.get(ours.size() - 1);
-        out.put("generate_bound", Json.GSON.fromJson(last.get("weights_read"), Map.class));
+        if (last.has("weights_read")) {
+            out.put("generate_bound", Json.GSON.fromJson(last.get("weights_read"), Map.class));
+        }
         if (method == Method.QLORA) {
             JsonObject train = last.getAsJsonObject("train");
             Map<String, Object> dq = new LinkedHashMap<>();

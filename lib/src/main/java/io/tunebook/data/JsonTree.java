@@ -45,8 +45,20 @@ public final class JsonTree {
             }
             return value;
         } catch (IOException e) {
-            throw new JsonParseException(e.getMessage(), e);
+            throw new JsonParseException(plain(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Gson's message without its advice to Gson's users (parse leniently, read a troubleshooting page), which means
+     * nothing to whoever wrote the JSON: "malformed JSON at line 1 column 13 path $".
+     */
+    private static String plain(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        return message.replaceFirst("(?s)\\s*See https?://\\S+.*$", "")
+                .replaceFirst("^Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept ", "");
     }
 
     /** Reads the next value of a strict reader; duplicate keys and deep nesting are refused. */

@@ -150,6 +150,11 @@ public final class Tables {
         return b.append("</div>").toString();
     }
 
+    /** A view that is a title over one table: the title line and the table, as text and as HTML. */
+    static MimeBundle titled(String title, Table table) {
+        return MimeBundle.text(title + "\n" + text(table).stripTrailing()).withHtml(section(title, html(table)));
+    }
+
     /** One escaped line of HTML text. */
     static String paragraph(String text) {
         return "<p style=\"font-family:system-ui,sans-serif;font-size:12px;margin:2px 0\">" + escape(text) + "</p>";

@@ -11,11 +11,14 @@ import io.tunebook.eval.JudgeComparison;
 import io.tunebook.eval.ab.AbPair;
 import io.tunebook.eval.ab.BlindAbSession;
 import io.tunebook.eval.judge.JudgeSummary;
+import io.tunebook.eval.monitor.DriftReport;
+import io.tunebook.eval.monitor.ServingStats;
 import io.tunebook.lora.LoraModel;
 import io.tunebook.lora.TrainableParameters;
 import io.tunebook.plan.Estimate;
 import io.tunebook.plan.MemoryBreakdown;
 import io.tunebook.plan.Recommendation;
+import io.tunebook.plan.Tco;
 import io.tunebook.quant.ModelMemory;
 import io.tunebook.train.Provenance;
 import io.tunebook.train.SearchResult;
@@ -43,7 +46,8 @@ public final class Views {
             ValidationReport.class, CleaningReport.class, CleaningResult.class, DatasetSplits.class, LoraModel.class,
             TrainableParameters.class, SearchResult.class, TrainingResult.class, EvaluationResult.class,
             JudgeSummary.class, JudgeComparison.class, AbPair.class, BlindAbSession.class, Estimate.class,
-            MemoryBreakdown.class, Recommendation.class, ModelMemory.class, Provenance.class);
+            MemoryBreakdown.class, Recommendation.class, ModelMemory.class, Provenance.class, Tco.class,
+            ServingStats.class, DriftReport.class);
 
     /** How {@code value} is displayed; empty for values tunebook does not know. */
     public static Optional<Displayable> of(Object value) {
@@ -91,6 +95,12 @@ public final class Views {
             return Optional.of(ModelMemoryView.of(m));
         } else if (value instanceof Provenance p) {
             return Optional.of(ProvenanceView.of(p));
+        } else if (value instanceof Tco t) {
+            return Optional.of(TcoView.of(t));
+        } else if (value instanceof ServingStats s) {
+            return Optional.of(ServingStatsView.of(s));
+        } else if (value instanceof DriftReport r) {
+            return Optional.of(DriftView.of(r));
         }
         return Optional.empty();
     }

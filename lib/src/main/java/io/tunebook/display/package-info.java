@@ -13,7 +13,10 @@
  * {@link io.tunebook.display.LossChart}); {@link io.tunebook.display.ConsoleProgress} prints it.
  * Planning: {@link io.tunebook.display.MemoryView} (an estimate's memory by part),
  * {@link io.tunebook.display.RecommendationView} (the decision and its reasons) and
- * {@link io.tunebook.display.ModelMemoryView} (dense and quantized weight bytes).
+ * {@link io.tunebook.display.ModelMemoryView} (dense and quantized weight bytes), {@link
+ * io.tunebook.display.TcoView} (cost of ownership against a hosted API). After deployment:
+ * {@link io.tunebook.display.ServingStatsView} (latency percentiles, throughput) and
+ * {@link io.tunebook.display.DriftView} (drift feature by feature).
  * {@link io.tunebook.display.Views#of} finds the view of any value a notebook cell returns.
  * {@link io.tunebook.display.Tables} holds what makes them all look alike.
  */

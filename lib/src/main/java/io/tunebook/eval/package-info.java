@@ -19,7 +19,8 @@
  * it, a merged model, an endpoint) answer a test split with the same decoding, every metric gets a
  * seeded paired-bootstrap 95% interval, differences are taken from a reference candidate, and an
  * optional LLM judge compares answers pairwise; {@link io.tunebook.eval.ab} lets a person do the
- * same, blind.
+ * same, blind. After deployment, {@link io.tunebook.eval.monitor} measures a served model's latency
+ * percentiles through its HTTP API and the drift of its traffic.
  *
  * <p>Results are plain records (with Tablesaw tables); {@code display} renders them. This stage
  * depends on {@code data}, {@code model}, {@code lora} and {@code train} only.

@@ -62,8 +62,11 @@ public final class Attention {
         int group = heads / kvHeads;
         // Group query heads by their shared kv head instead of copying k and v `group` times.
         NDArray grouped = q.reshape(batch, kvHeads, group * seq, headDim);
-        NDArray scores = grouped.matMul(keysT).reshape(batch, heads, seq, keysLen)
-                .mul(Tensors.scalar(q.getManager(), scale));
+        // Scaled in place (the matmul's backward needs its operands, not its output): the scores exist
+        // twice instead of three times (batch × heads × seq² each). Before the reshape, which makes a
+        // view: an in-place op on a view costs a copy of the whole scores in the backward (CopySlices).
+        NDArray scores = grouped.matMul(keysT).muli(Tensors.scalar(q.getManager(), scale))
+                .reshape(batch, heads, seq, keysLen);
         if (mask != null) {
             scores = scores.add(mask);
         }

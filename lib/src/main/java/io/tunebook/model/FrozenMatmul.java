@@ -60,8 +60,14 @@ public final class FrozenMatmul {
                     product = ai.djl.nn.core.Linear.linear(x, weight.make(scratch, type)).singletonOrThrow();
                 }
                 product.setRequiresGradient(true);
-                product.attach(m);
-                tape.entries.add(new Entry(x, product, weight));
+                // The tape's own handles, on its manager: the caller may close x, and the manager
+                // it computes on, as soon as the layer is done (Backprop frees a layer's intermediates so).
+                product.attach(tape.manager);
+                NDArray input = x.reshape(x.getShape());
+                input.attach(tape.manager);
+                tape.entries.add(new Entry(x, input, product, weight));
+                product = product.reshape(product.getShape());
+                product.attach(scratch);
                 y = b == null ? product : product.add(b);
             }
             y.attach(m);
@@ -74,12 +80,15 @@ public final class FrozenMatmul {
         return array;
     }
 
-    /** Starts recording frozen matmuls on this thread until the returned tape is closed. */
-    public static Tape record() {
+    /**
+     * Starts recording frozen matmuls on this thread until the returned tape is closed; the tape's
+     * handles (each matmul's input and output leaf) live on {@code m}, which must outlive the backward.
+     */
+    public static Tape record(NDManager m) {
         if (TAPE.get() != null) {
             throw new IllegalStateException("a frozen-matmul tape is already recording on this thread");
         }
-        Tape tape = new Tape();
+        Tape tape = new Tape(m);
         TAPE.set(tape);
         return tape;
     }
@@ -87,8 +96,10 @@ public final class FrozenMatmul {
     /** The frozen matmuls of one graph, in the order the forward ran them. */
     public static final class Tape implements AutoCloseable {
         private final List<Entry> entries = new ArrayList<>();
+        private final NDManager manager;
 
-        private Tape() {
+        private Tape(NDManager manager) {
+            this.manager = manager;
         }
 
         /**
@@ -100,14 +111,17 @@ public final class FrozenMatmul {
          * states under a trainable lm_head alone, on a float32 base) has no graph: nothing to do.
          */
         public void backward(NDArray output, NDArray gradOutput) {
-            if (!Autograd.backwardIfGraph(output, gradOutput, true)) {
+            // The graph is kept only for the pushes below: the last backward through it frees what
+            // autograd saved as it goes, as PyTorch's does, instead of holding it all to the end.
+            if (!Autograd.backwardIfGraph(output, gradOutput, !entries.isEmpty())) {
                 return;
             }
             for (int j = entries.size() - 1; j >= 0; ) {
+                Object key = entries.get(j).key;
                 NDArray input = entries.get(j).input;
                 try (NDManager scratch = input.getManager().newSubManager()) {
                     NDArray gradInput = null;
-                    for (; j >= 0 && entries.get(j).input == input; j--) {
+                    for (; j >= 0 && entries.get(j).key == key; j--) {
                         Entry e = entries.get(j);
                         NDArray partial;
                         try (NDManager weightScope = scratch.newSubManager()) {
@@ -118,7 +132,7 @@ public final class FrozenMatmul {
                         gradInput = gradInput == null ? partial : gradInput.addi(partial);
                     }
                     // An input computed from nothing trainable (a frozen embedding's) has no graph to take it.
-                    Autograd.backwardIfGraph(input, gradInput, true);
+                    Autograd.backwardIfGraph(input, gradInput, j >= 0);
                 }
             }
             entries.clear();
@@ -132,6 +146,10 @@ public final class FrozenMatmul {
         }
     }
 
-    private record Entry(NDArray input, NDArray product, Weight weight) {
+    /**
+     * @param key the caller's input array, which only identifies matmuls of one input (it may be closed)
+     * @param input the tape's handle on that input, through which its gradient enters the graph
+     */
+    private record Entry(Object key, NDArray input, NDArray product, Weight weight) {
     }
 }

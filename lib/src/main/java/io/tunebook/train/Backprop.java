@@ -72,11 +72,11 @@ final class Backprop {
         NDArray ids = ids(batch, m);
         LayerContext context = context(batch, ids, m);
         if (!checkpointing) {
-            try (FrozenMatmul.Tape tape = FrozenMatmul.record()) {
+            try (FrozenMatmul.Tape tape = FrozenMatmul.record(m)) {
                 NDArray x = transformer.embed(ids);
                 for (int i = 0; i < transformer.layerCount(); i++) {
                     reseed(seed, i);
-                    x = transformer.layer(i, x, context);
+                    x = layerAlone(i, x, context, m, true);
                 }
                 return head(x, batch, objective, tape);
             }
@@ -86,18 +86,18 @@ final class Backprop {
             inputs.add(transformer.embed(ids));
             for (int i = 0; i < transformer.layerCount(); i++) {
                 reseed(seed, i);
-                inputs.add(layerAlone(i, inputs.get(i), context, m));
+                inputs.add(layerAlone(i, inputs.get(i), context, m, false));
             }
         }
         NDArray top = leaf(inputs.get(inputs.size() - 1));
         double loss;
-        try (FrozenMatmul.Tape tape = FrozenMatmul.record()) {
+        try (FrozenMatmul.Tape tape = FrozenMatmul.record(m)) {
             loss = head(top, batch, objective, tape);
         }
         NDArray grad = gradient(top, m);
         for (int i = transformer.layerCount() - 1; i >= 0; i--) {
             inputs.remove(i + 1).close();
-            try (NDManager layer = m.newSubManager(); FrozenMatmul.Tape tape = FrozenMatmul.record()) {
+            try (NDManager layer = m.newSubManager(); FrozenMatmul.Tape tape = FrozenMatmul.record(layer)) {
                 NDArray input = leaf(inputs.get(i));
                 input.attach(layer);
                 reseed(seed, i);
@@ -128,9 +128,7 @@ final class Backprop {
             LayerContext context = context(batch, ids, m);
             NDArray x = transformer.embed(ids);
             for (int i = 0; i < transformer.layerCount(); i++) {
-                NDArray next = layerAlone(i, x, context, m);
-                x.close();
-                x = next;
+                x = layerAlone(i, x, context, m, true);
             }
             return head(x, batch, objective, null);
         }
@@ -192,10 +190,20 @@ final class Backprop {
         return loss;
     }
 
-    /** Layer {@code i} on x with its intermediates freed as soon as it returns; the output lives on m. */
-    private NDArray layerAlone(int i, NDArray x, LayerContext context, NDManager m) {
+    /**
+     * Layer {@code i} on x, its output on m. The handles of the layer's intermediates are closed when
+     * it returns: with autograd off they are garbage; recording, autograd holds what the backward
+     * needs itself (PyTorch frees the rest at once), so a layer's transients (the attention scores
+     * before the softmax, the MLP's products...) do not stay until the step ends. With
+     * {@code consume}, x is closed with them (the caller needs it no more; autograd may).
+     */
+    private NDArray layerAlone(int i, NDArray x, LayerContext context, NDManager m, boolean consume) {
         try (NDManager layer = m.newSubManager()) {
-            x.tempAttach(layer);
+            if (consume) {
+                x.attach(layer);
+            } else {
+                x.tempAttach(layer);
+            }
             NDArray out = transformer.layer(i, x, context);
             out.attach(m);
             return out;

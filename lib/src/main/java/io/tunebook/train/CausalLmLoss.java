@@ -100,7 +100,10 @@ public final class CausalLmLoss {
                 if (frozen != null) {
                     nll = frozenHead(frozen, picked, next, w, backward, logitsPerChunk);
                 } else {
-                    nll = transformer.logits(picked).logSoftmax(-1).gather(next, 1).neg();
+                    NDArray logits = transformer.logits(picked);
+                    NDArray logProbs = logits.logSoftmax(-1);
+                    logits.close(); // the log-softmax's backward needs its output only: one logit-sized array less
+                    nll = logProbs.gather(next, 1).neg();
                     NDArray loss = nll.mul(w).sum();
                     if (backward) {
                         Autograd.backward(loss, null);
@@ -160,14 +163,21 @@ public final class CausalLmLoss {
                     parts.add(logits);
                 }
             }
-            NDArray logProbs = (parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1)).logSoftmax(-1);
+            // Each logit-sized array is closed as soon as the next exists, and the gradient is made in
+            // place: two at a time instead of six, at the moment every layer's activations are held.
+            NDArray logits = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
+            NDArray logProbs = logits.logSoftmax(-1);
             parts.close();
+            logits.close();
             nll = logProbs.gather(next, 1).neg();
             if (!backward) {
                 return nll;
             }
-            NDArray gradLogits = logProbs.exp().sub(next.squeeze(-1).oneHot((int) vocab, DataType.FLOAT32))
-                    .mul(scale);
+            NDArray gradLogits = logProbs.exp();
+            logProbs.close();
+            try (NDArray oneHot = next.squeeze(-1).oneHot((int) vocab, DataType.FLOAT32)) {
+                gradLogits.subi(oneHot).muli(scale);
+            }
             for (long v = 0; v < vocab; v += slice) {
                 try (NDManager s = m.newSubManager()) {
                     long end = Math.min(vocab, v + slice);

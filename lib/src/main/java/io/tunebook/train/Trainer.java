@@ -408,7 +408,10 @@ public final class Trainer implements AutoCloseable {
                 NDArray g = p.getGradient();
                 g.attach(m);
                 grads[i++] = g;
-                sumSquares += g.square().sum().getFloat();
+                // Each square is freed at once: together they would be another copy of every gradient.
+                try (NDArray squares = g.square(); NDArray sum = squares.sum()) {
+                    sumSquares += sum.getFloat();
+                }
             }
             double norm = Math.sqrt(sumSquares);
             if (!Double.isFinite(norm)) {

@@ -10,6 +10,7 @@ import io.tunebook.plan.Estimate;
 import io.tunebook.plan.MemoryBreakdown;
 import io.tunebook.plan.Method;
 import io.tunebook.plan.Recommendation;
+import io.tunebook.plan.Tco;
 import io.tunebook.quant.ModelMemory;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
@@ -72,5 +73,31 @@ class PlanViewsTest {
                 + "dense                     2103552   8414208       4.0000\n"
                 + "quantized (42 layers)     4128768   2130144       0.5159\n"
                 + "total                     6232320  10544352       1.6919", Tables.text(view.table()).stripTrailing());
+    }
+
+    @Test
+    void aTcoShowsEachMonthlyCostTheBreakEvenAndTheChart() {
+        Tco tco = Tco.builder().build();
+        TcoView view = assertInstanceOf(TcoView.class, Views.of(tco).orElseThrow());
+        assertEquals(String.format(java.util.Locale.ROOT, "1,500.0 M tokens/month: hosted API 45,000, fine-tuned and "
+                + "self-hosted %,.0f a month; break-even at %,.1f M tokens/month", tco.selfHostedMonthly(),
+                tco.breakEvenTokensPerMonth().orElseThrow() / 1e6), view.title());
+        Table t = view.table();
+        assertEquals(6, t.rowCount());
+        assertEquals(45_000, t.doubleColumn("cost").get(0), 1e-9);
+        assertEquals(tco.selfHostedMonthly(), t.doubleColumn("cost").get(4), 1e-9);
+        assertEquals(t.doubleColumn("cost").get(1) + t.doubleColumn("cost").get(2) + t.doubleColumn("cost").get(3),
+                t.doubleColumn("cost").get(4), 1e-9);
+        assertEquals("1 GPU x 730 h x 4.00/h (one serves 1,576.8 M tokens/month)", t.stringColumn("from").get(1));
+        String html = view.mimeBundle().html().orElseThrow();
+        assertTrue(html.contains("data:image/png;base64,"));
+        // The chart runs to twice the volume; the self-hosted line is a staircase, one step a GPU.
+        var chart = view.chart();
+        var self = chart.getSeriesMap().get("fine-tuned, self-hosted");
+        double[] x = self.getXData();
+        assertEquals(3_000, x[x.length - 1], 1e-9);
+        assertEquals(tco.atVolume(3_000e6).selfHostedMonthly(), self.getYData()[x.length - 1], 1e-6);
+        String none = TcoView.of(Tco.builder().apiPricePerMillionTokens(1).build()).title();
+        assertTrue(none.endsWith("no break-even: a serving GPU costs more than the API charges for what it serves"), none);
     }
 }

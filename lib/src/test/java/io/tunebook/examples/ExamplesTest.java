@@ -186,6 +186,8 @@ class ExamplesTest {
         SideExamples.tableView();
         assertEquals(8, SideExamples.check(), "a blank answer falls back");
         assertTrue(SideExamples.estimate() > 0);
+        assertTrue(SideExamples.driftReport().anyAlert(), "prompts five times as long drift");
+        assertTrue(SideExamples.tco() > 300e6, "at $10 per million, 300 million tokens do not pay for a GPU");
         Recommendation r = SideExamples.decision();
         assertTrue(!r.reasons().isEmpty(), r::toString);
         ModelExamples.safetensorsWriter(work, 4, 2, new float[8]);

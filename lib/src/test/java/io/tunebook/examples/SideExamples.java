@@ -8,6 +8,7 @@ import io.tunebook.display.CleaningView;
 import io.tunebook.display.DatasetPreview;
 import io.tunebook.display.StatsView;
 import io.tunebook.display.TableView;
+import io.tunebook.eval.monitor.DriftReport;
 import io.tunebook.export.Exporter;
 import io.tunebook.model.CausalLM;
 import io.tunebook.model.Tokenizer;
@@ -16,6 +17,7 @@ import io.tunebook.plan.Estimate;
 import io.tunebook.plan.GpuType;
 import io.tunebook.plan.Method;
 import io.tunebook.plan.Recommendation;
+import io.tunebook.plan.Tco;
 import io.tunebook.serve.OpenAiServer;
 import io.tunebook.serve.ServerConfig;
 import java.io.IOException;
@@ -36,6 +38,25 @@ final class SideExamples {
         e.cost(20_000_000, 3, GpuType.A100_80GB, 1.8).gpuHours();
         // end snippet
         return e.memory().totalGb();
+    }
+
+    static double tco() {
+        // snippet: plan/Tco.java
+        Tco tco = Tco.builder().tokensPerMonth(300e6).apiPricePerMillionTokens(10).build();
+        tco.selfHostedMonthly();
+        tco.breakEvenTokensPerMonth();
+        // end snippet
+        return tco.breakEvenTokensPerMonth().orElseThrow();
+    }
+
+    static DriftReport driftReport() {
+        // snippet: eval/monitor/DriftReport.java
+        DriftReport drift = DriftReport.builder().psiAlert(0.25)
+                .feature("prompt words", new double[] {12, 15, 9, 14}, new double[] {60, 75, 58, 80})
+                .build();
+        drift.alerts();
+        // end snippet
+        return drift;
     }
 
     static Recommendation decision() {

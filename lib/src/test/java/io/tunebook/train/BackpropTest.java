@@ -152,6 +152,42 @@ class BackpropTest {
         }
     }
 
+    /**
+     * A training layer's intermediates are closed when the layer returns (autograd keeps what the
+     * backward needs): the step's manager ends with each layer's output and the batch's and the
+     * head's few arrays, not the hundreds a recorded forward leaves (the LoRA step on mid-100m peaked at 8.0 GB against
+     * 3.4 GB with them closed), and the gradients still equal the plain backward's (above).
+     */
+    @Test
+    void aTrainingStepKeepsNoLayerIntermediates() {
+        try (CausalLM model = CausalLM.initialize(CONFIG, null, 4);
+                LoraModel lora = LoraModel.wrap(model, LoraConfig.builder().r(4).alpha(8).dropout(0.1)
+                        .targetModules("all-linear").build())) {
+            requireGradients(lora.trainableParameters());
+            Batch b = batch(3);
+            int layers = model.config().numHiddenLayers();
+            int plain;
+            try (NDManager m = model.manager().newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                model.transformer().forward(Tensors.of(m, b.flatInputs(), new Shape(b.rows(), b.length())), null, null,
+                        null);
+                plain = m.getManagedArrays().size();
+            }
+            for (boolean checkpointing : new boolean[] {false, true}) {
+                try (NDManager m = model.manager().newSubManager();
+                        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    new Backprop(model.transformer(), checkpointing).forwardBackward(b, m, 0.1f, 7);
+                    int kept = m.getManagedArrays().size();
+                    // Without the closing, the step's manager held every intermediate: more than the plain forward's.
+                    assertTrue(kept * 5 < plain,
+                            "checkpointing " + checkpointing + ": " + kept + " arrays left on the step's manager by "
+                                    + layers + " layers (a plain recorded forward leaves " + plain + ")");
+                }
+            }
+            takeGradients(lora.trainableParameters());
+        }
+    }
+
     @Test
     void qloraGradientsMatchThePlainBackward() {
         try (CausalLM model = CausalLM.initialize(CONFIG, null, 5)) {

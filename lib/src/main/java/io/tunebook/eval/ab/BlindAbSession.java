@@ -192,6 +192,12 @@ public final class BlindAbSession {
         return ratings.size();
     }
 
+    /** Every pair in the order the rater sees them, rated or not (a notebook shows them all at once). */
+    public List<AbPair> pairs() {
+        return pairs.stream().map(p -> new AbPair(p.pair(), p.position(), p.total(), rated(), p.prompt(), p.answerA(),
+                p.answerB())).toList();
+    }
+
     public boolean hasNext() {
         return rated() < total();
     }
@@ -242,24 +248,12 @@ public final class BlindAbSession {
      * a person rates each pair once, so there is no position consistency to report.
      */
     public JudgeComparison unblind() throws IOException {
-        Path file = dir.resolve(KEY);
-        JsonObject key;
-        try {
-            key = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the key " + file + ": " + e.getMessage(), e);
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IllegalArgumentException(file + ": not a session key: " + e.getMessage(), e);
-        }
+        JsonObject key = readKey();
         String first = key.get("first").getAsString();
         String second = key.get("second").getAsString();
-        JsonObject byPair = key.getAsJsonObject("pairs");
         List<String[]> outcomes = new ArrayList<>();
         for (AbPair p : pairs) {
-            JsonObject k = byPair.getAsJsonObject(p.pair());
-            if (k == null) {
-                throw new IllegalArgumentException(file + ": no key for pair " + p.pair());
-            }
+            JsonObject k = keyOf(key, p);
             AbChoice c = ratings.get(p.pair());
             String outcome = c == null ? "" : c == AbChoice.TIE ? "tie"
                     : (c == AbChoice.A) == k.get("A").getAsString().equals(first) ? "first" : "second";
@@ -272,6 +266,35 @@ public final class BlindAbSession {
             groups.forEach((category, rows) -> byCategory.put(category, summary(rows, Map.of())));
         }
         return new JudgeComparison(first, second, RATER, summary(outcomes, byCategory), List.of());
+    }
+
+    /**
+     * The key, pair by pair: the system whose answer was shown as A in each pair of {@link #pairs()}, in that order.
+     * For after the rating (a table of what each rating chose); the rater must not see it before.
+     */
+    public List<String> systemsShownAsA() {
+        JsonObject key = readKey();
+        return pairs.stream().map(p -> keyOf(key, p).get("A").getAsString()).toList();
+    }
+
+    private JsonObject readKey() {
+        Path file = dir.resolve(KEY);
+        try {
+            return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the key " + file + ": " + e.getMessage(), e);
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IllegalArgumentException(file + ": not a session key: " + e.getMessage(), e);
+        }
+    }
+
+    private JsonObject keyOf(JsonObject key, AbPair p) {
+        JsonObject byPair = key.getAsJsonObject("pairs");
+        JsonObject k = byPair == null ? null : byPair.getAsJsonObject(p.pair());
+        if (k == null) {
+            throw new IllegalArgumentException(dir.resolve(KEY) + ": no key for pair " + p.pair());
+        }
+        return k;
     }
 
     private static JudgeSummary summary(List<String[]> outcomes, Map<String, JudgeSummary> byCategory) {

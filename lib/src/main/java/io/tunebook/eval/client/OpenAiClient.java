@@ -15,7 +15,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A client of any OpenAI-compatible chat completions endpoint (OpenAI, vLLM, TGI, Ollama, the
@@ -84,6 +87,80 @@ public final class OpenAiClient implements ChatBackend {
         }
         meter.answered(response);
         return response;
+    }
+
+    /**
+     * The same request streamed ({@code "stream": true}, usage in the last chunk): {@code onText} gets each
+     * piece of the answer as the server sends it, which is what a latency probe times. No cache and no
+     * retry: a stream half read cannot be replayed, and a measurement must see the failures.
+     */
+    public ChatResponse chatStreaming(ChatRequest request, Consumer<String> onText) {
+        JsonObject body = JsonParser.parseString(requestBody(request)).getAsJsonObject();
+        body.addProperty("stream", true);
+        JsonObject options = new JsonObject();
+        options.addProperty("include_usage", true);
+        body.add("stream_options", options);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(config.chatCompletionsUri())
+                .timeout(config.requestTimeout())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        key.authorizationHeader().ifPresent(h -> builder.header("Authorization", h));
+        HttpResponse<Stream<String>> response;
+        try {
+            meter.requestSent(false);
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), 0, 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatBackendException("interrupted while asking " + ApiKey.maskCredentials(config.chatCompletionsUri()), 0, null);
+        }
+        try (Stream<String> lines = response.body()) {
+            if (response.statusCode() != 200) {
+                throw fail("HTTP " + response.statusCode() + ": " + errorMessage(lines.collect(Collectors.joining("\n"))),
+                        response.statusCode(), 0, null);
+            }
+            StringBuilder text = new StringBuilder();
+            String finishReason = "unknown";
+            TokenUsage usage = TokenUsage.NONE;
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (!line.startsWith("data: ")) {
+                    continue;
+                }
+                String data = line.substring(6).strip();
+                if (data.equals("[DONE]")) {
+                    break;
+                }
+                JsonObject chunk = JsonParser.parseString(data).getAsJsonObject();
+                if (chunk.has("usage") && chunk.get("usage").isJsonObject()) {
+                    usage = usage(chunk.get("usage"));
+                }
+                JsonArray choices = chunk.getAsJsonArray("choices");
+                if (choices == null || choices.isEmpty()) {
+                    continue;
+                }
+                JsonObject choice = choices.get(0).getAsJsonObject();
+                JsonElement delta = choice.get("delta");
+                JsonElement content = delta != null && delta.isJsonObject() ? delta.getAsJsonObject().get("content") : null;
+                if (content != null && !content.isJsonNull() && !content.getAsString().isEmpty()) {
+                    String piece = key.redact(content.getAsString());
+                    text.append(piece);
+                    onText.accept(piece);
+                }
+                JsonElement finish = choice.get("finish_reason");
+                if (finish != null && !finish.isJsonNull()) {
+                    finishReason = finish.getAsString();
+                }
+            }
+            ChatResponse out = new ChatResponse(text.toString(), finishReason, usage, false);
+            meter.answered(out);
+            return out;
+        } catch (JsonParseException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
+            throw new ChatBackendException(ApiKey.maskCredentials(config.chatCompletionsUri())
+                    + ": a stream chunk is not a chat completion chunk (" + key.redact(e.getMessage()) + ")");
+        } catch (java.io.UncheckedIOException e) {
+            throw fail("the stream broke: " + e.getCause(), 0, 0, e);
+        }
     }
 
     private String requestBody(ChatRequest request) {

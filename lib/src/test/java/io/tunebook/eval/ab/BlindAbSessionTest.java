@@ -92,6 +92,28 @@ class BlindAbSessionTest {
     }
 
     @Test
+    void allPairsShowInTheRatingOrderAndTheKeyTellsWhichSystemWasA() throws Exception {
+        BlindAbSession s = BlindAbSession.create(tmp, items(), "tuned", "base", 5);
+        List<AbPair> all = s.pairs();
+        assertEquals(20, all.size());
+        List<String> sides = s.systemsShownAsA();
+        for (int i = 0; i < all.size(); i++) {
+            AbPair p = all.get(i);
+            assertEquals(s.next().pair(), p.pair(), "pairs() is the order next() walks");
+            assertEquals(i + 1, p.position());
+            assertEquals(p.answerA().startsWith("TUNED") ? "tuned" : "base", sides.get(i));
+            s.rate(i % 3 == 0 ? "A" : "B");
+        }
+        assertEquals(20, s.pairs().get(0).rated());
+        // The A side the key names is what unblind counts: "A" is a win for tuned exactly where tuned was A.
+        long tunedWins = 0;
+        for (int i = 0; i < 20; i++) {
+            tunedWins += (i % 3 == 0) == sides.get(i).equals("tuned") ? 1 : 0;
+        }
+        assertEquals(tunedWins, s.unblind().summary().winA().count());
+    }
+
+    @Test
     void aReopenedSessionSkipsRatedPairsAndDropsACutRating() throws Exception {
         BlindAbSession s = BlindAbSession.create(tmp, items(), "tuned", "base", 11);
         List<String> firstThree = new ArrayList<>();

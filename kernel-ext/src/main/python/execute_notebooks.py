@@ -8,9 +8,17 @@ With --solutions DIR, each notebook's exercise cells are first replaced by the s
 DIR/NAME.json ({"notebook": ..., "cells": {cell id: source}}), and the cells after the last check
 cell are left out (they run in the notebook as shipped; the solved run is about the checks).
 
-usage: execute_notebooks.py --kernel NAME --out DIR [--solutions DIR] NOTEBOOK.ipynb...
+With --render, the notebooks run as shipped and each executed copy is written to DIR as the
+rendering a reader browses in the repository (`bin/tunebook notebooks render` writes
+notebooks/rendered/): no HTML, no timings in the cells' metadata, and in the notebook's metadata
+tunebook.rendered = {source_sha256, date}, the hash of the source notebook it was made from, which
+RenderedNotebooksTest compares. A notebook whose run fails is not written (exit 1).
+
+usage: execute_notebooks.py --kernel NAME --out DIR [--solutions DIR | --render] NOTEBOOK.ipynb...
 """
 import argparse
+import datetime
+import hashlib
 import json
 import pathlib
 import re
@@ -66,6 +74,28 @@ def apply_solutions(nb, path, solutions_dir):
     return len(cells)
 
 
+def render(path, kernel, out_dir):
+    """Runs the notebook as shipped and writes its executed copy, stamped with its source's hash."""
+    source = path.read_bytes()
+    nb = nbformat.reads(source.decode("utf-8"), as_version=4)
+    # No timestamps in the cells: a rendering that did not change should not show up in a diff.
+    client = NotebookClient(nb, kernel_name=kernel, timeout=600, startup_timeout=120, record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.monotonic()
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        print(f"{path.name}: not rendered, a cell failed:\n{e}", file=sys.stderr)
+        return False
+    nb.metadata.setdefault("tunebook", {})["rendered"] = {
+        "source_sha256": hashlib.sha256(source).hexdigest(),
+        "date": datetime.date.today().isoformat(),
+    }
+    nbformat.write(nb, out_dir / path.name)
+    print(f"{path.name}: rendered in {time.monotonic() - start:.1f} s")
+    return True
+
+
 def run(path, kernel, out_dir, solutions_dir=None):
     nb = nbformat.read(path, as_version=4)
     solved = apply_solutions(nb, path, solutions_dir) if solutions_dir else None
@@ -102,9 +132,13 @@ def main():
     parser.add_argument("--kernel", required=True)
     parser.add_argument("--out", required=True, type=pathlib.Path)
     parser.add_argument("--solutions", type=pathlib.Path)
+    parser.add_argument("--render", action="store_true")
     parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.render:
+        failed = [p.name for p in args.notebooks if not render(p.resolve(), args.kernel, args.out)]
+        sys.exit(f"not rendered: {', '.join(failed)}" if failed else 0)
     summary = [run(p.resolve(), args.kernel, args.out, args.solutions) for p in args.notebooks]
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
     for s in summary:
