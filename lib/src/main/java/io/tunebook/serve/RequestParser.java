@@ -40,19 +40,12 @@ final class RequestParser {
         try {
             e = JsonTree.parse(new String(body, StandardCharsets.UTF_8));
         } catch (JsonParseException ex) {
-            throw ApiError.invalid("the request body is not valid JSON: " + rootMessage(ex), null);
+            throw ApiError.invalid("the request body is not valid JSON: " + ex.getMessage(), null);
         }
         if (!e.isJsonObject()) {
             throw ApiError.invalid("the request body must be a JSON object", null);
         }
         return e.getAsJsonObject();
-    }
-
-    private static String rootMessage(Throwable t) {
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 
     CompletionRequest chat(JsonObject body) {

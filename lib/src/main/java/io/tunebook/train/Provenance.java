@@ -275,10 +275,8 @@ public final class Provenance {
     static Map<String, Object> runtime(Path near, Device device) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("tunebook_version", version());
-        Path checkout = checkout();
-        r.put("git_commit", checkout == null ? null : git(checkout, "rev-parse", "HEAD"));
-        String status = checkout == null ? null : git(checkout, "status", "--porcelain", "--untracked-files=no");
-        r.put("git_dirty", status == null ? null : !status.isEmpty());
+        r.put("git_commit", Checkout.COMMIT);
+        r.put("git_dirty", Checkout.DIRTY);
         Engine engine = Engine.getInstance();
         r.put("engine", engine.getEngineName() + " " + engine.getVersion());
         r.put("djl", Engine.getDjlVersion());
@@ -292,6 +290,27 @@ public final class Provenance {
                 + System.getProperty("os.arch"));
         r.put("cpu", cpuModel());
         return r;
+    }
+
+    /**
+     * Reads the checkout's commit and state now, once per JVM. The trainer calls it when a run starts: read at the
+     * end, a checkout that moved on during a 30-minute run was recorded instead of the code that ran.
+     */
+    static String noteCheckout() {
+        return Checkout.COMMIT; // reading a field initializes the holder, which reads git
+    }
+
+    /** The git commit and dirty flag of the checkout tunebook's classes were loaded from, read once (lazy holder). */
+    private static final class Checkout {
+        static final String COMMIT;
+        static final Boolean DIRTY;
+
+        static {
+            Path checkout = checkout();
+            COMMIT = checkout == null ? null : git(checkout, "rev-parse", "HEAD");
+            String status = checkout == null ? null : git(checkout, "status", "--porcelain", "--untracked-files=no");
+            DIRTY = status == null ? null : !status.isEmpty();
+        }
     }
 
     /** Where the engine's native library came from (DJL prints it on the second line of the engine). */

@@ -179,6 +179,9 @@ public final class Trainer implements AutoCloseable {
 
     private TrainingResult run(TrainerState initial, Path resumedFrom, boolean[] interrupted) {
         Autograd.offOutsideCollectors();
+        if (outputDir != null) {
+            Provenance.noteCheckout(); // the commit of the code that runs, read before a long run lets it move
+        }
         long start = System.nanoTime();
         TrainerState state = initial;
         int total = state.totalSteps();

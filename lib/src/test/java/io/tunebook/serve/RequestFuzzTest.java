@@ -39,6 +39,21 @@ class RequestFuzzTest {
     }
 
     @Test
+    void aBodyThatIsNotJsonIsNamedWithoutTheParsersAdviceToItsProgrammers() {
+        for (String body : List.of("{'messages': []}", "{\"messages\": [", "{\"a\": 1,}")) {
+            try {
+                RequestParser.parseBody(body.getBytes(StandardCharsets.UTF_8));
+                fail(body + " was accepted");
+            } catch (ApiError e) {
+                String message = e.getMessage();
+                org.junit.jupiter.api.Assertions.assertTrue(message.startsWith("the request body is not valid JSON: ")
+                        && message.contains("line 1") && !message.contains("Strictness") && !message.contains("http"),
+                        body + ": " + message);
+            }
+        }
+    }
+
+    @Test
     void mutatedBodiesParseOrAreRefusedWithAnApiError() {
         Mutations m = new Mutations(5);
         int cases = Mutations.cases(500);
