@@ -100,15 +100,24 @@ public final class OpenAiClient implements ChatBackend {
         JsonObject options = new JsonObject();
         options.addProperty("include_usage", true);
         body.add("stream_options", options);
-        HttpRequest.Builder builder = HttpRequest.newBuilder(config.chatCompletionsUri())
-                .timeout(config.requestTimeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        key.authorizationHeader().ifPresent(h -> builder.header("Authorization", h));
+        try {
+            inFlight.acquire(); // held until the stream is read: the cap counts requests the server is answering
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatBackendException("interrupted while asking " + ApiKey.maskCredentials(config.chatCompletionsUri()), 0, null);
+        }
+        try {
+            return stream(post(body.toString()), onText);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private ChatResponse stream(HttpRequest request, Consumer<String> onText) {
         HttpResponse<Stream<String>> response;
         try {
             meter.requestSent(false);
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofLines());
+            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
         } catch (IOException e) {
             throw fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), 0, 0, e);
         } catch (InterruptedException e) {
@@ -185,13 +194,18 @@ public final class OpenAiClient implements ChatBackend {
         return o.toString();
     }
 
-    private String send(String body) {
+    /** The POST of a chat completion body, with the key's header when there is a key. */
+    private HttpRequest post(String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(config.chatCompletionsUri())
                 .timeout(config.requestTimeout())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         key.authorizationHeader().ifPresent(h -> builder.header("Authorization", h));
-        HttpRequest request = builder.build();
+        return builder.build();
+    }
+
+    private String send(String body) {
+        HttpRequest request = post(body);
         String last = "no attempt";
         int lastStatus = 0;
         for (int attempt = 0; ; attempt++) {

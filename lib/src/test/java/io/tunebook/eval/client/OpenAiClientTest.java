@@ -220,6 +220,32 @@ class OpenAiClientTest {
     }
 
     @Test
+    void streamedRequestsKeepToMaxConcurrencyToo() throws Exception {
+        String chunks = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"o\"}}]}\n\n"
+                + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"k\"},\"finish_reason\":\"stop\"}]}\n\n"
+                + "data: [DONE]\n\n";
+        for (int i = 0; i < 6; i++) {
+            endpoint.then(200, Map.of("Content-Type", "text/event-stream"), chunks, 150);
+        }
+        OpenAiClient c = client(config().maxConcurrency(2).build());
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<ChatResponse>> answers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String q = "question " + i;
+                answers.add(pool.submit(() -> c.chatStreaming(question(q), piece -> { })));
+            }
+            for (Future<ChatResponse> f : answers) {
+                assertEquals("ok", f.get().text());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(6, endpoint.received.size());
+        assertEquals(2, endpoint.maxInFlight.get());
+    }
+
+    @Test
     void backoffDoublesWithJitterAndHonoursRetryAfter() {
         Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), new java.util.Random(1));
         for (int retry = 0; retry < 6; retry++) {
