@@ -448,7 +448,8 @@ def lr_multiplier(step, warmup, total):
     return max(0.0, 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
-def bench_train(model, windows, steps, flops_per_token, peak, lr=1e-5, weight_decay=0.01, max_grad_norm=1.0):
+def bench_train(model, windows, steps, flops_per_token, peak, lr=1e-5, weight_decay=0.01, max_grad_norm=1.0,
+                profile=None):
     total_steps = steps + 1
     warmup = math.ceil(0.1 * total_steps)
     trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -462,7 +463,11 @@ def bench_train(model, windows, steps, flops_per_token, peak, lr=1e-5, weight_de
     model.train()
     windows.next()  # the Java bench draws one sample batch before training too
     seconds, measured, tokens_per_step = 0.0, 0, 0
+    profiler = None
     for step in range(1, total_steps + 1):
+        if step == 2 and profile:  # the measured steps, as tunebook's -Dtunebook.bench.profile
+            profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
+            profiler.__enter__()
         t0 = time.perf_counter()
         ids = windows.next()
         tokens_per_step = ids.numel()
@@ -482,6 +487,9 @@ def bench_train(model, windows, steps, flops_per_token, peak, lr=1e-5, weight_de
         if step > 1:  # the first step warms up the engine
             seconds += time.perf_counter() - t0
             measured += 1
+    if profiler is not None:
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(profile)
     model.eval()
     tps = measured * tokens_per_step / seconds
     return {"tokens_per_second": round(tps, 1), "step_seconds": round(seconds / measured, 4),
@@ -549,6 +557,9 @@ def main(argv=None):
     ap.add_argument("--rank", type=int, default=16, help="the LoRA step's rank r (alpha 2r), as tunebook bench --rank")
     ap.add_argument("--train-only", action="store_true",
                     help="time the training step alone (no forward or generation measure), as tunebook bench --train-only")
+    ap.add_argument("--profile", metavar="TRACE",
+                    help="record the measured training steps with torch.profiler into TRACE (a Chrome trace, "
+                         "as tunebook's -Dtunebook.bench.profile); bench/op_profile.py sums it per op")
     ap.add_argument("--json", action="store_true", help="one-line JSON instead of pretty-printed")
     a = ap.parse_args(argv)
     if a.batch < 1 or a.seq < 2 or a.steps < 1 or a.gen_tokens < 1 or a.rank < 1:
@@ -605,7 +616,7 @@ def main(argv=None):
         out["trainable_parameters"] = add_lora(model, r=a.rank, alpha=2 * a.rank)
     out["method"] = a.method
     out["rss_before_train_mb"] = rss_mb()
-    out["train"] = bench_train(model, windows, a.steps, 3 * forward_flops, peak)
+    out["train"] = bench_train(model, windows, a.steps, 3 * forward_flops, peak, profile=a.profile)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
     out["blas"] = blas  # not in the Java output: says what the matmul peak above was measured with
     print(f"pytorch_bench: {config_path}, weights: {weights_note}, BLAS: {blas}", file=sys.stderr)
