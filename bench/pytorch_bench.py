@@ -466,7 +466,7 @@ def bench_train(model, windows, steps, flops_per_token, peak, lr=1e-5, weight_de
     profiler = None
     for step in range(1, total_steps + 1):
         if step == 2 and profile:  # the measured steps, as tunebook's -Dtunebook.bench.profile
-            profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
+            profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU], record_shapes=True)
             profiler.__enter__()
         t0 = time.perf_counter()
         ids = windows.next()

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.tunebook.data.TokenizedExample;
@@ -175,13 +176,21 @@ public final class CausalLmLoss {
             }
             NDArray gradLogits = logProbs.exp();
             logProbs.close();
-            try (NDArray oneHot = next.squeeze(-1).oneHot((int) vocab, DataType.FLOAT32)) {
-                gradLogits.subi(oneHot).muli(scale);
+            // softmax − onehot: 1 is taken off at each row's label alone, in place (a one-hot matrix
+            // would be one more logit-sized array, filled, then subtracted in a full pass).
+            try (NDManager s = m.newSubManager()) {
+                NDArray rowsAt = attached(m.arange((int) next.getShape().get(0)).toType(DataType.INT64, false), s);
+                NDArray labelsAt = attached(next.squeeze(-1), s);
+                NDIndex atLabels = new NDIndex("{}, {}", rowsAt, labelsAt);
+                gradLogits.set(atLabels, attached(attached(gradLogits.get(atLabels), s).sub(1f), s));
             }
+            gradLogits.muli(scale);
             for (long v = 0; v < vocab; v += slice) {
                 try (NDManager s = m.newSubManager()) {
                     long end = Math.min(vocab, v + slice);
-                    NDArray part = gradLogits.get(":, " + v + ":" + end).matMul(slice(weight, v, end, s));
+                    // A slice of the whole vocabulary is the array itself (get would copy it).
+                    NDArray columns = v == 0 && end == vocab ? gradLogits : gradLogits.get(":, " + v + ":" + end);
+                    NDArray part = columns.matMul(slice(weight, v, end, s));
                     NDArray sum = gradInput == null ? part : gradInput.add(part);
                     sum.attach(m);
                     gradInput = sum;
@@ -190,6 +199,11 @@ public final class CausalLmLoss {
         }
         Autograd.backward(picked, gradInput);
         return nll;
+    }
+
+    private static NDArray attached(NDArray array, NDManager m) {
+        array.attach(m);
+        return array;
     }
 
     /** Rows {@code [from, to)} of a head weight in float32 on {@code s} (a view when already float32). */
