@@ -5,9 +5,9 @@ import static io.tunebook.lora.BaseWeight.on;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 import io.tunebook.model.Linear;
 import io.tunebook.model.Projection;
+import io.tunebook.model.ScriptedOps;
 import io.tunebook.model.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,7 +41,7 @@ final class LoraLinear implements Projection {
         }
         NDManager m = x.getManager();
         boolean drop = w.dropout() > 0 && state.dropoutActive();
-        NDArray input = drop ? dropout(x, w.dropout()) : x;
+        NDArray input = drop ? ScriptedOps.dropout(x, w.dropout()) : x;
         NDArray lora = linear(linear(input, w.a()), w.b()).mul(Tensors.scalar(m, w.scaling()));
         if (!w.dora()) {
             return result.add(lora);
@@ -53,26 +53,6 @@ final class LoraLinear implements Projection {
             plain = plain.sub(bias);
         }
         return result.add(plain.mul(scale.sub(Tensors.scalar(m, 1f)))).add(lora.mul(scale));
-    }
-
-    /**
-     * {@code torch.dropout(x, p, train=True)}, the same draws and the same values, with autograd
-     * keeping a boolean mask instead of a float one. torch multiplies x by a float noise of 0 and
-     * 1/(1-p), which autograd saves for the backward: one float per value, per adapter and layer
-     * (4 bytes × tokens × hidden × 4 adapters × layers, 226 MiB on mid-100m's 4 × 512 step). Here the
-     * noise is drawn by the same call on ones (the same generator draws) and only the values it keeps
-     * pass: {@code where} saves its condition alone.
-     */
-    static NDArray dropout(NDArray x, float p) {
-        NDManager m = x.getManager();
-        NDArray kept;
-        try (NDArray ones = x.onesLike(); NDArray noise = Dropout.dropout(ones, p, true).singletonOrThrow()) {
-            kept = noise.gt(0f);
-        }
-        // torch's noise is 1 / (1 - p) in float32 where kept; x times that is torch's product, bit for bit.
-        try (NDArray scaled = x.mul(Tensors.scalar(m, 1f / (float) (1 - (double) p)))) {
-            return ai.djl.ndarray.NDArrays.where(kept, scaled, Tensors.scalar(m, 0f));
-        }
     }
 
     private static NDArray linear(NDArray x, NDArray weight) {

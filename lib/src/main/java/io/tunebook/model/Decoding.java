@@ -24,7 +24,7 @@ import ai.djl.ndarray.types.SparseFormat;
  *       the fused weights are copies, held for the decoder's lifetime;
  *   <li>the transposed view of every plain float32 weight, so that a projection is one matmul (a
  *       {@link Linear} call transposes its weight each time);
- *   <li>the constant scalars (the attention scale, the norms' epsilon).
+ *   <li>the constant scalar of the attention scale.
  * </ul>
  *
  * <p>The values are the ones {@link Transformer#forward} computes (the same operations on the same
@@ -37,7 +37,6 @@ final class Decoding implements AutoCloseable {
     private final RotaryEmbedding rope;
     private final NDArray rotation;
     private final NDArray scale;
-    private final NDArray epsilon;
     private final NDArray[] qkv;
     private final NDArray[] qkvBias;
     private final NDArray[] gateUp;
@@ -61,7 +60,6 @@ final class Decoding implements AutoCloseable {
         }
         this.rotation = Tensors.of(manager, r, new Shape(d, d));
         this.scale = Tensors.scalar(manager, (float) (1.0 / Math.sqrt(d)));
-        this.epsilon = Tensors.scalar(manager, (float) config.rmsNormEps());
         int layers = config.numHiddenLayers();
         this.qkv = new NDArray[layers];
         this.qkvBias = new NDArray[layers];
@@ -162,11 +160,6 @@ final class Decoding implements AutoCloseable {
     /** The attention scale {@code 1/sqrt(headDim)}, a scalar array. */
     NDArray scale() {
         return scale;
-    }
-
-    /** The RMSNorm epsilon, a scalar array. */
-    NDArray epsilon() {
-        return epsilon;
     }
 
     /** {@code x cos + rotate_half(x) sin}, as {@link RotaryEmbedding#apply}, rotating by a matmul. */

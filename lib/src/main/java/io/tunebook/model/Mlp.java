@@ -2,7 +2,6 @@ package io.tunebook.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 
 /** The SwiGLU feed-forward block: {@code down(silu(gate(x)) * up(x))}. */
 public final class Mlp {
@@ -17,9 +16,7 @@ public final class Mlp {
     }
 
     public NDArray forward(NDArray x) {
-        NDArray gate = gateProj.forward(x);
-        gate = gate.mul(Activation.sigmoid(gate)); // SiLU; DJL's swish would keep a JVM-owned scalar in the graph
-        return downProj.forward(gate.mul(upProj.forward(x)));
+        return downProj.forward(ScriptedOps.silu(gateProj.forward(x)).mul(upProj.forward(x)));
     }
 
     /** {@link #forward} with gate and up in one matmul where {@code d} fused them, and {@code d}'s projections. */
@@ -35,7 +32,6 @@ public final class Mlp {
             gate = d.linear(gateProj, x);
             up = d.linear(upProj, x);
         }
-        gate = gate.mul(Activation.sigmoid(gate));
-        return d.linear(downProj, gate.mul(up));
+        return d.linear(downProj, ScriptedOps.silu(gate).mul(up));
     }
 }

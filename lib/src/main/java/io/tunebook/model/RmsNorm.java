@@ -2,28 +2,21 @@ package io.tunebook.model;
 
 import ai.djl.ndarray.NDArray;
 
-/** Root-mean-square layer norm: {@code x / sqrt(mean(x^2) + eps) * weight}, over the last axis. */
+/**
+ * Root-mean-square layer norm: {@code x · rsqrt(mean(x²) + eps) · weight}, over the last axis, as
+ * transformers' {@code LlamaRMSNorm} computes it (the normalization is one scripted call, {@link ScriptedOps}).
+ */
 public final class RmsNorm {
     private final NDArray weight;
-    private final float eps;
+    private final double eps;
 
     public RmsNorm(NDArray weight, double eps) {
         this.weight = weight;
-        this.eps = (float) eps;
+        this.eps = eps;
     }
 
     public NDArray forward(NDArray x) {
-        NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.div(variance.add(eps).sqrt()).mul(weight);
-    }
-
-    /**
-     * {@link #forward} with epsilon given as a float32 scalar array made once: adding a Java float
-     * creates (and frees) an array per call, two native calls a norm that a decoding step feels.
-     */
-    NDArray forward(NDArray x, NDArray epsilon) {
-        NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.div(variance.add(epsilon).sqrt()).mul(weight);
+        return ScriptedOps.rmsNormalize(x, eps).mul(weight);
     }
 
     public NDArray weight() {

@@ -20,6 +20,14 @@ import java.util.function.UnaryOperator;
  * opens a sub-manager per step and closes it afterwards frees all intermediates.
  */
 public final class Transformer {
+    /**
+     * Which sequence of operations tunebook's own code computes the model with, as far as rounding
+     * goes: a change that alters results in their last bits (not in meaning) takes the next number,
+     * so that {@code tunebook verify} compares runs recorded before it within its tolerance instead
+     * of bit for bit. 2: SiLU and RMSNorm's normalization as libtorch's own ops ({@link ScriptedOps}).
+     */
+    public static final String KERNELS = "2";
+
     private final ModelConfig config;
     private final NDArray embedTokens;
     private final List<DecoderLayer> layers;
@@ -230,7 +238,7 @@ public final class Transformer {
         for (int i = 0; i < layers.size(); i++) {
             x = layers.get(i).decode(x, d, i, cosSin, mask, cache);
         }
-        return norm.forward(x, d.epsilon());
+        return norm.forward(x);
     }
 
     public int layerCount() {

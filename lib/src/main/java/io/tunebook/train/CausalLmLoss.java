@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import io.tunebook.data.TokenizedExample;
 import io.tunebook.model.Autograd;
 import io.tunebook.model.Linear;
+import io.tunebook.model.ScriptedOps;
 import io.tunebook.model.Tensors;
 import io.tunebook.model.Transformer;
 import java.util.Arrays;
@@ -174,8 +175,7 @@ public final class CausalLmLoss {
             if (!backward) {
                 return nll;
             }
-            NDArray gradLogits = logProbs.exp();
-            logProbs.close();
+            NDArray gradLogits = ScriptedOps.expInPlace(logProbs); // no third logit-sized array
             // softmax − onehot: 1 is taken off at each row's label alone, in place (a one-hot matrix
             // would be one more logit-sized array, filled, then subtracted in a full pass).
             try (NDManager s = m.newSubManager()) {

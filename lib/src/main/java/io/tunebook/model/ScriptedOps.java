@@ -1,0 +1,140 @@
+package io.tunebook.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * libtorch operators that DJL does not expose, called as one-function TorchScript modules whose
+ * source is written here and compiled by libtorch when loaded (no Python involved).
+ *
+ * <p>Why: each saves whole passes over activation-sized arrays, and the fresh arrays they need.
+ * Without {@code torch.silu} the MLP computed SiLU as {@code x·sigmoid(x)}: two passes over a
+ * {@code tokens × intermediate} array forward and five in the backward, where {@code silu} and
+ * {@code silu_backward} make one each. RMSNorm as {@code x / sqrt(mean(x²) + eps)} took five calls
+ * and a division whose backward is dearer than transformers' {@code x · rsqrt(...)}, which the
+ * script computes with transformers' own operations in one call. The adapters' dropout drew its
+ * mask by filling ones, dropping them out and comparing (four passes) before the two that apply it;
+ * the loss made a third logit-sized array for the softmax that an in-place exponential does not need.
+ *
+ * <p>A TorchScript archive is a zip of a pickled module object ({@code data.pkl}), its class's
+ * source ({@code code/__torch__.py}), the constants' pickle and a format version; a module without
+ * parameters needs nothing else. Each is loaded once per JVM and runs with autograd as the calling
+ * thread has it (recording inside a gradient collector, not under {@link Autograd#paused}). Only
+ * unnamed arrays are passed: DJL's call turns a named array into a dictionary.
+ */
+public final class ScriptedOps {
+    private static final NDManager MODULES = NDManager.newBaseManager();
+    private static final Map<String, PtSymbolBlock> LOADED = new ConcurrentHashMap<>();
+
+    private ScriptedOps() {
+    }
+
+    /** {@code torch.silu(x)}, transformers' {@code silu} activation. */
+    static NDArray silu(NDArray x) {
+        return call("return torch.silu(x)", x);
+    }
+
+    /**
+     * {@code x · rsqrt(mean(x², -1) + eps)}, transformers' {@code LlamaRMSNorm} before its weight, in
+     * its operations (so in its rounding).
+     */
+    static NDArray rmsNormalize(NDArray x, double eps) {
+        // Double.toString is the shortest decimal that reads back as the same double: the script's eps is eps.
+        return call("return torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.pow(x, 2), [-1], True), "
+                + Double.toString(eps) + ")))", x);
+    }
+
+    /**
+     * {@code torch.dropout(x, p, train=True)}, the same draws and the same values, with autograd
+     * keeping a boolean mask instead of a float one. torch draws its noise as
+     * {@code empty_like(x).bernoulli_(1 - p)}, divides it by {@code 1 - p} in place and multiplies
+     * x by it, and autograd saves that float noise for the backward: 4 bytes a value, per adapter
+     * and layer (226 MiB on mid-100m's 4 × 512 LoRA step). Here the same draw decides which values
+     * pass, scaled as torch scales them: {@code where} saves its condition alone, a byte a value, and
+     * nothing is filled, divided or multiplied to make the noise.
+     */
+    public static NDArray dropout(NDArray x, float p) {
+        double keep = 1 - (double) p; // as torch computes it from the double DJL passes
+        float scale = 1f / (float) keep; // torch divides its float noise by keep: 1 becomes this float
+        return call("noise = torch.bernoulli_(torch.empty_like(x), " + Double.toString(keep) + ")\n"
+                + "return torch.where(torch.gt(noise, 0.), torch.mul(x, " + Double.toString(scale) + "), 0.)", x);
+    }
+
+    /** {@code torch.exp_(x)}: x's values replaced by their exponentials, without a new array; returns a handle on x. */
+    public static NDArray expInPlace(NDArray x) {
+        return call("return torch.exp_(x)", x);
+    }
+
+    private static NDArray call(String body, NDArray x) {
+        NDArray in = x.getName() == null ? x : x.reshape(x.getShape()); // a view without the name
+        return IValueUtils.forward(module(body), new NDList(in), true).singletonOrThrow();
+    }
+
+    private static PtSymbolBlock module(String body) {
+        return LOADED.computeIfAbsent(body, b -> {
+            try {
+                return JniUtils.loadModule((PtNDManager) MODULES, new ByteArrayInputStream(archive(b)), false, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("libtorch could not load the TorchScript of: " + b, e);
+            }
+        });
+    }
+
+    /** The archive of a module {@code Op} whose {@code forward(x)} runs {@code body} (lines separated by newlines). */
+    static byte[] archive(String body) {
+        String source = "class Op(Module):\n"
+                + "  __parameters__ = []\n"
+                + "  __buffers__ = []\n"
+                + "  training : bool\n"
+                + "  def forward(self: __torch__.Op, x: Tensor) -> Tensor:\n"
+                + "    " + body.replace("\n", "\n    ") + "\n";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            entry(zip, "op/data.pkl", objectPickle());
+            entry(zip, "op/code/__torch__.py", source.getBytes(StandardCharsets.UTF_8));
+            entry(zip, "op/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'}); // protocol 2, (), stop
+            entry(zip, "op/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory: does not happen
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Pickle protocol 2 of an {@code __torch__.Op} object whose state is {@code {"training": True}}:
+     * GLOBAL, EMPTY_TUPLE, NEWOBJ, EMPTY_DICT, MARK, the key (BINUNICODE), NEWTRUE, SETITEMS, BUILD, STOP.
+     */
+    private static byte[] objectPickle() {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(0x80);
+        p.write(2);
+        p.writeBytes("c__torch__\nOp\n".getBytes(StandardCharsets.US_ASCII));
+        p.writeBytes(new byte[] {')', (byte) 0x81, '}', '('});
+        byte[] key = "training".getBytes(StandardCharsets.US_ASCII);
+        p.write('X');
+        p.writeBytes(new byte[] {(byte) key.length, 0, 0, 0});
+        p.writeBytes(key);
+        p.writeBytes(new byte[] {(byte) 0x88, 'u', 'b', '.'});
+        return p.toByteArray();
+    }
+
+    private static void entry(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(data);
+        zip.closeEntry();
+    }
+}

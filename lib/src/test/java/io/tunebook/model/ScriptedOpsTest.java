@@ -1,0 +1,115 @@
+package io.tunebook.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.training.GradientCollector;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scripted operators compute what their definitions say, forward and backward, follow the
+ * caller's autograd mode and manager, and take named arrays.
+ */
+class ScriptedOpsTest {
+    private static NDArray random(NDManager m, Shape shape, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[(int) shape.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextGaussian() * 3);
+        }
+        return Tensors.of(m, v, shape);
+    }
+
+    private static float maxDiff(NDArray a, NDArray b) {
+        return a.sub(b).abs().max().getFloat();
+    }
+
+    @Test
+    void siluIsXTimesSigmoidForwardAndBackward() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = random(m, new Shape(3, 5, 40), 1);
+            NDArray y = x.duplicate();
+            x.setRequiresGradient(true);
+            y.setRequiresGradient(true);
+            NDArray upstream = random(m, new Shape(3, 5, 40), 2);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray scripted = ScriptedOps.silu(x);
+                NDArray plain = y.mul(Activation.sigmoid(y));
+                assertTrue(maxDiff(scripted, plain) < 1e-5f, "silu forward");
+                gc.backward(scripted.mul(upstream).sum());
+                gc.backward(plain.mul(upstream).sum());
+            }
+            assertTrue(maxDiff(x.getGradient(), y.getGradient()) < 1e-5f, "silu backward");
+        }
+    }
+
+    @Test
+    void rmsNormalizeIsXOverItsRootMeanSquareForwardAndBackward() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = random(m, new Shape(2, 7, 64), 3);
+            NDArray y = x.duplicate();
+            x.setRequiresGradient(true);
+            y.setRequiresGradient(true);
+            NDArray upstream = random(m, new Shape(2, 7, 64), 4);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray scripted = ScriptedOps.rmsNormalize(x, 1e-5);
+                NDArray plain = y.div(y.square().mean(new int[] {-1}, true).add(1e-5f).sqrt());
+                assertTrue(maxDiff(scripted, plain) < 1e-5f, "forward");
+                gc.backward(scripted.mul(upstream).sum());
+                gc.backward(plain.mul(upstream).sum());
+            }
+            assertTrue(maxDiff(x.getGradient(), y.getGradient()) < 1e-5f, "backward");
+        }
+    }
+
+    @Test
+    void epsilonIsTheOneGiven() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // One value per row: the root mean square is |v|, so the result is v / sqrt(v² + eps).
+            NDArray x = Tensors.of(m, new float[] {0.01f, -0.02f}, new Shape(2, 1));
+            float[] small = ScriptedOps.rmsNormalize(x, 1e-6).toFloatArray();
+            float[] large = ScriptedOps.rmsNormalize(x, 1e-2).toFloatArray();
+            assertEquals(0.01 / Math.sqrt(1e-4 + 1e-6), small[0], 1e-5);
+            assertEquals(-0.02 / Math.sqrt(4e-4 + 1e-2), large[1], 1e-5);
+        }
+    }
+
+    @Test
+    void resultsLiveOnTheInputsManagerAndRecordOnlyWhenAutogradRecords() {
+        try (NDManager m = NDManager.newBaseManager(); NDManager step = m.newSubManager()) {
+            NDArray x = random(m, new Shape(4, 8), 5);
+            x.setRequiresGradient(true);
+            x.attach(step);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray recorded = ScriptedOps.silu(x);
+                assertSame(step, recorded.getManager());
+                NDArray unrecorded;
+                try (Autograd.Scope off = Autograd.paused()) {
+                    unrecorded = ScriptedOps.silu(x);
+                }
+                assertThrows(EngineException.class, () -> gc.backward(unrecorded.sum()), "no graph with autograd paused");
+                gc.backward(recorded.sum());
+                assertTrue(x.getGradient().abs().sum().getFloat() > 0, "a graph while recording");
+            }
+        }
+    }
+
+    @Test
+    void aNamedArrayIsPassedAsATensor() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = random(m, new Shape(2, 3), 6);
+            NDArray unnamed = ScriptedOps.silu(x);
+            x.setName("model.layers.0.mlp.gate_proj.weight"); // DJL would make a dictionary of it
+            assertEquals(0f, maxDiff(ScriptedOps.silu(x), unnamed));
+        }
+    }
+}
