@@ -6,7 +6,9 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Causal self-attention with grouped-query heads: {@code groupSize} query heads share each key/value
- * head. Scores are {@code q k^T / sqrt(headDim)} plus an additive mask, softmaxed in float32.
+ * head. Scores are {@code q k^T / sqrt(headDim)} plus an additive mask, softmaxed in float32: by
+ * libtorch's fused kernel for a whole sequence ({@link ScriptedOps#attention}, as transformers' sdpa),
+ * by hand where a cache is extended.
  */
 public final class Attention {
     Projection qProj;
@@ -50,11 +52,25 @@ public final class Attention {
         NDArray v = heads(vProj.forward(x), batch, seq, kvHeads, null);
         q = rope.apply(q, cosSin);
         k = rope.apply(k, cosSin);
-        if (cache != null) {
+        NDArray out;
+        if (cache == null) {
+            out = ScriptedOps.attention(q, k, v, mask, scale);
+        } else {
             NDList kv = cache.append(layer, k, v);
-            k = kv.get(0);
-            v = kv.get(1);
+            out = eager(q, kv.get(0), kv.get(1), mask);
         }
+        return oProj.forward(out.transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headDim));
+    }
+
+    /**
+     * The attention by hand (scores, mask, softmax, values), for a pass that extends a cache: its keys
+     * are the cache's buffer, which the fused kernel would copy.
+     *
+     * @return {@code [batch, heads, seq, headDim]}
+     */
+    private NDArray eager(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        long batch = q.getShape().get(0);
+        long seq = q.getShape().get(2);
         long keysLen = k.getShape().get(2);
         NDArray keysT = k.transpose(0, 1, 3, 2);
         // Ops on cached keys land on the cache's manager: move the view to this step's.
@@ -62,25 +78,21 @@ public final class Attention {
         int group = heads / kvHeads;
         // Group query heads by their shared kv head instead of copying k and v `group` times.
         NDArray grouped = q.reshape(batch, kvHeads, group * seq, headDim);
-        // Scaled in place (the matmul's backward needs its operands, not its output): the scores exist
-        // twice instead of three times (batch × heads × seq² each). Before the reshape, which makes a
-        // view: an in-place op on a view costs a copy of the whole scores in the backward (CopySlices).
         NDArray scores = grouped.matMul(keysT).muli(Tensors.scalar(q.getManager(), scale))
                 .reshape(batch, heads, seq, keysLen);
         if (mask != null) {
             scores = scores.add(mask);
         }
         NDArray probs = scores.softmax(-1).reshape(batch, kvHeads, group * seq, keysLen);
-        NDArray out = probs.matMul(v).reshape(batch, heads, seq, headDim)
-                .transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headDim);
-        return oProj.forward(out);
+        return probs.matMul(v).reshape(batch, heads, seq, headDim);
     }
 
     /**
      * {@link #forward} for a decoding step or a prefill with the cache, in fewer native calls: the
      * same operations on the same numbers, with q/k/v fused where {@code d} fused them, the rotation
      * by {@link Decoding#rotate} (once over q and k together when fused), the step's keys written
-     * into the cache in place, and no reshape or transpose that a single position makes needless.
+     * into the cache in place, and no reshape or transpose that a single position makes needless. A
+     * prefill into an empty cache uses the fused kernel.
      *
      * @param mask as for {@link #forward}; null when every query sees every key
      */
@@ -106,6 +118,12 @@ public final class Attention {
             q = d.rotate(decodeHeads(d.linear(qProj, x), batch, seq, heads, qNorm), cosSin);
             k = d.rotate(decodeHeads(d.linear(kProj, x), batch, seq, kvHeads, kNorm), cosSin);
             v = decodeHeads(d.linear(vProj, x), batch, seq, kvHeads, null);
+        }
+        if (seq > 1 && cache.length(layer) == 0) {
+            // A prefill into an empty cache attends to its own keys only: the fused kernel, as forward.
+            NDArray out = ScriptedOps.attention(q, k, v, mask, scale);
+            cache.append(layer, k, v);
+            return d.linear(oProj, out.transpose(0, 2, 1, 3).reshape(batch, seq, (long) heads * headDim));
         }
         NDList kv = cache.append(layer, k, v);
         long keysLen = kv.get(0).getShape().get(2);

@@ -39,6 +39,11 @@ public final class KvCache implements AutoCloseable {
         return lengths[lengths.length - 1];
     }
 
+    /** Number of positions cached so far for one layer (the layers of a step append in turn). */
+    int length(int layer) {
+        return lengths[layer];
+    }
+
     /** Number of rows cached, 0 before the first step. */
     int rows() {
         return keys[keys.length - 1] == null ? 0 : (int) keys[keys.length - 1].getShape().get(0);

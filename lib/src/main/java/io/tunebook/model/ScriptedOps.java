@@ -79,28 +79,63 @@ public final class ScriptedOps {
         return call("return torch.exp_(x)", x);
     }
 
-    private static NDArray call(String body, NDArray x) {
-        NDArray in = x.getName() == null ? x : x.reshape(x.getShape()); // a view without the name
-        return IValueUtils.forward(module(body), new NDList(in), true).singletonOrThrow();
+    /**
+     * {@code scaled_dot_product_attention(q, k, v, mask, scale=scale, enable_gqa=True)}, the attention
+     * transformers runs by default ({@code attn_implementation="sdpa"}): libtorch's fused CPU kernel
+     * computes the softmax block by block, so the {@code batch × heads × seq × keys} scores and
+     * probabilities are never made, forward or backward (it keeps one log-sum-exp a query), and
+     * grouped kv heads are read in place. On tiny-base's 8 × 256 LoRA step the attention is 1.3-1.7×
+     * faster than the eager matmul, mask, softmax and matmul, on mid-100m's 4 × 512 twice as fast
+     * (bench/README.md); results agree within float rounding (1e-6).
+     *
+     * @param q {@code [batch, heads, seq, headDim]}
+     * @param k {@code [batch, kvHeads, keys, headDim]}, v the same
+     * @param mask additive, broadcastable to {@code [batch, heads, seq, keys]}, or null when every query sees every key
+     * @return {@code [batch, heads, seq, headDim]}
+     */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
+        String options = "0., False, scale=" + Double.toString(scale) + ", enable_gqa=True)";
+        if (mask == null) {
+            return call("q: Tensor, k: Tensor, v: Tensor",
+                    "return torch.scaled_dot_product_attention(q, k, v, None, " + options, q, k, v);
+        }
+        return call("q: Tensor, k: Tensor, v: Tensor, mask: Tensor",
+                "return torch.scaled_dot_product_attention(q, k, v, mask, " + options, q, k, v, mask);
     }
 
-    private static PtSymbolBlock module(String body) {
-        return LOADED.computeIfAbsent(body, b -> {
+    private static NDArray call(String body, NDArray x) {
+        return call("x: Tensor", body, x);
+    }
+
+    private static NDArray call(String parameters, String body, NDArray... inputs) {
+        NDList in = new NDList(inputs.length);
+        for (NDArray x : inputs) {
+            in.add(x.getName() == null ? x : x.reshape(x.getShape())); // a view without the name
+        }
+        return IValueUtils.forward(module(parameters, body), in, true).singletonOrThrow();
+    }
+
+    private static PtSymbolBlock module(String parameters, String body) {
+        return LOADED.computeIfAbsent(parameters + "\n" + body, key -> {
             try {
-                return JniUtils.loadModule((PtNDManager) MODULES, new ByteArrayInputStream(archive(b)), false, false);
+                return JniUtils.loadModule((PtNDManager) MODULES, new ByteArrayInputStream(archive(parameters, body)),
+                        false, false);
             } catch (IOException e) {
-                throw new UncheckedIOException("libtorch could not load the TorchScript of: " + b, e);
+                throw new UncheckedIOException("libtorch could not load the TorchScript of: " + body, e);
             }
         });
     }
 
-    /** The archive of a module {@code Op} whose {@code forward(x)} runs {@code body} (lines separated by newlines). */
-    static byte[] archive(String body) {
+    /**
+     * The archive of a module {@code Op} whose {@code forward(parameters)} runs {@code body} (lines
+     * separated by newlines).
+     */
+    static byte[] archive(String parameters, String body) {
         String source = "class Op(Module):\n"
                 + "  __parameters__ = []\n"
                 + "  __buffers__ = []\n"
                 + "  training : bool\n"
-                + "  def forward(self: __torch__.Op, x: Tensor) -> Tensor:\n"
+                + "  def forward(self: __torch__.Op, " + parameters + ") -> Tensor:\n"
                 + "    " + body.replace("\n", "\n    ") + "\n";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {

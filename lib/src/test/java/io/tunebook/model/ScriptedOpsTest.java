@@ -71,6 +71,63 @@ class ScriptedOpsTest {
         }
     }
 
+    /** Scores, additive mask, softmax and values by hand, grouped kv heads repeated: what the fused kernel must equal. */
+    private static NDArray byHand(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
+        long group = q.getShape().get(1) / k.getShape().get(1);
+        NDArray keys = k.repeat(1, group);
+        NDArray values = v.repeat(1, group);
+        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2)).mul(scale);
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        return scores.softmax(-1).matMul(values);
+    }
+
+    @Test
+    void attentionIsTheSoftmaxOfMaskedScoresTimesValuesForwardAndBackward() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int batch = 2;
+            int seq = 6;
+            // Causal, with the first two keys of row 1 padded: row 1's first two queries see nothing and
+            // stay finite (uniform), as transformers' most-negative-float mask makes them.
+            float[] additive = new float[batch * seq * seq];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < seq; i++) {
+                    for (int j = 0; j < seq; j++) {
+                        boolean allowed = j <= i && !(b == 1 && j < 2);
+                        additive[(b * seq + i) * seq + j] = allowed ? 0f : -Float.MAX_VALUE;
+                    }
+                }
+            }
+            NDArray mask = Tensors.of(m, additive, new Shape(batch, 1, seq, seq));
+            for (NDArray maskOrNull : new NDArray[] {mask, null}) {
+                NDArray[] ours = {random(m, new Shape(batch, 4, seq, 8), 7), random(m, new Shape(batch, 2, seq, 8), 8),
+                    random(m, new Shape(batch, 2, seq, 8), 9)};
+                NDArray[] theirs = new NDArray[3];
+                for (int i = 0; i < 3; i++) {
+                    theirs[i] = ours[i].duplicate();
+                    ours[i].setRequiresGradient(true);
+                    theirs[i].setRequiresGradient(true);
+                }
+                NDArray upstream = random(m, new Shape(batch, 4, seq, 8), 10);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray fused = ScriptedOps.attention(ours[0], ours[1], ours[2], maskOrNull, 0.35f);
+                    NDArray plain = byHand(theirs[0], theirs[1], theirs[2], maskOrNull, 0.35f);
+                    assertEquals(new Shape(batch, 4, seq, 8), fused.getShape());
+                    assertTrue(maxDiff(fused, plain) < 1e-5f, "forward, mask " + (maskOrNull != null));
+                    gc.backward(fused.mul(upstream).sum());
+                    gc.backward(plain.mul(upstream).sum());
+                }
+                for (int i = 0; i < 3; i++) {
+                    // Relative to the gradient's size: summed in another order, the rounding grows with it.
+                    float size = theirs[i].getGradient().abs().max().getFloat();
+                    assertTrue(maxDiff(ours[i].getGradient(), theirs[i].getGradient()) < 1e-5f * size,
+                            "backward of input " + i + ", mask " + (maskOrNull != null));
+                }
+            }
+        }
+    }
+
     @Test
     void epsilonIsTheOneGiven() {
         try (NDManager m = NDManager.newBaseManager()) {
