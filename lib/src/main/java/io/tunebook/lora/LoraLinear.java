@@ -42,7 +42,9 @@ final class LoraLinear implements Projection {
         NDManager m = x.getManager();
         boolean drop = w.dropout() > 0 && state.dropoutActive();
         NDArray input = drop ? ScriptedOps.dropout(x, w.dropout()) : x;
-        NDArray lora = linear(linear(input, w.a()), w.b()).mul(Tensors.scalar(m, w.scaling()));
+        // scaling·B(A(x)) as B(scaling·A(x)): the same product, scaled at rank width (16 values a token
+        // for r 16) instead of at the output's, forward and backward.
+        NDArray lora = linear(linear(input, w.a()).mul(Tensors.scalar(m, w.scaling())), w.b());
         if (!w.dora()) {
             return result.add(lora);
         }

@@ -24,7 +24,8 @@ public final class Transformer {
      * Which sequence of operations tunebook's own code computes the model with, as far as rounding
      * goes: a change that alters results in their last bits (not in meaning) takes the next number,
      * so that {@code tunebook verify} compares runs recorded before it within its tolerance instead
-     * of bit for bit. 2: SiLU and RMSNorm's normalization as libtorch's own ops ({@link ScriptedOps}).
+     * of bit for bit. 2: SiLU, RMSNorm's normalization and a whole sequence's attention as libtorch's
+     * own ops ({@link ScriptedOps}), LoRA's scaling applied at rank width.
      */
     public static final String KERNELS = "2";
 
