@@ -1,6 +1,7 @@
 package io.tunebook.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -9,8 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.tunebook.model.Transformer.LayerContext;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,19 +20,8 @@ import org.junit.jupiter.api.Test;
 class TransformerTest {
     private static final int BATCH = 2;
     private static final int SEQ = 24;
-    private static CausalLM model;
 
-    @BeforeAll
-    static void load() {
-        model = CausalLM.load(ShippedModelTest.DIR);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
-
-    private static long[] ids() {
+    private static long[] ids(CausalLM model) {
         Random random = new Random(5);
         long[] ids = new long[BATCH * SEQ];
         for (int i = 0; i < ids.length; i++) {
@@ -42,15 +30,15 @@ class TransformerTest {
         return ids;
     }
 
-    private static NDArray ids(NDManager m) {
-        return Tensors.of(m, ids(), new Shape(BATCH, SEQ));
+    private static NDArray ids(CausalLM model, NDManager m) {
+        return Tensors.of(m, ids(model), new Shape(BATCH, SEQ));
     }
 
     /** Arrays one decoder layer of a training pass makes on its own manager: a layer's worth of intermediates. */
-    private static int oneLayersArrays() {
+    private static int oneLayersArrays(CausalLM model) {
         Transformer net = model.transformer();
         try (NDManager m = model.manager().newSubManager()) {
-            NDArray ids = ids(m);
+            NDArray ids = ids(model, m);
             LayerContext context = net.context(ids, null, null);
             NDArray x = net.embed(ids);
             try (NDManager layer = m.newSubManager()) {
@@ -63,13 +51,19 @@ class TransformerTest {
 
     @Test
     void aForwardPassKeepsNoLayerIntermediates() {
+        try (CausalLM model = CausalLM.load(ShippedModelTest.DIR)) {
+            forwardKeepsNoLayerIntermediates(model);
+        }
+    }
+
+    private static void forwardKeepsNoLayerIntermediates(CausalLM model) {
         Transformer net = model.transformer();
         int layers = net.layerCount();
-        int perLayer = oneLayersArrays();
+        int perLayer = oneLayersArrays(model);
         float[] expected;
         int plain;
         try (NDManager m = model.manager().newSubManager()) {
-            NDArray ids = ids(m);
+            NDArray ids = ids(model, m);
             LayerContext context = net.context(ids, null, null);
             NDArray x = net.embed(ids);
             for (int i = 0; i < layers; i++) {
@@ -79,7 +73,7 @@ class TransformerTest {
             plain = m.getManagedArrays().size();
         }
         try (NDManager m = model.manager().newSubManager()) {
-            float[] logits = net.forward(ids(m), null, null, null).toFloatArray();
+            float[] logits = net.forward(ids(model, m), null, null, null).toFloatArray();
             int kept = m.getManagedArrays().size();
             assertArrayEquals(expected, logits);
             assertTrue(kept < perLayer, "a forward of " + layers + " layers left " + kept + " arrays on the caller's"
@@ -92,8 +86,8 @@ class TransformerTest {
                 positions[i] = i % SEQ;
             }
             Shape shape = new Shape(BATCH, SEQ);
-            float[] logits = net.forwardPacked(ids(m), Tensors.of(m, positions, shape), Tensors.of(m, segments, shape))
-                    .toFloatArray();
+            float[] logits = net.forwardPacked(ids(model, m), Tensors.of(m, positions, shape),
+                    Tensors.of(m, segments, shape)).toFloatArray();
             int kept = m.getManagedArrays().size();
             assertArrayEquals(expected, logits);
             assertTrue(kept < perLayer, "a packed forward left " + kept + " arrays; one layer makes " + perLayer);
@@ -102,8 +96,14 @@ class TransformerTest {
 
     @Test
     void aPrefillKeepsNoLayerIntermediates() {
+        try (CausalLM model = CausalLM.load(ShippedModelTest.DIR)) {
+            prefillKeepsNoLayerIntermediates(model);
+        }
+    }
+
+    private static void prefillKeepsNoLayerIntermediates(CausalLM model) {
         Transformer net = model.transformer();
-        int perLayer = oneLayersArrays();
+        int perLayer = oneLayersArrays(model);
         long[] positions = new long[BATCH * SEQ];
         for (int i = 0; i < positions.length; i++) {
             positions[i] = i % SEQ;
@@ -112,9 +112,9 @@ class TransformerTest {
                 KvCache cache = new KvCache(outer, net.layerCount());
                 NDManager m = outer.newSubManager()) {
             NDList cosSin = d.cosSin(m, positions, BATCH, SEQ);
-            NDArray hidden = net.decodeHiddenStates(ids(m), cosSin, null, cache, d);
+            NDArray hidden = net.decodeHiddenStates(ids(model, m), cosSin, null, cache, d);
             int kept = m.getManagedArrays().size();
-            assertTrue(hidden.getShape().equals(new Shape(BATCH, SEQ, model.config().hiddenSize())));
+            assertEquals(new Shape(BATCH, SEQ, model.config().hiddenSize()), hidden.getShape());
             assertTrue(kept < perLayer, "a prefill of " + net.layerCount() + " layers left " + kept
                     + " arrays on the step's manager; one layer makes " + perLayer);
         }
