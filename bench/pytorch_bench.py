@@ -22,6 +22,7 @@ throughput does not depend on the weights), and measures what BenchCommand.java 
                       2 x matmul weights (incl. lm_head) + 4 x layers x seq x heads x head_dim,
                       training = 3 x forward
   peak_rss_mb         ru_maxrss of this process (the same counter as /proc/self/status VmHWM)
+  peak_rss_mb_after   that counter after each phase (forward, generate, generate_batched, train)
   blas                (extra key) the BLAS library torch's matmuls went through
 
 The JSON keys are those of `tunebook bench --json`, with engine "PyTorch <version> (python)".
@@ -540,6 +541,11 @@ def rss_mb():
     return float("nan")
 
 
+def peak_rss_mb():
+    """The resident high-water mark so far (ru_maxrss, VmHWM), MiB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Plain-PyTorch twin of `tunebook bench`.")
     ap.add_argument("model", help="model directory (config.json, optional model.safetensors) or a config.json file")
@@ -607,17 +613,23 @@ def main(argv=None):
     if len(tokens) <= a.seq:
         raise SystemExit(f"--seq {a.seq} is too long for the {len(tokens)}-token random stream")
     windows = TokenWindows(tokens, a.batch, a.seq)
+    peaks = {}  # the peak so far after each phase: which phase set the run's (as tunebook's peak_rss_mb_after)
     if not a.train_only:
         out["forward"] = bench_forward(model, windows.next(), a.steps, forward_flops, peak)
+        peaks["forward"] = peak_rss_mb()
         out["generate"] = bench_generate(model, a.gen_tokens)
+        peaks["generate"] = peak_rss_mb()
         out["generate_batched"] = bench_generate(model, a.gen_tokens, a.gen_batch)
+        peaks["generate_batched"] = peak_rss_mb()
     if a.method == "lora":
         out["rank"] = a.rank
         out["trainable_parameters"] = add_lora(model, r=a.rank, alpha=2 * a.rank)
     out["method"] = a.method
     out["rss_before_train_mb"] = rss_mb()
     out["train"] = bench_train(model, windows, a.steps, 3 * forward_flops, peak, profile=a.profile)
-    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
+    peaks["train"] = peak_rss_mb()
+    out["peak_rss_mb_after"] = peaks
+    out["peak_rss_mb"] = peak_rss_mb()
     out["blas"] = blas  # not in the Java output: says what the matmul peak above was measured with
     print(f"pytorch_bench: {config_path}, weights: {weights_note}, BLAS: {blas}", file=sys.stderr)
     if blas.startswith("reference"):

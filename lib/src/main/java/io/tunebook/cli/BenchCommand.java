@@ -204,10 +204,16 @@ final class BenchCommand implements Command {
             int[] tokens = randomTokens(c.vocabSize(), 1 << 16);
             TokenWindows windows = new TokenWindows(tokens, 0, tokens.length, batch, seq, 1);
             // The order pytorch_bench.py follows, so that both peaks cover the same work.
+            // The peak so far after each phase says which phase set the whole run's: the mid shape's 5.3 GB was
+            // the forward's, not the training step's it had been taken for (bench/README.md).
+            Map<String, Object> peaks = new LinkedHashMap<>();
             if (!a.has("train-only")) {
                 out.put("forward", forward(model, windows.next(), steps, forwardFlopsPerToken, peak));
+                peaks.put("forward", round(procStatusMb("VmHWM")));
                 out.put("generate", generate(model, genTokens, 1));
+                peaks.put("generate", round(procStatusMb("VmHWM")));
                 out.put("generate_batched", generate(model, genTokens, GENERATE_BATCH));
+                peaks.put("generate_batched", round(procStatusMb("VmHWM")));
                 out.put("weights_read", weightsRead(model));
             }
             out.put("method", trainMethod.cliName());
@@ -220,6 +226,8 @@ final class BenchCommand implements Command {
                 out.put("rank", rank);
                 out.put("train", adapterTrain(model, trainMethod, rank, workload, 3 * forwardFlopsPerToken, peak));
             }
+            peaks.put("train", round(procStatusMb("VmHWM")));
+            out.put("peak_rss_mb_after", peaks);
             if (memorySteps > 0) {
                 out.put("rss_mb_by_step", memory(model, windows, memorySteps));
             }

@@ -16,8 +16,9 @@ import java.util.function.UnaryOperator;
  * The decoder-only transformer shared by Llama, Mistral, Qwen2 and Qwen3: token embedding, a stack
  * of {@link DecoderLayer}s, a final RMSNorm and the language-model head.
  *
- * <p>Every array a forward pass creates lives on the manager of its input ids, so a caller that
- * opens a sub-manager per step and closes it afterwards frees all intermediates.
+ * <p>What a forward pass returns lives on the manager of its input ids; each layer's intermediates
+ * are freed as the layer returns ({@link #layerAlone}), so a pass holds one layer's transients at a
+ * time, as PyTorch does, not every layer's until the caller closes its manager.
  */
 public final class Transformer {
     /**
@@ -141,7 +142,7 @@ public final class Transformer {
         NDArray x = embed(inputIds);
         NDList cosSin = rope.cosSin(positionIds);
         for (DecoderLayer layer : layers) {
-            x = layer.forward(x, cosSin, mask, rope, cache);
+            x = alone(x, true, in -> layer.forward(in, cosSin, mask, rope, cache));
         }
         return norm.forward(x);
     }
@@ -236,8 +237,10 @@ public final class Transformer {
             mask = attentionMask(m, past, seq, padding);
         }
         NDArray x = embed(inputIds);
+        NDArray stepMask = mask;
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).decode(x, d, i, cosSin, mask, cache);
+            int index = i;
+            x = alone(x, true, in -> layers.get(index).decode(in, d, index, cosSin, stepMask, cache));
         }
         return norm.forward(x);
     }
@@ -249,6 +252,33 @@ public final class Transformer {
     /** Decoder layer {@code index} on {@code x}; its intermediates land on x's manager. */
     public NDArray layer(int index, NDArray x, LayerContext context) {
         return layers.get(index).forward(x, context.cosSin(), context.mask(), rope, null);
+    }
+
+    /**
+     * {@link #layer}, its output on x's manager, the handles of the layer's intermediates closed when it
+     * returns. DJL keeps an array's storage for as long as its handle is open, so a pass that left them
+     * on its manager held every layer's attention scores (three arrays of {@code batch × heads × seq²}
+     * each) and MLP products until the caller closed it: the forward of mid-100m at 4 × 512 peaked at
+     * 5.3 GB against 3.0 for a whole LoRA step (bench/README.md). With autograd off they are garbage;
+     * recording, autograd holds what the backward needs itself (PyTorch frees the rest at once). With
+     * {@code consume}, x is closed with them (the caller needs it no more; autograd may).
+     */
+    public NDArray layerAlone(int index, NDArray x, LayerContext context, boolean consume) {
+        return alone(x, consume, in -> layer(index, in, context));
+    }
+
+    private static NDArray alone(NDArray x, boolean consume, UnaryOperator<NDArray> layer) {
+        NDManager m = x.getManager();
+        try (NDManager scope = m.newSubManager()) {
+            if (consume) {
+                x.attach(scope);
+            } else {
+                x.tempAttach(scope);
+            }
+            NDArray out = layer.apply(x);
+            out.attach(m);
+            return out;
+        }
     }
 
     /** The final RMSNorm, between the last layer and the head. */
@@ -283,7 +313,7 @@ public final class Transformer {
         LayerContext context = context(inputIds, positionIds, segmentIds);
         NDArray x = embed(inputIds);
         for (int i = 0; i < layers.size(); i++) {
-            x = layer(i, x, context);
+            x = layerAlone(i, x, context, true);
         }
         return logits(finalNorm(x));
     }

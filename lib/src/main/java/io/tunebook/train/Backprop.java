@@ -76,7 +76,7 @@ final class Backprop {
                 NDArray x = transformer.embed(ids);
                 for (int i = 0; i < transformer.layerCount(); i++) {
                     reseed(seed, i);
-                    x = layerAlone(i, x, context, m, true);
+                    x = transformer.layerAlone(i, x, context, true);
                 }
                 return head(x, batch, objective, tape);
             }
@@ -86,7 +86,7 @@ final class Backprop {
             inputs.add(transformer.embed(ids));
             for (int i = 0; i < transformer.layerCount(); i++) {
                 reseed(seed, i);
-                inputs.add(layerAlone(i, inputs.get(i), context, m, false));
+                inputs.add(transformer.layerAlone(i, inputs.get(i), context, false));
             }
         }
         NDArray top = leaf(inputs.get(inputs.size() - 1));
@@ -128,7 +128,7 @@ final class Backprop {
             LayerContext context = context(batch, ids, m);
             NDArray x = transformer.embed(ids);
             for (int i = 0; i < transformer.layerCount(); i++) {
-                x = layerAlone(i, x, context, m, true);
+                x = transformer.layerAlone(i, x, context, true);
             }
             return head(x, batch, objective, null);
         }
@@ -188,26 +188,6 @@ final class Backprop {
             tape.backward(hidden, grad);
         }
         return loss;
-    }
-
-    /**
-     * Layer {@code i} on x, its output on m. The handles of the layer's intermediates are closed when
-     * it returns: with autograd off they are garbage; recording, autograd holds what the backward
-     * needs itself (PyTorch frees the rest at once), so a layer's transients (the attention scores
-     * before the softmax, the MLP's products...) do not stay until the step ends. With
-     * {@code consume}, x is closed with them (the caller needs it no more; autograd may).
-     */
-    private NDArray layerAlone(int i, NDArray x, LayerContext context, NDManager m, boolean consume) {
-        try (NDManager layer = m.newSubManager()) {
-            if (consume) {
-                x.attach(layer);
-            } else {
-                x.tempAttach(layer);
-            }
-            NDArray out = transformer.layer(i, x, context);
-            out.attach(m);
-            return out;
-        }
     }
 
     /** A new leaf sharing {@code x}'s values, cut from any graph, whose gradient autograd will fill. */

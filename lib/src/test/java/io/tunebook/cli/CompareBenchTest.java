@@ -57,6 +57,17 @@ class CompareBenchTest {
                     theirs.get(i).getAsJsonObject().get("trainable_parameters").getAsLong());
             assertEquals(8, theirs.get(i).getAsJsonObject().getAsJsonObject("generate_batched").get("rows").getAsInt());
             assertEquals(8, ours.get(i).getAsJsonObject().getAsJsonObject("generate_batched").get("rows").getAsInt());
+            // Both say which phase set the peak: the high-water mark after each, in the same order, never falling.
+            for (JsonObject run : List.of(ours.get(i).getAsJsonObject(), theirs.get(i).getAsJsonObject())) {
+                JsonObject after = run.getAsJsonObject("peak_rss_mb_after");
+                assertEquals(List.of("forward", "generate", "generate_batched", "train"), List.copyOf(after.keySet()));
+                double last = 0;
+                for (String phase : after.keySet()) {
+                    double v = after.get(phase).getAsDouble();
+                    assertTrue(v >= last && v <= run.get("peak_rss_mb").getAsDouble(), phase + ": " + after);
+                    last = v;
+                }
+            }
         }
         for (String m : List.of("train", "forward", "generate", "generate_batched", "peak_rss")) {
             JsonObject row = r.getAsJsonObject(m);
