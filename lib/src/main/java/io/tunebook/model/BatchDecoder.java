@@ -201,32 +201,38 @@ public final class BatchDecoder implements AutoCloseable {
             }
         }
         take(joined, first, logits);
+        List<Integer> placed = new ArrayList<>();
         List<Integer> appended = new ArrayList<>();
-        int slot = 0;
         for (int b = 0; b < n; b++) {
             Sequence s = joined.get(b);
             s.length = s.prompt.length;
             if (s.done()) {
                 finished.add(s); // done after its first token: it never decodes
-            } else if (slot < freed.size() && s.length <= cache.length()) {
-                cache.putRow(freed.get(slot), own, b, s.length);
-                rows.set(freed.get(slot++), s);
             } else {
-                appended.add(b);
+                (placed.size() < freed.size() ? placed : appended).add(b);
             }
+        }
+        // Room for every row's remaining tokens at once, so that neither this join nor decoding regrows the cache.
+        int room = 0;
+        for (Sequence s : rows) {
+            room = Math.max(room, s.limit - s.generated.size());
+        }
+        for (Sequence s : joined) {
+            room = Math.max(room, s.limit);
+        }
+        int widest = placed.stream().mapToInt(b -> joined.get(b).length).max().orElse(0);
+        if (widest > cache.length()) {
+            cache.widen(widest, widest + room); // one copy of the batch, where dropping and appending made two
+        }
+        for (int i = 0; i < placed.size(); i++) {
+            Sequence s = joined.get(placed.get(i));
+            cache.putRow(freed.get(i), own, placed.get(i), s.length);
+            rows.set(freed.get(i), s);
         }
         if (appended.isEmpty()) {
             own.close();
         } else {
             dropFinished(finished); // rows left finished are dropped before the others are copied
-            // Room for every row's remaining tokens at once, so that neither this join nor decoding regrows the cache.
-            int room = 0;
-            for (Sequence s : rows) {
-                room = Math.max(room, s.limit - s.generated.size());
-            }
-            for (int b : appended) {
-                room = Math.max(room, joined.get(b).limit);
-            }
             KvCache joining = own;
             if (appended.size() < n) {
                 joining = own.selectRows(appended.stream().mapToInt(Integer::intValue).toArray());

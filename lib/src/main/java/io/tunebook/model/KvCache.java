@@ -250,6 +250,22 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Widens every row to {@code length} positions with zeros on the left (rows stay right-aligned and
+     * the caller masks the new columns as padding), in buffers with room for {@code capacity}: one copy.
+     */
+    void widen(int length, int capacity) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[keys.length];
+            for (int l = 0; l < keys.length; l++) {
+                k[l] = leftPad(cached(keys[l], lengths[l], scratch), length);
+                v[l] = leftPad(cached(values[l], lengths[l], scratch), length);
+            }
+            refill(k, v, capacity);
+        }
+    }
+
     /** The given rows of this cache, in that order, as a cache of their own (a copy; this one is unchanged). */
     KvCache selectRows(int[] rows) {
         KvCache out = new KvCache(manager.getParentManager(), keys.length);
