@@ -90,6 +90,11 @@ public final class BatchDecoder implements AutoCloseable {
         return s;
     }
 
+    /** Rows in the batch's cache now (what a row limit bounds). */
+    int rowsDecoding() {
+        return rows.size();
+    }
+
     /** Sequences added and not finished yet. */
     public int active() {
         return rows.size() + joining.size();
