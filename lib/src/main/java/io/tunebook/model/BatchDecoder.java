@@ -3,6 +3,7 @@ package io.tunebook.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.tunebook.model.GenerationResult.FinishReason;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -36,9 +37,28 @@ public final class BatchDecoder implements AutoCloseable {
     private final List<Long> defaultEos;
     /** Rows of the cache, in its order. */
     private final List<Sequence> rows = new ArrayList<>();
+    /** Added and not decoding yet, in the order added. */
     private final List<Sequence> joining = new ArrayList<>();
+    /** At most this many rows decode at once (see {@link #BatchDecoder(CausalLM, int)}). */
+    private final int maxRows;
 
+    /** A decoder whose sequences all join at the next step (the server bounds its batch itself). */
     public BatchDecoder(CausalLM model) {
+        this(model, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A decoder that decodes at most {@code maxRows} sequences at once: the others wait, in the order
+     * added, and the next ones join in the step where rows finish, each written into the cache row a
+     * finished one leaves (a copy of its own keys and values) where it fits. Joining by appending and
+     * leaving by dropping rows each copied the whole cache: 35 copies of it for bench's 64 support-fr
+     * prompts at batch 16 (bench/README.md, "Batched evaluation").
+     */
+    public BatchDecoder(CausalLM model, int maxRows) {
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be at least 1, got " + maxRows);
+        }
+        this.maxRows = maxRows;
         this.model = model;
         this.net = model.transformer();
         this.manager = model.manager().newSubManager();
@@ -48,7 +68,8 @@ public final class BatchDecoder implements AutoCloseable {
     }
 
     /**
-     * Queues a prompt; it is prefilled and joins the batch at the next {@link #step}.
+     * Queues a prompt; it is prefilled and joins the batch at the next {@link #step} (or, with a row
+     * limit, in the step where a row is free for it).
      *
      * @param index what the listener is told as the row (the prompt's index in its request)
      * @param listener sees each token (may be null); an exception it throws ends this sequence only,
@@ -69,6 +90,11 @@ public final class BatchDecoder implements AutoCloseable {
         return s;
     }
 
+    /** Rows in the batch's cache now (what a row limit bounds). */
+    int rowsDecoding() {
+        return rows.size();
+    }
+
     /** Sequences added and not finished yet. */
     public int active() {
         return rows.size() + joining.size();
@@ -82,8 +108,44 @@ public final class BatchDecoder implements AutoCloseable {
     public List<Sequence> step() {
         List<Sequence> finished = new ArrayList<>();
         dropCancelled(finished);
+        List<Sequence> joined = admit(rows.size(), finished);
+        if (!joined.isEmpty()) {
+            prefill(joined, List.of(), finished);
+            dropFinished(finished); // those done after their first token do not decode again
+        }
+        if (!rows.isEmpty()) {
+            decode();
+        }
+        if (maxRows != Integer.MAX_VALUE && !joining.isEmpty()) {
+            // Rows just finished: the next sequences join now and take their places in the cache.
+            List<Integer> freed = new ArrayList<>();
+            for (int b = 0; b < rows.size(); b++) {
+                Sequence s = rows.get(b);
+                if (s.done()) {
+                    freed.add(b);
+                    if (!finished.contains(s)) {
+                        finished.add(s);
+                    }
+                }
+            }
+            List<Sequence> next = admit(rows.size() - freed.size(), finished);
+            if (!next.isEmpty()) {
+                prefill(next, freed, finished);
+            }
+        }
+        dropFinished(finished);
+        return finished;
+    }
+
+    /**
+     * Takes from the waiting sequences as many as {@code live} decoding rows leave room for (a sequence
+     * allowed no token finishes at once, taking none).
+     */
+    private List<Sequence> admit(int live, List<Sequence> finished) {
         List<Sequence> joined = new ArrayList<>();
-        for (Sequence s : joining) {
+        int taken = 0;
+        for (; taken < joining.size() && live + joined.size() < maxRows; taken++) {
+            Sequence s = joining.get(taken);
             if (s.limit == 0) {
                 s.finish = FinishReason.LENGTH;
                 finished.add(s);
@@ -91,24 +153,17 @@ public final class BatchDecoder implements AutoCloseable {
                 joined.add(s);
             }
         }
-        joining.clear();
-        if (!joined.isEmpty()) {
-            prefill(joined);
-            dropFinished(finished); // those done after their first token do not decode again
-        }
-        if (!rows.isEmpty()) {
-            decode();
-        }
-        dropFinished(finished);
-        return finished;
+        joining.subList(0, taken).clear();
+        return joined;
     }
 
     /**
      * Runs the joining prompts together, left-padded to the longest (padding masked, positions
-     * counting each row's own tokens), samples each one's first token, and adds their cache rows
-     * to the batch's.
+     * counting each row's own tokens), samples each one's first token, and puts their cache rows in
+     * the batch's: into the {@code freed} rows (finished ones, not dropped yet) where a prompt is no
+     * longer than the cache, appended below the others otherwise.
      */
-    private void prefill(List<Sequence> joined) {
+    private void prefill(List<Sequence> joined, List<Integer> freed, List<Sequence> finished) {
         int n = joined.size();
         int longest = joined.stream().mapToInt(s -> s.prompt.length).max().orElseThrow();
         boolean padded = joined.stream().anyMatch(s -> s.prompt.length != longest);
@@ -125,6 +180,10 @@ public final class BatchDecoder implements AutoCloseable {
                 ids[b * longest + t] = p[t - pad];
                 positions[b * longest + t] = t - pad;
             }
+        }
+        if (rows.size() == freed.size()) {
+            dropFinished(finished); // no row decodes on: the batch starts from empty
+            freed = List.of();
         }
         if (rows.isEmpty()) {
             // Fused weights are copies: a decoder that outlives a change of the weights (the server's,
@@ -146,6 +205,18 @@ public final class BatchDecoder implements AutoCloseable {
                 logits = last.toFloatArray();
             }
         }
+        take(joined, first, logits);
+        List<Integer> placed = new ArrayList<>();
+        List<Integer> appended = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            Sequence s = joined.get(b);
+            s.length = s.prompt.length;
+            if (s.done()) {
+                finished.add(s); // done after its first token: it never decodes
+            } else {
+                (placed.size() < freed.size() ? placed : appended).add(b);
+            }
+        }
         // Room for every row's remaining tokens at once, so that neither this join nor decoding regrows the cache.
         int room = 0;
         for (Sequence s : rows) {
@@ -154,13 +225,29 @@ public final class BatchDecoder implements AutoCloseable {
         for (Sequence s : joined) {
             room = Math.max(room, s.limit);
         }
-        cache.appendRows(own, Math.max(cache.length(), own.length()) + room);
-        for (int b = 0; b < n; b++) {
-            Sequence s = joined.get(b);
-            s.length = s.prompt.length;
-            rows.add(s);
+        int widest = placed.stream().mapToInt(b -> joined.get(b).length).max().orElse(0);
+        if (widest > cache.length()) {
+            cache.widen(widest, widest + room); // one copy of the batch, where dropping and appending made two
         }
-        take(joined, first, logits);
+        for (int i = 0; i < placed.size(); i++) {
+            Sequence s = joined.get(placed.get(i));
+            cache.putRow(freed.get(i), own, placed.get(i), s.length);
+            rows.set(freed.get(i), s);
+        }
+        if (appended.isEmpty()) {
+            own.close();
+        } else {
+            dropFinished(finished); // rows left finished are dropped before the others are copied
+            KvCache joining = own;
+            if (appended.size() < n) {
+                joining = own.selectRows(appended.stream().mapToInt(Integer::intValue).toArray());
+                own.close();
+            }
+            cache.appendRows(joining, Math.max(cache.length(), joining.length()) + room);
+            for (int b : appended) {
+                rows.add(joined.get(b));
+            }
+        }
         reserve();
     }
 
@@ -220,6 +307,14 @@ public final class BatchDecoder implements AutoCloseable {
         }
         long[] next;
         float[] logits = null;
+        // A small step of several rows runs on one thread (see Decoding#oneThread). libtorch keeps its OpenMP
+        // and MKL thread counts per calling thread, so threads already running ops keep theirs; only a thread
+        // making its first libtorch call during this step would start from the one-thread default, which is
+        // put back right after.
+        int threads = decoding.oneThread(batch) ? JniUtils.getNumThreads() : 1;
+        if (threads > 1) {
+            JniUtils.setNumThreads(1);
+        }
         try (NDManager m = manager.newSubManager()) {
             NDArray hidden = net.decodeHiddenStates(Tensors.of(m, ids, new Shape(batch, 1)),
                     decoding.cosSin(m, positions, batch, 1), padded ? leftPadding : null, cache, decoding);
@@ -227,6 +322,10 @@ public final class BatchDecoder implements AutoCloseable {
             next = argMaxes(out, rows);
             if (next == null) {
                 logits = out.toFloatArray();
+            }
+        } finally {
+            if (threads > 1) {
+                JniUtils.setNumThreads(threads);
             }
         }
         for (Sequence s : rows) {

@@ -43,6 +43,8 @@ final class Decoding implements AutoCloseable {
     private final NDArray[] gateUpBias;
     private final java.util.Map<Projection, NDArray> transposed = new java.util.IdentityHashMap<>();
     private final java.util.Map<NDArray, NDArray> fusedTransposed = new java.util.IdentityHashMap<>();
+    /** Multiply-adds of one row of a decoding step through every projection and the head (attention aside). */
+    private final long rowMultiplyAdds;
     /** Rotary tables {@code [1, 1, positions, headDim]}; grown on demand. */
     private NDArray cos;
     private NDArray sin;
@@ -61,6 +63,10 @@ final class Decoding implements AutoCloseable {
         this.rotation = Tensors.of(manager, r, new Shape(d, d));
         this.scale = Tensors.scalar(manager, (float) (1.0 / Math.sqrt(d)));
         int layers = config.numHiddenLayers();
+        long hidden = config.hiddenSize();
+        long attention = (long) d * (config.numAttentionHeads() * 2L + config.numKeyValueHeads() * 2L);
+        this.rowMultiplyAdds = layers * (hidden * attention + 3L * hidden * config.intermediateSize())
+                + (long) config.vocabSize() * hidden;
         this.qkv = new NDArray[layers];
         this.qkvBias = new NDArray[layers];
         this.gateUp = new NDArray[layers];
@@ -155,6 +161,27 @@ final class Decoding implements AutoCloseable {
         }
         NDArray t = fusedTransposed.computeIfAbsent(weight, w -> attached(w.transpose(), manager));
         return x.matMul(t);
+    }
+
+    /**
+     * Multiply-adds of a step's projections and head at or under which a step of several rows runs on
+     * one CPU thread (tiny-base: 6.2 M a row, so up to 16 rows). Measured on the shared 2-core machine
+     * with the passive OpenMP waiting {@code bin/tunebook} sets: a decoding step's matmuls are small
+     * (2 to 16 rows), libtorch splits each across both threads, and waking the sleeping second thread
+     * costs more than it saves: tiny-base's 25 matmuls of a step took 5.4 to 6.6 ms on two threads
+     * against 2.2 to 2.6 ms on one at 2 rows, 6.5 to 9.0 against 4.7 to 6.6 at 16 rows, the same at 1 row
+     * (a matrix-vector product); from 32 to 64 rows two threads were as fast or faster (bench/README.md,
+     * "Batched evaluation: where batch 16's time goes").
+     */
+    static final long ONE_THREAD_STEP_MULTIPLY_ADDS = 100_000_000L;
+
+    /**
+     * Whether a decoding step of {@code rows} rows should run on one thread (see
+     * {@link #ONE_THREAD_STEP_MULTIPLY_ADDS}): several rows, a small step, on a CPU. A single row is
+     * left as it was (its products are matrix-vector ones, which did not gain).
+     */
+    boolean oneThread(int rows) {
+        return rows > 1 && rows * rowMultiplyAdds <= ONE_THREAD_STEP_MULTIPLY_ADDS && !manager.getDevice().isGpu();
     }
 
     /** The attention scale {@code 1/sqrt(headDim)}, a scalar array. */

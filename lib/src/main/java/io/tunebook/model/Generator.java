@@ -4,9 +4,7 @@ import io.tunebook.data.Message;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Autoregressive decoding with a KV cache. Several prompts decode together in a {@link BatchDecoder}
@@ -99,20 +97,18 @@ public final class Generator {
         }
         Arrays.sort(order, Comparator.comparingInt(i -> prompts.get(i).length));
         GenerationResult[] out = new GenerationResult[prompts.size()];
-        Map<BatchDecoder.Sequence, Integer> running = new HashMap<>();
-        try (BatchDecoder decoder = new BatchDecoder(model)) {
-            int next = 0;
-            while (next < order.length || decoder.active() > 0) {
+        // The decoder refills a finished row in the same step, in place. Waiting until half the rows had left
+        // (to prefill more prompts together) kept the batch half empty while answers were short, and left a
+        // long answer to decode alone for longer (76 steps against 68 for bench's 64 support-fr prompts at
+        // batch 16; bench/README.md).
+        try (BatchDecoder decoder = new BatchDecoder(model, batchSize)) {
+            for (int i : order) {
+                decoder.add(prompts.get(i), settings, i, null);
+            }
+            while (decoder.active() > 0) {
                 beforeStep.run();
-                // A free row is refilled at the next step. Waiting until half the rows had left (to prefill
-                // more prompts together) kept the batch half empty while answers were short, and left a
-                // long answer to decode alone for longer (76 steps against 68 for bench's 64 support-fr
-                // prompts at batch 16; bench/README.md).
-                for (; next < order.length && decoder.active() < batchSize; next++) {
-                    running.put(decoder.add(prompts.get(order[next]), settings, order[next], null), order[next]);
-                }
                 for (BatchDecoder.Sequence done : decoder.step()) {
-                    out[running.remove(done)] = done.result();
+                    out[done.index()] = done.result();
                 }
             }
         }

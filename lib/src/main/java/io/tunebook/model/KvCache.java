@@ -175,11 +175,7 @@ public final class KvCache implements AutoCloseable {
             return;
         }
         try (NDManager scratch = manager.newSubManager()) {
-            long[] order = new long[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                order[i] = rows[i];
-            }
-            NDArray index = Tensors.of(scratch, order, new Shape(rows.length));
+            NDArray index = rowIndex(scratch, rows);
             NDArray[] k = new NDArray[keys.length];
             NDArray[] v = new NDArray[keys.length];
             for (int l = 0; l < keys.length; l++) {
@@ -228,6 +224,70 @@ public final class KvCache implements AutoCloseable {
             refill(k, v, capacity);
         }
         other.close();
+    }
+
+    /**
+     * Writes row {@code fromRow} of {@code from} (its last {@code positions} cached positions) into row
+     * {@code row} of this cache, ending at this cache's length, so that it stays right-aligned: a copy of
+     * that row's keys and values only. The row's earlier positions keep what was there (a finished
+     * sequence's keys), which the caller masks as padding, as it masks any row's left padding; positions
+     * from this cache's length on are still zero in every row, as {@link #append} needs them.
+     */
+    void putRow(int row, KvCache from, int fromRow, int positions) {
+        int length = length();
+        int fromLength = from.length();
+        if (positions > length || positions > fromLength) {
+            throw new IllegalArgumentException("a row of " + positions + " positions does not fit in " + length);
+        }
+        NDIndex source = new NDIndex().addSliceDim(fromRow, fromRow + 1).addAllDim()
+                .addSliceDim(fromLength - positions, fromLength);
+        NDIndex target = new NDIndex().addSliceDim(row, row + 1).addAllDim().addSliceDim(length - positions, length);
+        for (int l = 0; l < keys.length; l++) {
+            try (NDArray k = from.keys[l].get(source); NDArray v = from.values[l].get(source)) {
+                keys[l].set(target, k);
+                values[l].set(target, v);
+            }
+        }
+    }
+
+    /**
+     * Widens every row to {@code length} positions with zeros on the left (rows stay right-aligned and
+     * the caller masks the new columns as padding), in buffers with room for {@code capacity}: one copy.
+     */
+    void widen(int length, int capacity) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[keys.length];
+            for (int l = 0; l < keys.length; l++) {
+                k[l] = leftPad(cached(keys[l], lengths[l], scratch), length);
+                v[l] = leftPad(cached(values[l], lengths[l], scratch), length);
+            }
+            refill(k, v, capacity);
+        }
+    }
+
+    /** The given rows of this cache, in that order, as a cache of their own (a copy; this one is unchanged). */
+    KvCache selectRows(int[] rows) {
+        KvCache out = new KvCache(manager.getParentManager(), keys.length);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray index = rowIndex(scratch, rows);
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[keys.length];
+            for (int l = 0; l < keys.length; l++) {
+                k[l] = kept(keys[l], index, 0, lengths[l], scratch);
+                v[l] = kept(values[l], index, 0, lengths[l], scratch);
+            }
+            out.refill(k, v, length());
+        }
+        return out;
+    }
+
+    private static NDArray rowIndex(NDManager m, int[] rows) {
+        long[] order = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            order[i] = rows[i];
+        }
+        return Tensors.of(m, order, new Shape(rows.length));
     }
 
     /** {@code cached} widened to {@code length} positions with zeros on the left (itself when already that long). */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -133,6 +135,59 @@ class BatchDecoderTest {
             assertFalse(kept.failure().isPresent());
             assertArrayEquals(expected, kept.result().ids());
             assertTrue(finished.containsAll(List.of(failing, kept, cancelled)));
+        }
+    }
+
+    @Test
+    void withARowLimitRowsJoinInFinishedRowsPlacesAndEachGivesWhatItGivesAlone() {
+        List<long[]> prompts = prompts();
+        long[] merci = prompts.get(4);
+        // Row 0 decodes on while the others take the second row in turn: "Merci" leaves after 3 tokens and the
+        // long prompt joins in its place, longer than the cache (widened); the next ones are shorter (written in
+        // place). One samples with its seed, one stops at EOS or a stop string, one is done after its first token.
+        List<long[]> ids = List.of(prompts.get(0), merci, prompts.get(3), prompts.get(1), prompts.get(2), merci);
+        List<GenerationSettings> settings = List.of(greedy(20), greedy(3), greedy(6),
+                GenerationSettings.builder().maxNewTokens(8).temperature(0.8).seed(7).eosTokenIds(List.of()).build(),
+                GenerationSettings.builder().maxNewTokens(12).stopStrings(".").build(), greedy(1));
+        Generator g = Generator.of(model);
+        try (BatchDecoder decoder = new BatchDecoder(model, 2)) {
+            List<BatchDecoder.Sequence> seqs = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                seqs.add(decoder.add(ids.get(i), settings.get(i), i, null));
+            }
+            List<Integer> finishedAt = new ArrayList<>();
+            while (decoder.active() > 0) {
+                for (BatchDecoder.Sequence s : decoder.step()) {
+                    finishedAt.add(s.index());
+                }
+                assertTrue(decoder.rowsDecoding() <= 2, "rows decoding: " + decoder.rowsDecoding());
+            }
+            assertEquals(ids.size(), finishedAt.size());
+            assertEquals(1, finishedAt.get(0)); // "Merci" left first, the others joined after it
+            for (int i = 0; i < ids.size(); i++) {
+                GenerationResult alone = g.generateIds(List.of(ids.get(i)), settings.get(i), null).get(0);
+                assertArrayEquals(alone.ids(), seqs.get(i).result().ids(), "sequence " + i);
+                assertEquals(alone.finishReason(), seqs.get(i).result().finishReason(), "sequence " + i);
+            }
+        }
+    }
+
+    @Test
+    void aSmallStepOfSeveralRowsRunsOnOneThreadAndPutsTheThreadCountBack() {
+        try (NDManager m = model.manager().newSubManager(); Decoding d = model.transformer().decoding(m)) {
+            assertFalse(d.oneThread(1)); // a single row's products are matrix-vector ones: left as they were
+            assertTrue(d.oneThread(16)); // 16 x 6.2 M multiply-adds
+            assertFalse(d.oneThread(17));
+        }
+        int threads = JniUtils.getNumThreads();
+        try (BatchDecoder decoder = new BatchDecoder(model)) {
+            for (long[] p : prompts()) {
+                decoder.add(p, greedy(3), 0, null);
+            }
+            while (decoder.active() > 0) {
+                decoder.step();
+                assertEquals(threads, JniUtils.getNumThreads());
+            }
         }
     }
 }

@@ -125,4 +125,42 @@ class KvCacheTest {
             cache.close();
         }
     }
+
+    @Test
+    void aRowWrittenInAFinishedRowsPlaceAndAWidenedCacheHoldWhatTheyShould() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvCache cache = new KvCache(m, LAYERS);
+            NDArray a = step(m, 2, 5);
+            appendAll(cache, a);
+            cache.reserve(16);
+            KvCache joining = new KvCache(m, LAYERS);
+            NDArray e = step(m, 2, 3);
+            appendAll(joining, e);
+
+            cache.putRow(1, joining, 1, 3); // joining's second row, right-aligned in row 1
+            NDArray f = step(m, 2, 1);
+            NDList kv = appendAll(cache, f);
+            // Row 1's first two positions still hold the finished row's keys: the caller masks them as padding.
+            NDArray row1 = a.get("1:2, :, 0:2").concat(e.get("1:2"), 2);
+            NDArray expected = a.get("0:1").concat(row1, 0).concat(f, 2);
+            assertArrayEquals(expected.toFloatArray(), kv.get(0).toFloatArray());
+            assertEquals(16, cache.capacity()); // in place: no regrowth
+
+            cache.widen(8, 12);
+            NDArray g = step(m, 2, 1);
+            kv = appendAll(cache, g);
+            expected = m.zeros(new Shape(2, HEADS, 2, DIM)).concat(expected, 2).concat(g, 2);
+            assertArrayEquals(expected.toFloatArray(), kv.get(0).toFloatArray());
+            assertEquals(9, cache.length());
+            assertEquals(12, cache.capacity());
+
+            KvCache selected = cache.selectRows(new int[] {1});
+            assertEquals(1, selected.rows());
+            NDArray h = step(m, 1, 1);
+            assertArrayEquals(expected.get("1:2").concat(h, 2).toFloatArray(), appendAll(selected, h).get(0).toFloatArray());
+            joining.close();
+            selected.close();
+            cache.close();
+        }
+    }
 }
