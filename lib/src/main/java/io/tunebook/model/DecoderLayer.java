@@ -24,7 +24,7 @@ public final class DecoderLayer {
 
     /** {@link #forward} for decoding with the cache, through {@code d} (see {@link Attention#decode}). */
     NDArray decode(NDArray x, Decoding d, int index, NDList cosSin, NDArray mask, KvCache cache) {
-        NDArray h = x.add(attention.decode(inputNorm.forward(x), d, cosSin, mask, cache));
-        return h.add(mlp.decode(postAttentionNorm.forward(h), d, index));
+        NDArray h = x.add(attention.decode(inputNorm.forward(x, d.epsilon()), d, cosSin, mask, cache));
+        return h.add(mlp.decode(postAttentionNorm.forward(h, d.epsilon()), d, index));
     }
 }

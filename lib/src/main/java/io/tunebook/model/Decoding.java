@@ -24,7 +24,7 @@ import ai.djl.ndarray.types.SparseFormat;
  *       the fused weights are copies, held for the decoder's lifetime;
  *   <li>the transposed view of every plain float32 weight, so that a projection is one matmul (a
  *       {@link Linear} call transposes its weight each time);
- *   <li>the constant scalar of the attention scale.
+ *   <li>the constant scalars (the attention scale, the norms' epsilon).
  * </ul>
  *
  * <p>The values are the ones {@link Transformer#forward} computes (the same operations on the same
@@ -37,6 +37,7 @@ final class Decoding implements AutoCloseable {
     private final RotaryEmbedding rope;
     private final NDArray rotation;
     private final NDArray scale;
+    private final NDArray epsilon;
     private final NDArray[] qkv;
     private final NDArray[] qkvBias;
     private final NDArray[] gateUp;
@@ -62,6 +63,7 @@ final class Decoding implements AutoCloseable {
         }
         this.rotation = Tensors.of(manager, r, new Shape(d, d));
         this.scale = Tensors.scalar(manager, (float) (1.0 / Math.sqrt(d)));
+        this.epsilon = Tensors.scalar(manager, (float) config.rmsNormEps());
         int layers = config.numHiddenLayers();
         long hidden = config.hiddenSize();
         long attention = (long) d * (config.numAttentionHeads() * 2L + config.numKeyValueHeads() * 2L);
@@ -182,6 +184,11 @@ final class Decoding implements AutoCloseable {
      */
     boolean oneThread(int rows) {
         return rows > 1 && rows * rowMultiplyAdds <= ONE_THREAD_STEP_MULTIPLY_ADDS && !manager.getDevice().isGpu();
+    }
+
+    /** The RMSNorm epsilon, a scalar array. */
+    NDArray epsilon() {
+        return epsilon;
     }
 
     /** The attention scale {@code 1/sqrt(headDim)}, a scalar array. */

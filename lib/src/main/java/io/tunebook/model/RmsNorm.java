@@ -19,6 +19,16 @@ public final class RmsNorm {
         return ScriptedOps.rmsNormalize(x, eps).mul(weight);
     }
 
+    /**
+     * {@link #forward} in plain operations, epsilon a float32 scalar array made once: for a decoding
+     * step's few values the five native calls cost less than one scripted call (12-18 against 19 µs
+     * a norm on tiny-base, measured in a loop), and a Java float would make and free an array per call.
+     */
+    NDArray forward(NDArray x, NDArray epsilon) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.div(variance.add(epsilon).sqrt()).mul(weight);
+    }
+
     public NDArray weight() {
         return weight;
     }

@@ -242,7 +242,7 @@ public final class Transformer {
             int index = i;
             x = alone(x, true, in -> layers.get(index).decode(in, d, index, cosSin, stepMask, cache));
         }
-        return norm.forward(x);
+        return norm.forward(x, d.epsilon());
     }
 
     public int layerCount() {
