@@ -63,8 +63,9 @@ public final class Attention {
     }
 
     /**
-     * The attention by hand (scores, mask, softmax, values), for a pass that extends a cache: its keys
-     * are the cache's buffer, which the fused kernel would copy.
+     * The attention by hand (scores, mask, softmax, values), for a pass that extends a cache: for a few
+     * queries over cached grouped keys the fused kernel repeats the keys and values per query head and
+     * is the slower (bench/README.md).
      *
      * @return {@code [batch, heads, seq, headDim]}
      */
@@ -78,6 +79,7 @@ public final class Attention {
         int group = heads / kvHeads;
         // Group query heads by their shared kv head instead of copying k and v `group` times.
         NDArray grouped = q.reshape(batch, kvHeads, group * seq, headDim);
+        // Scaled in place, before the reshape (an in-place op on the view would cost the backward a copy).
         NDArray scores = grouped.matMul(keysT).muli(Tensors.scalar(q.getManager(), scale))
                 .reshape(batch, heads, seq, keysLen);
         if (mask != null) {
