@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,42 +34,35 @@ class ScriptedOpsTest {
         return a.sub(b).abs().max().getFloat();
     }
 
-    @Test
-    void siluIsXTimesSigmoidForwardAndBackward() {
+    /** {@code scripted} and {@code plain} give the same values and input gradients on random values of {@code shape}. */
+    private static void sameForwardAndBackward(Shape shape, UnaryOperator<NDArray> scripted, UnaryOperator<NDArray> plain,
+            String what) {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = random(m, new Shape(3, 5, 40), 1);
+            NDArray x = random(m, shape, 1);
             NDArray y = x.duplicate();
             x.setRequiresGradient(true);
             y.setRequiresGradient(true);
-            NDArray upstream = random(m, new Shape(3, 5, 40), 2);
+            NDArray upstream = random(m, shape, 2);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray scripted = ScriptedOps.silu(x);
-                NDArray plain = y.mul(Activation.sigmoid(y));
-                assertTrue(maxDiff(scripted, plain) < 1e-5f, "silu forward");
-                gc.backward(scripted.mul(upstream).sum());
-                gc.backward(plain.mul(upstream).sum());
+                NDArray ours = scripted.apply(x);
+                NDArray theirs = plain.apply(y);
+                assertTrue(maxDiff(ours, theirs) < 1e-5f, what + ": forward");
+                gc.backward(ours.mul(upstream).sum());
+                gc.backward(theirs.mul(upstream).sum());
             }
-            assertTrue(maxDiff(x.getGradient(), y.getGradient()) < 1e-5f, "silu backward");
+            assertTrue(maxDiff(x.getGradient(), y.getGradient()) < 1e-5f, what + ": backward");
         }
     }
 
     @Test
+    void siluIsXTimesSigmoidForwardAndBackward() {
+        sameForwardAndBackward(new Shape(3, 5, 40), ScriptedOps::silu, y -> y.mul(Activation.sigmoid(y)), "silu");
+    }
+
+    @Test
     void rmsNormalizeIsXOverItsRootMeanSquareForwardAndBackward() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = random(m, new Shape(2, 7, 64), 3);
-            NDArray y = x.duplicate();
-            x.setRequiresGradient(true);
-            y.setRequiresGradient(true);
-            NDArray upstream = random(m, new Shape(2, 7, 64), 4);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray scripted = ScriptedOps.rmsNormalize(x, 1e-5);
-                NDArray plain = y.div(y.square().mean(new int[] {-1}, true).add(1e-5f).sqrt());
-                assertTrue(maxDiff(scripted, plain) < 1e-5f, "forward");
-                gc.backward(scripted.mul(upstream).sum());
-                gc.backward(plain.mul(upstream).sum());
-            }
-            assertTrue(maxDiff(x.getGradient(), y.getGradient()) < 1e-5f, "backward");
-        }
+        sameForwardAndBackward(new Shape(2, 7, 64), x -> ScriptedOps.rmsNormalize(x, 1e-5),
+                y -> y.div(y.square().mean(new int[] {-1}, true).add(1e-5f).sqrt()), "rms norm");
     }
 
     /** Scores, additive mask, softmax and values by hand, grouped kv heads repeated: what the fused kernel must equal. */
