@@ -202,12 +202,17 @@ class OpenAiClientTest {
     void noMoreThanMaxConcurrencyRequestsAreInFlight() throws Exception {
         endpoint.defaultDelay(150);
         OpenAiClient c = client(config().maxConcurrency(2).build());
+        sixAtOnceKeepToTwoInFlight(q -> c.chat(question(q)));
+    }
+
+    /** Six questions asked at once from six threads, under a cap of 2: each answered "ok", never more than 2 in flight. */
+    private void sixAtOnceKeepToTwoInFlight(java.util.function.Function<String, ChatResponse> ask) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Future<ChatResponse>> answers = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 String q = "question " + i;
-                answers.add(pool.submit(() -> c.chat(question(q))));
+                answers.add(pool.submit(() -> ask.apply(q)));
             }
             for (Future<ChatResponse> f : answers) {
                 assertEquals("ok", f.get().text());
@@ -228,21 +233,7 @@ class OpenAiClientTest {
             endpoint.then(200, Map.of("Content-Type", "text/event-stream"), chunks, 150);
         }
         OpenAiClient c = client(config().maxConcurrency(2).build());
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
-            List<Future<ChatResponse>> answers = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                String q = "question " + i;
-                answers.add(pool.submit(() -> c.chatStreaming(question(q), piece -> { })));
-            }
-            for (Future<ChatResponse> f : answers) {
-                assertEquals("ok", f.get().text());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertEquals(6, endpoint.received.size());
-        assertEquals(2, endpoint.maxInFlight.get());
+        sixAtOnceKeepToTwoInFlight(q -> c.chatStreaming(question(q), piece -> { }));
     }
 
     @Test
