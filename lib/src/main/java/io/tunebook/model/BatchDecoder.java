@@ -307,7 +307,7 @@ public final class BatchDecoder implements AutoCloseable {
         }
         long[] next;
         float[] logits = null;
-        // A small step of several rows runs on one thread (see Decoding#oneThread). libtorch keeps its OpenMP
+        // A small step runs on one thread (see Decoding#oneThread). libtorch keeps its OpenMP
         // and MKL thread counts per calling thread, so threads already running ops keep theirs; only a thread
         // making its first libtorch call during this step would start from the one-thread default, which is
         // put back right after.
@@ -316,9 +316,15 @@ public final class BatchDecoder implements AutoCloseable {
             JniUtils.setNumThreads(1);
         }
         try (NDManager m = manager.newSubManager()) {
-            NDArray hidden = net.decodeHiddenStates(Tensors.of(m, ids, new Shape(batch, 1)),
-                    decoding.cosSin(m, positions, batch, 1), padded ? leftPadding : null, cache, decoding);
-            NDArray out = decoding.linear(net.lmHead(), hidden);
+            NDArray out;
+            if (decoding.scripted()) {
+                out = decoding.step(m, ids, positions, net.decodingMask(m, past, batch, 1, padded ? leftPadding : null),
+                        cache);
+            } else {
+                NDArray hidden = net.decodeHiddenStates(Tensors.of(m, ids, new Shape(batch, 1)),
+                        decoding.cosSin(m, positions, batch, 1), padded ? leftPadding : null, cache, decoding);
+                out = decoding.linear(net.lmHead(), hidden);
+            }
             next = argMaxes(out, rows);
             if (next == null) {
                 logits = out.toFloatArray();

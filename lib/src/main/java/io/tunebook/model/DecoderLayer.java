@@ -27,4 +27,12 @@ public final class DecoderLayer {
         NDArray h = x.add(attention.decode(inputNorm.forward(x, d.epsilon()), d, cosSin, mask, cache));
         return h.add(mlp.decode(postAttentionNorm.forward(h, d.epsilon()), d, index));
     }
+
+    RmsNorm inputNorm() {
+        return inputNorm;
+    }
+
+    RmsNorm postAttentionNorm() {
+        return postAttentionNorm;
+    }
 }

@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a {@link BatchDecoder} builds once and every decoding step reuses, so that a step of a small
@@ -49,6 +51,18 @@ final class Decoding implements AutoCloseable {
     /** Rotary tables {@code [1, 1, positions, headDim]}; grown on demand. */
     private NDArray cos;
     private NDArray sin;
+    /** The tables as {@code [positions, headDim]} views, for the scripted step. */
+    private NDArray cosRows;
+    private NDArray sinRows;
+    /** The whole step in one call, where every projection is a plain float32 layer; else null. */
+    private final ScriptedStep scripted;
+
+    /**
+     * {@code -Dtunebook.decode.scripted=false} keeps every step on plain operators: for a before/after
+     * of the scripted step from the same build (bench/README.md), and as a way out should a libtorch
+     * build not compile it.
+     */
+    static final boolean SCRIPTED = Boolean.parseBoolean(System.getProperty("tunebook.decode.scripted", "true"));
 
     Decoding(Transformer net, RotaryEmbedding rope, NDManager parent) {
         this.manager = parent.newSubManager();
@@ -92,6 +106,79 @@ final class Decoding implements AutoCloseable {
         if (head != null) {
             transposed.put(net.lmHead(), head);
         }
+        this.scripted = SCRIPTED ? scriptedStep(net) : null;
+    }
+
+    /**
+     * The step as one TorchScript call ({@link ScriptedStep}) when q/k/v and gate/up are fused in every
+     * layer (all with a bias or none), o, down and the head are plain, and the embedding and norms are
+     * float32; null otherwise (an adapter, a quantized or 16-bit layer, q/k norms keep the plain path).
+     */
+    private ScriptedStep scriptedStep(Transformer net) {
+        int layers = config.numHiddenLayers();
+        boolean bias = qkvBias[0] != null;
+        List<NDArray> weights = new ArrayList<>();
+        weights.add(net.embedTokens());
+        for (int l = 0; l < layers; l++) {
+            DecoderLayer layer = net.decoderLayer(l);
+            NDArray o = transposed.get(layer.attention.oProj);
+            NDArray down = transposed.get(layer.mlp.downProj);
+            if (qkv[l] == null || (qkvBias[l] != null) != bias || gateUp[l] == null || gateUpBias[l] != null
+                    || o == null || down == null) {
+                return null;
+            }
+            weights.add(layer.inputNorm().weight());
+            if (bias) {
+                weights.add(qkv[l]);
+                weights.add(qkvBias[l]);
+            } else {
+                weights.add(fusedTransposed(qkv[l]));
+            }
+            weights.add(o);
+            weights.add(layer.postAttentionNorm().weight());
+            weights.add(fusedTransposed(gateUp[l]));
+            weights.add(down);
+        }
+        NDArray head = transposed.get(net.lmHead());
+        if (head == null) {
+            return null;
+        }
+        weights.add(net.finalNorm().weight());
+        weights.add(head);
+        for (NDArray w : weights) {
+            if (w.getDataType() != DataType.FLOAT32) {
+                return null;
+            }
+        }
+        return new ScriptedStep(config, bias, weights, rotation);
+    }
+
+    /** Whether {@link #step} runs the whole step in one call (see {@link ScriptedStep}). */
+    boolean scripted() {
+        return scripted != null;
+    }
+
+    /**
+     * One token for every row through the scripted step: writes each layer's keys and values after
+     * the cached ones and returns the logits {@code [batch, 1, vocab]} on {@code m}.
+     *
+     * @param mask {@code [batch, 1, 1, cached + 1]} additive, or null when every row sees every key
+     */
+    NDArray step(NDManager m, long[] ids, long[] positions, NDArray mask, KvCache cache) {
+        int batch = ids.length;
+        long[] both = java.util.Arrays.copyOf(ids, 2 * batch);
+        long last = 0;
+        for (int b = 0; b < batch; b++) {
+            both[batch + b] = positions[b];
+            last = Math.max(last, positions[b]);
+        }
+        ensure((int) last + 1);
+        int past = cache.length();
+        cache.reserve(past + 1);
+        NDArray logits = scripted.run(m, Tensors.of(m, both, new Shape(2, batch)), past, cache.buffers(), cosRows,
+                sinRows, rotation, mask);
+        cache.advance(1);
+        return logits;
     }
 
     /**
@@ -161,29 +248,31 @@ final class Decoding implements AutoCloseable {
         if (bias != null) {
             return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
         }
-        NDArray t = fusedTransposed.computeIfAbsent(weight, w -> attached(w.transpose(), manager));
-        return x.matMul(t);
+        return x.matMul(fusedTransposed(weight));
+    }
+
+    private NDArray fusedTransposed(NDArray weight) {
+        return fusedTransposed.computeIfAbsent(weight, w -> attached(w.transpose(), manager));
     }
 
     /**
-     * Multiply-adds of a step's projections and head at or under which a step of several rows runs on
-     * one CPU thread (tiny-base: 6.2 M a row, so up to 16 rows). Measured on the shared 2-core machine
-     * with the passive OpenMP waiting {@code bin/tunebook} sets: a decoding step's matmuls are small
-     * (2 to 16 rows), libtorch splits each across both threads, and waking the sleeping second thread
-     * costs more than it saves: tiny-base's 25 matmuls of a step took 5.4 to 6.6 ms on two threads
-     * against 2.2 to 2.6 ms on one at 2 rows, 6.5 to 9.0 against 4.7 to 6.6 at 16 rows, the same at 1 row
-     * (a matrix-vector product); from 32 to 64 rows two threads were as fast or faster (bench/README.md,
-     * "Batched evaluation: where batch 16's time goes").
+     * Multiply-adds of a step's projections and head at or under which a step runs on one CPU thread
+     * (tiny-base: 6.2 M a row, so up to 16 rows; mid-100m: 91 M, one row). Measured on the shared
+     * 2-core machine with the passive OpenMP waiting {@code bin/tunebook} sets: a decoding step's
+     * operators are small, libtorch splits each across both threads, and waking the sleeping second
+     * thread, once per operator, costs more than it saves. tiny-base's 25 matmuls of a step took 5.4
+     * to 6.6 ms on two threads against 2.2 to 2.6 ms on one at 2 rows, 6.5 to 9.0 against 4.7 to 6.6
+     * at 16 rows; from 32 to 64 rows two threads were as fast or faster (bench/README.md, "Batched
+     * evaluation: where batch 16's time goes"). At one row the plain step's matrix-vector products
+     * gained nothing, but the scripted step ({@link ScriptedStep}), whose time is its products, went
+     * from 158-188 to 263-266 tok/s on tiny-base, and mid-100m's stayed at 26 (bench/README.md, "A
+     * decoding step in one call").
      */
     static final long ONE_THREAD_STEP_MULTIPLY_ADDS = 100_000_000L;
 
-    /**
-     * Whether a decoding step of {@code rows} rows should run on one thread (see
-     * {@link #ONE_THREAD_STEP_MULTIPLY_ADDS}): several rows, a small step, on a CPU. A single row is
-     * left as it was (its products are matrix-vector ones, which did not gain).
-     */
+    /** Whether a decoding step of {@code rows} rows should run on one thread (see {@link #ONE_THREAD_STEP_MULTIPLY_ADDS}). */
     boolean oneThread(int rows) {
-        return rows > 1 && rows * rowMultiplyAdds <= ONE_THREAD_STEP_MULTIPLY_ADDS && !manager.getDevice().isGpu();
+        return rows * rowMultiplyAdds <= ONE_THREAD_STEP_MULTIPLY_ADDS && !manager.getDevice().isGpu();
     }
 
     /** The RMSNorm epsilon, a scalar array. */
@@ -259,14 +348,21 @@ final class Decoding implements AutoCloseable {
             if (cos != null) {
                 cos.close();
                 sin.close();
+                cosRows.close();
+                sinRows.close();
             }
             cos = attached(tables.get(0), manager);
             sin = attached(tables.get(1), manager);
+            cosRows = attached(cos.reshape(n, config.headDim()), manager);
+            sinRows = attached(sin.reshape(n, config.headDim()), manager);
         }
     }
 
     @Override
     public void close() {
+        if (scripted != null) {
+            scripted.close();
+        }
         manager.close();
     }
 }

@@ -102,6 +102,29 @@ public final class KvCache implements AutoCloseable {
         return upToEnd.get(0);
     }
 
+    /** Every layer's key buffer then value buffer, {@code [batch, kvHeads, capacity, headDim]} each, for a step that writes in place. */
+    NDArray[] buffers() {
+        NDArray[] out = new NDArray[2 * keys.length];
+        for (int l = 0; l < keys.length; l++) {
+            out[2 * l] = keys[l];
+            out[2 * l + 1] = values[l];
+        }
+        return out;
+    }
+
+    /**
+     * Counts {@code positions} more cached in every layer, written into the buffers by the caller
+     * (within their capacity, as {@link #reserve} made it).
+     */
+    void advance(int positions) {
+        if (length() + positions > capacity()) {
+            throw new IllegalStateException("the cache holds " + capacity() + " positions, not " + (length() + positions));
+        }
+        for (int l = 0; l < lengths.length; l++) {
+            lengths[l] += positions;
+        }
+    }
+
     private int capacity(int layer) {
         return (int) keys[layer].getShape().get(2);
     }

@@ -118,7 +118,8 @@ public final class ScriptedOps {
         return IValueUtils.forward(module(parameters, body), in, true).singletonOrThrow();
     }
 
-    private static PtSymbolBlock module(String parameters, String body) {
+    /** The module whose {@code forward(parameters)} runs {@code body}, compiled once per JVM. */
+    static PtSymbolBlock module(String parameters, String body) {
         return LOADED.computeIfAbsent(parameters + "\n" + body, key -> {
             try {
                 return JniUtils.loadModule((PtNDManager) MODULES, new ByteArrayInputStream(archive(parameters, body)),

@@ -194,6 +194,16 @@ public final class Transformer {
         return layers.get(index);
     }
 
+    /** The token embedding table {@code [vocab, hidden]}. */
+    NDArray embedTokens() {
+        return embedTokens;
+    }
+
+    /** The norm after the last layer. */
+    RmsNorm finalNorm() {
+        return norm;
+    }
+
     /** What a decoder builds once for this model's steps (see {@link Decoding}); the caller closes it. */
     Decoding decoding(NDManager manager) {
         return new Decoding(this, rope, manager);
@@ -201,18 +211,31 @@ public final class Transformer {
 
     /**
      * {@link #hiddenStates} for a prefill or a decoding step with the cache, through {@code d}: the
-     * same numbers in fewer native calls. A single new token whose rows are not padded builds no mask;
-     * one with padded rows gets its additive mask straight from the host (no causal part to add: a
-     * last token sees every earlier one).
+     * same numbers in fewer native calls, masked as {@link #decodingMask} says.
      *
      * @param cosSin the rotary tables of these positions ({@link Decoding#cosSin})
      * @param leftPadding padded positions at the left of each row (past and new ones), or null when none is
      */
     NDArray decodeHiddenStates(NDArray inputIds, NDList cosSin, int[] leftPadding, KvCache cache, Decoding d) {
-        NDManager m = inputIds.getManager();
-        int past = cache.length();
         int batch = (int) inputIds.getShape().get(0);
         int seq = (int) inputIds.getShape().get(1);
+        NDArray mask = decodingMask(inputIds.getManager(), cache.length(), batch, seq, leftPadding);
+        NDArray x = embed(inputIds);
+        for (int i = 0; i < layers.size(); i++) {
+            int index = i;
+            x = alone(x, true, in -> layers.get(index).decode(in, d, index, cosSin, mask, cache));
+        }
+        return norm.forward(x, d.epsilon());
+    }
+
+    /**
+     * The additive mask of a prefill or decoding step over {@code past} cached positions, on {@code m}:
+     * null for a single new token whose rows are not padded (it sees every key), straight from the host
+     * for a single token of padded rows (no causal part to add), causal and padding otherwise.
+     *
+     * @param leftPadding padded positions at the left of each row (past and new ones), or null when none is
+     */
+    NDArray decodingMask(NDManager m, int past, int batch, int seq, int[] leftPadding) {
         int keys = past + seq;
         boolean windowCuts = config.slidingWindow().isPresent() && keys > config.slidingWindow().getAsInt();
         NDArray mask = null;
@@ -236,13 +259,7 @@ public final class Transformer {
             }
             mask = attentionMask(m, past, seq, padding);
         }
-        NDArray x = embed(inputIds);
-        NDArray stepMask = mask;
-        for (int i = 0; i < layers.size(); i++) {
-            int index = i;
-            x = alone(x, true, in -> layers.get(index).decode(in, d, index, cosSin, stepMask, cache));
-        }
-        return norm.forward(x, d.epsilon());
+        return mask;
     }
 
     public int layerCount() {

@@ -93,6 +93,78 @@ class DecodingTest {
         }
     }
 
+    @Test
+    void scriptedStepsGiveTheFullPassLogits() {
+        Transformer net = model.transformer();
+        long[] ids = model.tokenizer().encode("Bonjour, ma commande n'est pas arrivée", true);
+        int prompt = ids.length - 4;
+        try (NDManager m = model.manager().newSubManager(); Decoding d = net.decoding(m);
+                KvCache cache = new KvCache(m, model.config().numHiddenLayers())) {
+            assertTrue(d.scripted(), "tiny-base's plain float32 layers take the scripted step");
+            NDArray full = net.forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null);
+            long[] positions = new long[prompt];
+            for (int i = 0; i < prompt; i++) {
+                positions[i] = i;
+            }
+            net.decodeHiddenStates(Tensors.of(m, java.util.Arrays.copyOf(ids, prompt), new Shape(1, prompt)),
+                    d.cosSin(m, positions, 1, prompt), null, cache, d);
+            for (int t = prompt; t < ids.length; t++) {
+                NDArray logits = d.step(m, new long[] {ids[t]}, new long[] {t}, null, cache);
+                assertClose(full.get(":, " + t + ":" + (t + 1) + ", :"), logits);
+            }
+            assertEquals(ids.length, cache.length());
+        }
+    }
+
+    @Test
+    void scriptedStepOfPaddedRowsEqualsThePlainStep() {
+        // Two rows at their own positions, the shorter left-padded and masked: the scripted step and the
+        // plain one, each on its own copy of the cache, agree step after step and write the same keys.
+        Transformer net = model.transformer();
+        long[] a = model.tokenizer().encode("Bonjour, ma commande n'est pas arrivée", true);
+        long[] b = model.tokenizer().encode("Merci", true);
+        int longest = a.length;
+        int[] leftPadding = {0, longest - b.length};
+        long[] ids = new long[2 * longest];
+        long[] positions = new long[2 * longest];
+        for (int t = 0; t < longest; t++) {
+            ids[t] = a[t];
+            positions[t] = t;
+            if (t >= leftPadding[1]) {
+                ids[longest + t] = b[t - leftPadding[1]];
+                positions[longest + t] = t - leftPadding[1];
+            }
+        }
+        try (NDManager m = model.manager().newSubManager(); Decoding d = net.decoding(m);
+                KvCache plain = new KvCache(m, model.config().numHiddenLayers());
+                KvCache scripted = new KvCache(m, model.config().numHiddenLayers())) {
+            for (KvCache cache : new KvCache[] {plain, scripted}) {
+                net.decodeHiddenStates(Tensors.of(m, ids, new Shape(2, longest)), d.cosSin(m, positions, 2, longest),
+                        leftPadding, cache, d);
+                cache.reserve(longest + 8);
+            }
+            long[] next = {17, 42};
+            for (int step = 0; step < 5; step++) {
+                long[] at = {longest + step, b.length + step};
+                NDArray expected = d.linear(net.lmHead(), net.decodeHiddenStates(Tensors.of(m, next, new Shape(2, 1)),
+                        d.cosSin(m, at, 2, 1), leftPadding, plain, d));
+                NDArray mask = net.decodingMask(m, scripted.length(), 2, 1, leftPadding);
+                NDArray got = d.step(m, next, at, mask, scripted);
+                assertClose(expected, got);
+                next = got.argMax(-1).toLongArray();
+            }
+            assertEquals(plain.length(), scripted.length());
+            NDArray[] p = plain.buffers();
+            NDArray[] s = scripted.buffers();
+            for (int i = 0; i < p.length; i++) {
+                NDArray kept = p[i].get(":, :, " + leftPadding[1] + ":" + plain.length() + ", :");
+                assertClose(kept.get("0:1"), s[i].get(":, :, " + leftPadding[1] + ":" + plain.length() + ", :").get("0:1"));
+                assertClose(p[i].get("1:2, :, " + leftPadding[1] + ":" + plain.length() + ", :"),
+                        s[i].get("1:2, :, " + leftPadding[1] + ":" + plain.length() + ", :"));
+            }
+        }
+    }
+
     /** Fused projections run one larger matmul, which may round in another order: float32 noise only. */
     private static void assertClose(NDArray expected, NDArray actual) {
         assertEquals(expected.getShape(), actual.getShape());

@@ -1,0 +1,182 @@
+package io.tunebook.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
+
+/**
+ * A whole decoding step (one new token for every row: embedding, every layer, final norm, head) as
+ * one TorchScript call, for a model whose projections are all plain float32 layers that
+ * {@link Decoding} fused. Why: on a small model a step is mostly calls, not arithmetic. tiny-base's
+ * batch-1 step made about 260 native calls from the JVM, each a JNI crossing plus a Java array
+ * object registered in and freed from its manager, and took twice as long as its products
+ * (bench/README.md); PyTorch's eager step makes as many operator calls, each cheaper. Inside
+ * libtorch's interpreter an operator costs about a dispatch; from the JVM this step costs a dozen
+ * calls whatever the depth.
+ *
+ * <p>The arithmetic is transformers' (LlamaRMSNorm's {@code x · rsqrt(mean(x²) + eps) · w},
+ * {@code silu(gate) · up}, rotary, grouped attention in float32 with the additive mask) with the
+ * fusions of {@link Decoding}: q, k and v in one product, gate and up in another, q and k rotated
+ * together (rotate-half as an exact product by a 0/±1 matrix), each layer's step keys and values
+ * copied into their cache slot in place. Weights, rotary tables and the cache's buffers are handed
+ * to libtorch once and kept as lists until they change; a step passes its ids and positions (one
+ * array), the cached length and the mask.
+ */
+final class ScriptedStep implements AutoCloseable {
+    private final PtSymbolBlock module;
+    private final IValue weights;
+    private IValue tables;
+    private NDArray tablesOf;
+    private IValue buffers;
+    private NDArray[] buffersOf;
+    private final IValue noMask;
+    private final IValue masked;
+    private final IValue unmasked;
+
+    /**
+     * @param weights in order: the embedding table; per layer the input norm's weight, the fused
+     *     q/k/v weight (transposed, or as stored followed by its bias when {@code qkvBias}), o's
+     *     transposed weight, the post-attention norm's weight, gate/up's fused transposed weight and
+     *     down's transposed; then the final norm's weight and the head's transposed weight
+     * @param rotation the {@code [headDim, headDim]} rotate-half matrix
+     */
+    ScriptedStep(ModelConfig config, boolean qkvBias, List<NDArray> weights, NDArray rotation) {
+        this.module = ScriptedOps.module(PARAMETERS, source(config, qkvBias));
+        this.weights = IValue.listFrom(weights.toArray(new PtNDArray[0]));
+        this.noMask = IValue.from((PtNDArray) rotation); // any tensor: not read when unmasked
+        this.masked = IValue.from(true);
+        this.unmasked = IValue.from(false);
+    }
+
+    private static final String PARAMETERS = "step: Tensor, past: int, weights: List[Tensor], caches: List[Tensor], "
+            + "tables: List[Tensor], mask: Tensor, masked: bool";
+
+    /**
+     * The step's source: {@code step} is {@code [2, batch]} (ids, then positions), {@code past} the
+     * positions cached (the new keys go there), {@code caches} each layer's key then value buffer
+     * {@code [batch, kvHeads, capacity, headDim]}, {@code tables} cos, sin ({@code [positions,
+     * headDim]}) and the rotation; {@code mask} is {@code [batch, 1, 1, past + 1]}, read when
+     * {@code masked}. Returns the logits {@code [batch, 1, vocab]}.
+     */
+    static String source(ModelConfig c, boolean qkvBias) {
+        int heads = c.numAttentionHeads();
+        int kv = c.numKeyValueHeads();
+        int d = c.headDim();
+        int stride = qkvBias ? 7 : 6;
+        String eps = Double.toString(c.rmsNormEps());
+        String qkv = qkvBias ? "torch.linear(h, weights[w + 1], weights[w + 2])" : "torch.matmul(h, weights[w + 1])";
+        int o = qkvBias ? 3 : 2;
+        return String.join("\n",
+                "b = step.size(1)",
+                "ids = torch.reshape(torch.select(step, 0, 0), [b, 1])",
+                "positions = torch.select(step, 0, 1)",
+                "cos = torch.reshape(torch.index_select(tables[0], 0, positions), [b, 1, 1, " + d + "])",
+                "sin = torch.reshape(torch.index_select(tables[1], 0, positions), [b, 1, 1, " + d + "])",
+                "rotation = tables[2]",
+                "x = torch.embedding(weights[0], ids)",
+                "for l in range(" + c.numHiddenLayers() + "):",
+                "  w = 1 + l * " + stride,
+                "  h = torch.mul(weights[w], torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.pow(x, 2), [-1], True), "
+                        + eps + "))))",
+                "  qkv = torch.reshape(" + qkv + ", [b, " + (heads + 2 * kv) + ", 1, " + d + "])",
+                "  qk = torch.narrow(qkv, 1, 0, " + (heads + kv) + ")",
+                "  qk = torch.add(torch.mul(qk, cos), torch.mul(torch.matmul(qk, rotation), sin))",
+                "  kc = caches[2 * l]",
+                "  vc = caches[2 * l + 1]",
+                "  torch.narrow(kc, 2, past, 1).copy_(torch.narrow(qk, 1, " + heads + ", " + kv + "))",
+                "  torch.narrow(vc, 2, past, 1).copy_(torch.narrow(qkv, 1, " + (heads + kv) + ", " + kv + "))",
+                "  q = torch.reshape(torch.narrow(qk, 1, 0, " + heads + "), [b, " + kv + ", " + (heads / kv) + ", " + d + "])",
+                "  scores = torch.mul(torch.matmul(q, torch.transpose(torch.narrow(kc, 2, 0, past + 1), 2, 3)), "
+                        + Double.toString(1.0 / Math.sqrt(d)) + ")",
+                "  if masked:",
+                "    scores = torch.add(scores, mask)",
+                "  probs = torch.softmax(scores, -1)",
+                "  out = torch.reshape(torch.matmul(probs, torch.narrow(vc, 2, 0, past + 1)), [b, 1, " + heads * d + "])",
+                "  x = torch.add(x, torch.matmul(out, weights[w + " + o + "]))",
+                "  h = torch.mul(weights[w + " + (o + 1) + "], torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.pow(x, 2), [-1], True), "
+                        + eps + "))))",
+                "  gateUp = torch.matmul(h, weights[w + " + (o + 2) + "])",
+                "  half = gateUp.size(2) // 2",
+                "  act = torch.mul(torch.silu(torch.narrow(gateUp, 2, 0, half)), torch.narrow(gateUp, 2, half, half))",
+                "  x = torch.add(x, torch.matmul(act, weights[w + " + (o + 3) + "]))",
+                "n = " + (1 + c.numHiddenLayers() * stride),
+                "h = torch.mul(weights[n], torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.pow(x, 2), [-1], True), "
+                        + eps + "))))",
+                "return torch.matmul(h, weights[n + 1])");
+    }
+
+    /**
+     * Runs the step on {@code m}: writes every layer's new keys and values at position {@code past}
+     * of the cache's buffers (which must have room; the caller advances the cache) and returns the
+     * logits {@code [batch, 1, vocab]}.
+     *
+     * @param step {@code [2, batch]}: the ids, then their positions
+     * @param cos the rotary table {@code [positions, headDim]}, and sin the same
+     * @param mask {@code [batch, 1, 1, past + 1]} additive, or null when every row sees every key
+     */
+    NDArray run(NDManager m, NDArray step, int past, NDArray[] caches, NDArray cos, NDArray sin, NDArray rotation,
+            NDArray mask) {
+        if (tablesOf != cos) {
+            if (tables != null) {
+                tables.close();
+            }
+            tables = IValue.listFrom((PtNDArray) cos, (PtNDArray) sin, (PtNDArray) rotation);
+            tablesOf = cos;
+        }
+        if (!same(caches)) {
+            if (buffers != null) {
+                buffers.close();
+            }
+            PtNDArray[] all = new PtNDArray[caches.length];
+            for (int i = 0; i < caches.length; i++) {
+                all[i] = (PtNDArray) caches[i];
+            }
+            buffers = IValue.listFrom(all);
+            buffersOf = caches.clone();
+        }
+        // The profiling executor specializes a graph to the shapes it saw, and a step's shapes change at
+        // every token (the cached length): the plain interpreter was the faster (tiny-base, batch 1:
+        // 154-168 against 132-143 tok/s). The setting is the calling thread's; it is put back after.
+        JniUtils.setGraphExecutorOptimize(false);
+        try (IValue in = IValue.from((PtNDArray) step); IValue length = IValue.from((long) past);
+                IValue maskValue = mask == null ? null : IValue.from((PtNDArray) mask);
+                IValue out = IValueUtils.runMethod(module, "forward", in, length, weights, buffers, tables,
+                        mask == null ? noMask : maskValue, mask == null ? unmasked : masked)) {
+            return out.toTensor((PtNDManager) m);
+        } finally {
+            JniUtils.setGraphExecutorOptimize(true);
+        }
+    }
+
+    private boolean same(NDArray[] caches) {
+        if (buffersOf == null || buffersOf.length != caches.length) {
+            return false;
+        }
+        for (int i = 0; i < caches.length; i++) {
+            if (buffersOf[i] != caches[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+        noMask.close();
+        masked.close();
+        unmasked.close();
+        if (tables != null) {
+            tables.close();
+        }
+        if (buffers != null) {
+            buffers.close();
+        }
+    }
+}
