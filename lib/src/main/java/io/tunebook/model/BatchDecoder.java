@@ -41,6 +41,11 @@ public final class BatchDecoder implements AutoCloseable {
     private final List<Sequence> joining = new ArrayList<>();
     /** At most this many rows decode at once (see {@link #BatchDecoder(CausalLM, int)}). */
     private final int maxRows;
+    /**
+     * Whether each batch that starts from empty reads the weights again (a long-lived decoder, the
+     * server's), or the first one's are kept for the decoder's life ({@link Generator}'s, one call).
+     */
+    private final boolean rereadWeights;
 
     /** A decoder whose sequences all join at the next step (the server bounds its batch itself). */
     public BatchDecoder(CausalLM model) {
@@ -55,6 +60,16 @@ public final class BatchDecoder implements AutoCloseable {
      * prompts at batch 16 (bench/README.md, "Batched evaluation").
      */
     public BatchDecoder(CausalLM model, int maxRows) {
+        this(model, maxRows, true);
+    }
+
+    /**
+     * @param rereadWeights false for a decoder that lives for one call on the thread that owns the
+     *     model: it builds its {@link Decoding} (fused copies of the weights) once instead of at every
+     *     batch that starts from empty, which at batch 1 is every prompt (2 to 4 ms each on tiny-base)
+     */
+    BatchDecoder(CausalLM model, int maxRows, boolean rereadWeights) {
+        this.rereadWeights = rereadWeights;
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be at least 1, got " + maxRows);
         }
@@ -185,7 +200,7 @@ public final class BatchDecoder implements AutoCloseable {
             dropFinished(finished); // no row decodes on: the batch starts from empty
             freed = List.of();
         }
-        if (rows.isEmpty()) {
+        if (decoding == null || rows.isEmpty() && rereadWeights) {
             // Fused weights are copies: a decoder that outlives a change of the weights (the server's,
             // while a notebook trains or merges) picks it up when its batch next starts from empty.
             if (decoding != null) {
@@ -194,18 +209,9 @@ public final class BatchDecoder implements AutoCloseable {
             decoding = net.decoding(manager);
         }
         KvCache own = new KvCache(manager, model.config().numHiddenLayers());
-        long[] first;
-        float[] logits = null;
-        try (NDManager m = manager.newSubManager()) {
-            NDArray hidden = net.decodeHiddenStates(Tensors.of(m, ids, new Shape(n, longest)),
-                    decoding.cosSin(m, positions, n, longest), leftPadding, own, decoding);
-            NDArray last = decoding.linear(net.lmHead(), hidden.get(":, -1:, :"));
-            first = argMaxes(last, joined);
-            if (first == null) {
-                logits = last.toFloatArray();
-            }
-        }
-        take(joined, first, logits);
+        float[][] logits = new float[1][];
+        long[] first = lastTokens(ids, positions, n, leftPadding, own, joined, logits);
+        take(joined, first, logits[0]);
         List<Integer> placed = new ArrayList<>();
         List<Integer> appended = new ArrayList<>();
         for (int b = 0; b < n; b++) {
@@ -305,39 +311,51 @@ public final class BatchDecoder implements AutoCloseable {
             leftPadding[b] = past - s.length;
             padded |= s.length != past;
         }
-        long[] next;
-        float[] logits = null;
-        // A small step runs on one thread (see Decoding#oneThread). libtorch keeps its OpenMP
-        // and MKL thread counts per calling thread, so threads already running ops keep theirs; only a thread
-        // making its first libtorch call during this step would start from the one-thread default, which is
-        // put back right after.
-        int threads = decoding.oneThread(batch) ? JniUtils.getNumThreads() : 1;
+        float[][] logits = new float[1][];
+        long[] next = lastTokens(ids, positions, batch, padded ? leftPadding : null, cache, rows, logits);
+        for (Sequence s : rows) {
+            s.length++;
+        }
+        take(rows, next, logits[0]);
+    }
+
+    /**
+     * Runs {@code ids} ({@code [batch * seq]}, a prefill or one token a row) through the model into
+     * {@code into} and returns each row's next token when argmax picks them all ({@link #argMaxes}),
+     * else null with the last position's logits in {@code logits[0]}. A small step runs on one thread
+     * (see {@link Decoding#oneThread}). libtorch keeps its OpenMP and MKL thread counts per calling
+     * thread, so threads already running ops keep theirs; only a thread making its first libtorch call
+     * during this step would start from the one-thread default, which is put back right after.
+     *
+     * @param leftPadding padded positions at the left of each row, or null when no row is padded
+     */
+    private long[] lastTokens(long[] ids, long[] positions, int batch, int[] leftPadding, KvCache into,
+            List<Sequence> sequences, float[][] logits) {
+        int seq = ids.length / batch;
+        int past = into.length();
+        int threads = decoding.oneThread(ids.length) ? JniUtils.getNumThreads() : 1;
         if (threads > 1) {
             JniUtils.setNumThreads(1);
         }
         try (NDManager m = manager.newSubManager()) {
-            NDArray out;
+            NDArray last;
             if (decoding.scripted()) {
-                out = decoding.step(m, ids, positions, net.decodingMask(m, past, batch, 1, padded ? leftPadding : null),
-                        cache);
+                last = decoding.step(m, ids, positions, batch, net.decodingMask(m, past, batch, seq, leftPadding), into);
             } else {
-                NDArray hidden = net.decodeHiddenStates(Tensors.of(m, ids, new Shape(batch, 1)),
-                        decoding.cosSin(m, positions, batch, 1), padded ? leftPadding : null, cache, decoding);
-                out = decoding.linear(net.lmHead(), hidden);
+                NDArray hidden = net.decodeHiddenStates(Tensors.of(m, ids, new Shape(batch, seq)),
+                        decoding.cosSin(m, positions, batch, seq), leftPadding, into, decoding);
+                last = decoding.linear(net.lmHead(), seq == 1 ? hidden : hidden.get(":, -1:, :"));
             }
-            next = argMaxes(out, rows);
+            long[] next = argMaxes(last, sequences);
             if (next == null) {
-                logits = out.toFloatArray();
+                logits[0] = last.toFloatArray();
             }
+            return next;
         } finally {
             if (threads > 1) {
                 JniUtils.setNumThreads(threads);
             }
         }
-        for (Sequence s : rows) {
-            s.length++;
-        }
-        take(rows, next, logits);
     }
 
     private void dropCancelled(List<Sequence> finished) {

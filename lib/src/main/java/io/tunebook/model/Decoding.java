@@ -159,25 +159,27 @@ final class Decoding implements AutoCloseable {
     }
 
     /**
-     * One token for every row through the scripted step: writes each layer's keys and values after
-     * the cached ones and returns the logits {@code [batch, 1, vocab]} on {@code m}.
+     * {@code seq} tokens for every row through the scripted step (a prefill, or one new token): writes
+     * each layer's keys and values after the cached ones and returns the last position's logits
+     * {@code [batch, 1, vocab]} on {@code m}.
      *
-     * @param mask {@code [batch, 1, 1, cached + 1]} additive, or null when every row sees every key
+     * @param ids {@code [batch * seq]}, row-major, and {@code positions} theirs
+     * @param mask {@code [batch or 1, 1, seq, cached + seq]} additive, or null when every row sees every key
      */
-    NDArray step(NDManager m, long[] ids, long[] positions, NDArray mask, KvCache cache) {
-        int batch = ids.length;
-        long[] both = java.util.Arrays.copyOf(ids, 2 * batch);
+    NDArray step(NDManager m, long[] ids, long[] positions, int batch, NDArray mask, KvCache cache) {
+        int seq = ids.length / batch;
+        long[] both = java.util.Arrays.copyOf(ids, 2 * ids.length);
         long last = 0;
-        for (int b = 0; b < batch; b++) {
-            both[batch + b] = positions[b];
-            last = Math.max(last, positions[b]);
+        for (int i = 0; i < positions.length; i++) {
+            both[ids.length + i] = positions[i];
+            last = Math.max(last, positions[i]);
         }
         ensure((int) last + 1);
         int past = cache.length();
-        cache.reserve(past + 1);
-        NDArray logits = scripted.run(m, Tensors.of(m, both, new Shape(2, batch)), past, cache.buffers(), cosRows,
+        cache.reserve(batch, config, past + seq);
+        NDArray logits = scripted.run(m, Tensors.of(m, both, new Shape(2, batch, seq)), past, cache.buffers(), cosRows,
                 sinRows, rotation, mask);
-        cache.advance(1);
+        cache.advance(seq);
         return logits;
     }
 
@@ -256,23 +258,22 @@ final class Decoding implements AutoCloseable {
     }
 
     /**
-     * Multiply-adds of a step's projections and head at or under which a step runs on one CPU thread
-     * (tiny-base: 6.2 M a row, so up to 16 rows; mid-100m: 91 M, one row). Measured on the shared
-     * 2-core machine with the passive OpenMP waiting {@code bin/tunebook} sets: a decoding step's
-     * operators are small, libtorch splits each across both threads, and waking the sleeping second
-     * thread, once per operator, costs more than it saves. tiny-base's 25 matmuls of a step took 5.4
-     * to 6.6 ms on two threads against 2.2 to 2.6 ms on one at 2 rows, 6.5 to 9.0 against 4.7 to 6.6
-     * at 16 rows; from 32 to 64 rows two threads were as fast or faster (bench/README.md, "Batched
-     * evaluation: where batch 16's time goes"). At one row the plain step's matrix-vector products
-     * gained nothing, but the scripted step ({@link ScriptedStep}), whose time is its products, went
-     * from 158-188 to 263-266 tok/s on tiny-base, and mid-100m's stayed at 26 (bench/README.md, "A
-     * decoding step in one call").
+     * Multiply-adds of a step's projections and head (its tokens times a row's) at or under which the
+     * step runs on one CPU thread: tiny-base (6.2 M a token) up to 64 tokens, a decoding step of up
+     * to 64 rows or a prefill of 64 prompt tokens; mid-100m (91 M) up to 4. Measured on the shared
+     * 2-core machine with the passive OpenMP waiting {@code bin/tunebook} sets: a step's operators are
+     * small, libtorch splits each across both threads, and waking the sleeping second thread, once
+     * per operator, costs more than it saves. Scripted steps on tiny-base (bench/README.md, "A
+     * decoding step in one call"), one thread against two: a step of 1 row 4.0-5.0 against 5.9-6.4
+     * ms, 16 rows 7.8-8.0 against 10.7-12.2, 32 rows 11.1-11.2 against 13.7-15.0, 64 rows 17.1-19.0
+     * against 17.2-18.8; a prefill of 36 tokens 8.1-10.2 against 9.5-10.0 ms, 4 × 36 20.2-20.3 against
+     * 25.1-25.8, 1 × 128 18.3-18.5 against 19.4-19.6, 16 × 36 63-67 against 46-50.
      */
-    static final long ONE_THREAD_STEP_MULTIPLY_ADDS = 100_000_000L;
+    static final long ONE_THREAD_STEP_MULTIPLY_ADDS = 400_000_000L;
 
-    /** Whether a decoding step of {@code rows} rows should run on one thread (see {@link #ONE_THREAD_STEP_MULTIPLY_ADDS}). */
-    boolean oneThread(int rows) {
-        return rows * rowMultiplyAdds <= ONE_THREAD_STEP_MULTIPLY_ADDS && !manager.getDevice().isGpu();
+    /** Whether a step of {@code tokens} tokens (rows times positions) should run on one thread (see {@link #ONE_THREAD_STEP_MULTIPLY_ADDS}). */
+    boolean oneThread(long tokens) {
+        return tokens * rowMultiplyAdds <= ONE_THREAD_STEP_MULTIPLY_ADDS && !manager.getDevice().isGpu();
     }
 
     /** The RMSNorm epsilon, a scalar array. */

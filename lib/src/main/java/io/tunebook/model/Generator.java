@@ -60,7 +60,7 @@ public final class Generator {
             return List.of();
         }
         List<BatchDecoder.Sequence> sequences = new ArrayList<>();
-        try (BatchDecoder decoder = new BatchDecoder(model)) {
+        try (BatchDecoder decoder = new BatchDecoder(model, Integer.MAX_VALUE, false)) {
             for (int i = 0; i < prompts.size(); i++) {
                 sequences.add(decoder.add(prompts.get(i), settings, i, listener));
             }
@@ -101,7 +101,7 @@ public final class Generator {
         // (to prefill more prompts together) kept the batch half empty while answers were short, and left a
         // long answer to decode alone for longer (76 steps against 68 for bench's 64 support-fr prompts at
         // batch 16; bench/README.md).
-        try (BatchDecoder decoder = new BatchDecoder(model, batchSize)) {
+        try (BatchDecoder decoder = new BatchDecoder(model, batchSize, false)) {
             for (int i : order) {
                 decoder.add(prompts.get(i), settings, i, null);
             }

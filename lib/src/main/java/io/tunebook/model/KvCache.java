@@ -54,6 +54,22 @@ public final class KvCache implements AutoCloseable {
         return keys[0] == null ? 0 : (int) keys[0].getShape().get(2);
     }
 
+    /**
+     * {@link #reserve}, and on an empty cache zeroed float32 buffers of {@code rows} rows with room for
+     * {@code positions}, for a step that writes into them in place.
+     */
+    void reserve(int rows, ModelConfig config, int positions) {
+        if (keys[0] != null) {
+            reserve(positions);
+            return;
+        }
+        Shape shape = new Shape(rows, config.numKeyValueHeads(), 1, config.headDim());
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = buffer(shape, ai.djl.ndarray.types.DataType.FLOAT32, positions);
+            values[l] = buffer(shape, ai.djl.ndarray.types.DataType.FLOAT32, positions);
+        }
+    }
+
     /** Makes room for {@code positions} cached positions, so that appending up to there copies nothing else. */
     void reserve(int positions) {
         if (keys[0] == null || positions <= capacity()) {
@@ -142,7 +158,11 @@ public final class KvCache implements AutoCloseable {
 
     /** A zeroed buffer shaped like {@code like} but {@code positions} long, on this cache's manager. */
     private NDArray buffer(Shape like, NDArray dtypeOf, int positions) {
-        return manager.zeros(new Shape(like.get(0), like.get(1), positions, like.get(3)), dtypeOf.getDataType());
+        return buffer(like, dtypeOf.getDataType(), positions);
+    }
+
+    private NDArray buffer(Shape like, ai.djl.ndarray.types.DataType type, int positions) {
+        return manager.zeros(new Shape(like.get(0), like.get(1), positions, like.get(3)), type);
     }
 
     /** A buffer {@code positions} long holding the first {@code length} positions of {@code old} (closed). */

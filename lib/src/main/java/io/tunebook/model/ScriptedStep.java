@@ -54,71 +54,101 @@ final class ScriptedStep implements AutoCloseable {
         this.unmasked = IValue.from(false);
     }
 
+    /**
+     * Tokens of a step (rows times positions) up to which attention is computed by hand (scores, mask,
+     * softmax, values) rather than by libtorch's fused kernel. For one query over cached grouped keys
+     * the fused kernel repeats the keys per query head and is the slower (bench/README.md); measured
+     * on tiny-base's scripted prefills, by hand was as fast or faster up to 512 (1 × 36: 7.8-8.1
+     * against 8.5-9.3 ms; 1 × 512: 99-103 against 106-108 ms; 4 × 128: 44-47 against 56-60 ms, two
+     * threads). Past it the fused kernel keeps the {@code heads × seq × keys} scores from being made
+     * at all.
+     */
+    static final int BY_HAND_MAX_TOKENS = 512;
+
     private static final String PARAMETERS = "step: Tensor, past: int, weights: List[Tensor], caches: List[Tensor], "
             + "tables: List[Tensor], mask: Tensor, masked: bool";
 
     /**
-     * The step's source: {@code step} is {@code [2, batch]} (ids, then positions), {@code past} the
-     * positions cached (the new keys go there), {@code caches} each layer's key then value buffer
-     * {@code [batch, kvHeads, capacity, headDim]}, {@code tables} cos, sin ({@code [positions,
-     * headDim]}) and the rotation; {@code mask} is {@code [batch, 1, 1, past + 1]}, read when
-     * {@code masked}. Returns the logits {@code [batch, 1, vocab]}.
+     * The step's source: {@code step} is {@code [2, batch, seq]} (ids, then positions), {@code past}
+     * the positions cached (the new keys go from there), {@code caches} each layer's key then value
+     * buffer {@code [batch, kvHeads, capacity, headDim]}, {@code tables} cos, sin ({@code [positions,
+     * headDim]}) and the rotation; {@code mask} is {@code [batch or 1, 1, seq, past + seq]}, read when
+     * {@code masked}. Returns the last position's logits {@code [batch, 1, vocab]}. Attention is by
+     * hand up to {@link #BY_HAND_MAX_TOKENS}, by libtorch's fused kernel (transformers' sdpa) past it.
      */
     static String source(ModelConfig c, boolean qkvBias) {
         int heads = c.numAttentionHeads();
         int kv = c.numKeyValueHeads();
         int d = c.headDim();
         int stride = qkvBias ? 7 : 6;
-        String eps = Double.toString(c.rmsNormEps());
         String qkv = qkvBias ? "torch.linear(h, weights[w + 1], weights[w + 2])" : "torch.matmul(h, weights[w + 1])";
         int o = qkvBias ? 3 : 2;
+        String scale = Double.toString(1.0 / Math.sqrt(d));
         return String.join("\n",
                 "b = step.size(1)",
-                "ids = torch.reshape(torch.select(step, 0, 0), [b, 1])",
-                "positions = torch.select(step, 0, 1)",
-                "cos = torch.reshape(torch.index_select(tables[0], 0, positions), [b, 1, 1, " + d + "])",
-                "sin = torch.reshape(torch.index_select(tables[1], 0, positions), [b, 1, 1, " + d + "])",
+                "s = step.size(2)",
+                "positions = torch.reshape(torch.select(step, 0, 1), [-1])",
+                "cos = torch.reshape(torch.index_select(tables[0], 0, positions), [b, 1, s, " + d + "])",
+                "sin = torch.reshape(torch.index_select(tables[1], 0, positions), [b, 1, s, " + d + "])",
                 "rotation = tables[2]",
-                "x = torch.embedding(weights[0], ids)",
+                "x = torch.embedding(weights[0], torch.select(step, 0, 0))",
                 "for l in range(" + c.numHiddenLayers() + "):",
                 "  w = 1 + l * " + stride,
-                "  h = torch.mul(weights[w], torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.pow(x, 2), [-1], True), "
-                        + eps + "))))",
-                "  qkv = torch.reshape(" + qkv + ", [b, " + (heads + 2 * kv) + ", 1, " + d + "])",
+                "  h = " + norm(c, "weights[w]"),
+                "  qkv = torch.transpose(torch.reshape(" + qkv + ", [b, s, " + (heads + 2 * kv) + ", " + d + "]), 1, 2)",
                 "  qk = torch.narrow(qkv, 1, 0, " + (heads + kv) + ")",
                 "  qk = torch.add(torch.mul(qk, cos), torch.mul(torch.matmul(qk, rotation), sin))",
                 "  kc = caches[2 * l]",
                 "  vc = caches[2 * l + 1]",
-                "  torch.narrow(kc, 2, past, 1).copy_(torch.narrow(qk, 1, " + heads + ", " + kv + "))",
-                "  torch.narrow(vc, 2, past, 1).copy_(torch.narrow(qkv, 1, " + (heads + kv) + ", " + kv + "))",
-                "  q = torch.reshape(torch.narrow(qk, 1, 0, " + heads + "), [b, " + kv + ", " + (heads / kv) + ", " + d + "])",
-                "  scores = torch.mul(torch.matmul(q, torch.transpose(torch.narrow(kc, 2, 0, past + 1), 2, 3)), "
-                        + Double.toString(1.0 / Math.sqrt(d)) + ")",
-                "  if masked:",
-                "    scores = torch.add(scores, mask)",
-                "  probs = torch.softmax(scores, -1)",
-                "  out = torch.reshape(torch.matmul(probs, torch.narrow(vc, 2, 0, past + 1)), [b, 1, " + heads * d + "])",
+                "  torch.narrow(kc, 2, past, s).copy_(torch.narrow(qk, 1, " + heads + ", " + kv + "))",
+                "  torch.narrow(vc, 2, past, s).copy_(torch.narrow(qkv, 1, " + (heads + kv) + ", " + kv + "))",
+                "  keys = torch.narrow(kc, 2, 0, past + s)",
+                "  values = torch.narrow(vc, 2, 0, past + s)",
+                "  q = torch.narrow(qk, 1, 0, " + heads + ")",
+                "  if b * s <= " + BY_HAND_MAX_TOKENS + ":",
+                "    n = past + s",
+                "    scores = torch.mul(torch.matmul(torch.reshape(q, [b, " + kv + ", " + (heads / kv) + " * s, " + d
+                        + "]), torch.transpose(keys, 2, 3)), " + scale + ")",
+                "    if masked:",
+                "      scores = torch.reshape(torch.add(torch.reshape(scores, [b, " + heads + ", s, n]), mask), [b, "
+                        + kv + ", " + (heads / kv) + " * s, n])",
+                "    out = torch.matmul(torch.softmax(scores, -1), values)",
+                "    out = torch.reshape(torch.transpose(torch.reshape(out, [b, " + heads + ", s, " + d + "]), 1, 2), [b, s, "
+                        + heads * d + "])",
+                "  else:",
+                "    if masked:",
+                "      out = torch.scaled_dot_product_attention(q, keys, values, mask, 0., False, scale=" + scale
+                        + ", enable_gqa=True)",
+                "    else:",
+                "      out = torch.scaled_dot_product_attention(q, keys, values, None, 0., False, scale=" + scale
+                        + ", enable_gqa=True)",
+                "    out = torch.reshape(torch.transpose(out, 1, 2), [b, s, " + heads * d + "])",
                 "  x = torch.add(x, torch.matmul(out, weights[w + " + o + "]))",
-                "  h = torch.mul(weights[w + " + (o + 1) + "], torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.pow(x, 2), [-1], True), "
-                        + eps + "))))",
+                "  h = " + norm(c, "weights[w + " + (o + 1) + "]"),
                 "  gateUp = torch.matmul(h, weights[w + " + (o + 2) + "])",
                 "  half = gateUp.size(2) // 2",
                 "  act = torch.mul(torch.silu(torch.narrow(gateUp, 2, 0, half)), torch.narrow(gateUp, 2, half, half))",
                 "  x = torch.add(x, torch.matmul(act, weights[w + " + (o + 3) + "]))",
                 "n = " + (1 + c.numHiddenLayers() * stride),
-                "h = torch.mul(weights[n], torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.pow(x, 2), [-1], True), "
-                        + eps + "))))",
+                "x = torch.narrow(x, 1, s - 1, 1)",
+                "h = " + norm(c, "weights[n]"),
                 "return torch.matmul(h, weights[n + 1])");
     }
 
+    /** LlamaRMSNorm of {@code x} with weight {@code weight}: {@code weight · (x · rsqrt(mean(x²) + eps))}. */
+    private static String norm(ModelConfig c, String weight) {
+        return "torch.mul(" + weight + ", torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.pow(x, 2), [-1], True), "
+                + Double.toString(c.rmsNormEps()) + "))))";
+    }
+
     /**
-     * Runs the step on {@code m}: writes every layer's new keys and values at position {@code past}
+     * Runs the step on {@code m}: writes every layer's new keys and values from position {@code past}
      * of the cache's buffers (which must have room; the caller advances the cache) and returns the
-     * logits {@code [batch, 1, vocab]}.
+     * last position's logits {@code [batch, 1, vocab]}.
      *
-     * @param step {@code [2, batch]}: the ids, then their positions
+     * @param step {@code [2, batch, seq]}: the ids, then their positions
      * @param cos the rotary table {@code [positions, headDim]}, and sin the same
-     * @param mask {@code [batch, 1, 1, past + 1]} additive, or null when every row sees every key
+     * @param mask {@code [batch or 1, 1, seq, past + seq]} additive, or null when every row sees every key
      */
     NDArray run(NDManager m, NDArray step, int past, NDArray[] caches, NDArray cos, NDArray sin, NDArray rotation,
             NDArray mask) {

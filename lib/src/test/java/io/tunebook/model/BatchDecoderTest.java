@@ -176,8 +176,8 @@ class BatchDecoderTest {
     void aSmallStepRunsOnOneThreadAndPutsTheThreadCountBack() {
         try (NDManager m = model.manager().newSubManager(); Decoding d = model.transformer().decoding(m)) {
             assertTrue(d.oneThread(1));
-            assertTrue(d.oneThread(16)); // 16 x 6.2 M multiply-adds
-            assertFalse(d.oneThread(17));
+            assertTrue(d.oneThread(64)); // 64 x 6.2 M multiply-adds
+            assertFalse(d.oneThread(65));
         }
         int threads = JniUtils.getNumThreads();
         try (BatchDecoder decoder = new BatchDecoder(model)) {

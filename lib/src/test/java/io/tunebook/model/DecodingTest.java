@@ -106,10 +106,11 @@ class DecodingTest {
             for (int i = 0; i < prompt; i++) {
                 positions[i] = i;
             }
-            net.decodeHiddenStates(Tensors.of(m, java.util.Arrays.copyOf(ids, prompt), new Shape(1, prompt)),
-                    d.cosSin(m, positions, 1, prompt), null, cache, d);
+            NDArray prefill = d.step(m, java.util.Arrays.copyOf(ids, prompt), positions, 1,
+                    net.decodingMask(m, 0, 1, prompt, null), cache);
+            assertClose(full.get(":, " + (prompt - 1) + ":" + prompt + ", :"), prefill);
             for (int t = prompt; t < ids.length; t++) {
-                NDArray logits = d.step(m, new long[] {ids[t]}, new long[] {t}, null, cache);
+                NDArray logits = d.step(m, new long[] {ids[t]}, new long[] {t}, 1, null, cache);
                 assertClose(full.get(":, " + t + ":" + (t + 1) + ", :"), logits);
             }
             assertEquals(ids.length, cache.length());
@@ -117,9 +118,40 @@ class DecodingTest {
     }
 
     @Test
-    void scriptedStepOfPaddedRowsEqualsThePlainStep() {
-        // Two rows at their own positions, the shorter left-padded and masked: the scripted step and the
-        // plain one, each on its own copy of the cache, agree step after step and write the same keys.
+    void aScriptedPrefillPastTheByHandLimitGivesTheFullPassLogits() {
+        // Two rows of 300 positions, the second left-padded by 40: past ScriptedStep.BY_HAND_MAX_TOKENS,
+        // so the fused kernel attends, with the causal and padding mask.
+        Transformer net = model.transformer();
+        int seq = 300;
+        int pad = 40;
+        assertTrue(2 * seq > ScriptedStep.BY_HAND_MAX_TOKENS);
+        java.util.Random random = new java.util.Random(7);
+        long[] ids = new long[2 * seq];
+        long[] positions = new long[2 * seq];
+        for (int t = 0; t < seq; t++) {
+            ids[t] = 3 + random.nextInt(model.config().vocabSize() - 3);
+            positions[t] = t;
+            if (t >= pad) {
+                ids[seq + t] = 3 + random.nextInt(model.config().vocabSize() - 3);
+                positions[seq + t] = t - pad;
+            }
+        }
+        try (NDManager m = model.manager().newSubManager(); Decoding d = net.decoding(m);
+                KvCache cache = new KvCache(m, model.config().numHiddenLayers())) {
+            NDArray logits = d.step(m, ids, positions, 2, net.decodingMask(m, 0, 2, seq, new int[] {0, pad}), cache);
+            NDArray first = net.forward(Tensors.of(m, java.util.Arrays.copyOf(ids, seq), new Shape(1, seq)), null, null,
+                    null);
+            NDArray second = net.forward(Tensors.of(m, java.util.Arrays.copyOfRange(ids, seq + pad, 2 * seq),
+                    new Shape(1, seq - pad)), null, null, null);
+            assertClose(first.get(":, -1:, :"), logits.get("0:1"));
+            assertClose(second.get(":, -1:, :"), logits.get("1:2"));
+        }
+    }
+
+    @Test
+    void scriptedStepsOfPaddedRowsEqualThePlainSteps() {
+        // Two rows at their own positions, the shorter left-padded and masked: the scripted prefill and
+        // steps and the plain ones, each on its own cache, agree step after step and cache the same keys.
         Transformer net = model.transformer();
         long[] a = model.tokenizer().encode("Bonjour, ma commande n'est pas arrivée", true);
         long[] b = model.tokenizer().encode("Merci", true);
@@ -138,18 +170,17 @@ class DecodingTest {
         try (NDManager m = model.manager().newSubManager(); Decoding d = net.decoding(m);
                 KvCache plain = new KvCache(m, model.config().numHiddenLayers());
                 KvCache scripted = new KvCache(m, model.config().numHiddenLayers())) {
-            for (KvCache cache : new KvCache[] {plain, scripted}) {
-                net.decodeHiddenStates(Tensors.of(m, ids, new Shape(2, longest)), d.cosSin(m, positions, 2, longest),
-                        leftPadding, cache, d);
-                cache.reserve(longest + 8);
-            }
+            NDArray plainPrefill = d.linear(net.lmHead(), net.decodeHiddenStates(Tensors.of(m, ids, new Shape(2, longest)),
+                    d.cosSin(m, positions, 2, longest), leftPadding, plain, d).get(":, -1:, :"));
+            plain.reserve(longest + 8);
+            assertClose(plainPrefill, d.step(m, ids, positions, 2, net.decodingMask(m, 0, 2, longest, leftPadding), scripted));
             long[] next = {17, 42};
             for (int step = 0; step < 5; step++) {
                 long[] at = {longest + step, b.length + step};
                 NDArray expected = d.linear(net.lmHead(), net.decodeHiddenStates(Tensors.of(m, next, new Shape(2, 1)),
                         d.cosSin(m, at, 2, 1), leftPadding, plain, d));
                 NDArray mask = net.decodingMask(m, scripted.length(), 2, 1, leftPadding);
-                NDArray got = d.step(m, next, at, mask, scripted);
+                NDArray got = d.step(m, next, at, 2, mask, scripted);
                 assertClose(expected, got);
                 next = got.argMax(-1).toLongArray();
             }
