@@ -137,8 +137,7 @@ final class ScriptedStep implements AutoCloseable {
 
     /** LlamaRMSNorm of {@code x} with weight {@code weight}: {@code weight · (x · rsqrt(mean(x²) + eps))}. */
     private static String norm(ModelConfig c, String weight) {
-        return "torch.mul(" + weight + ", torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.pow(x, 2), [-1], True), "
-                + Double.toString(c.rmsNormEps()) + "))))";
+        return "torch.rms_norm(x, [" + c.hiddenSize() + "], " + weight + ", " + Double.toString(c.rmsNormEps()) + ")";
     }
 
     /**
