@@ -629,7 +629,8 @@ def main(argv=None):
     out["train"] = bench_train(model, windows, a.steps, 3 * forward_flops, peak, profile=a.profile)
     peaks["train"] = peak_rss_mb()
     out["peak_rss_mb_after"] = peaks
-    out["peak_rss_mb"] = peak_rss_mb()
+    # ru_maxrss, like VmHWM, can read lower than an earlier reading (as tunebook's BenchCommand says): the highest.
+    out["peak_rss_mb"] = max([peak_rss_mb(), *peaks.values()])
     out["blas"] = blas  # not in the Java output: says what the matmul peak above was measured with
     print(f"pytorch_bench: {config_path}, weights: {weights_note}, BLAS: {blas}", file=sys.stderr)
     if blas.startswith("reference"):
