@@ -105,6 +105,11 @@ public final class BatchDecoder implements AutoCloseable {
         return s;
     }
 
+    /** What its steps are built from now (null before the first prefill). */
+    Decoding decoding() {
+        return decoding;
+    }
+
     /** Rows in the batch's cache now (what a row limit bounds). */
     int rowsDecoding() {
         return rows.size();
@@ -393,6 +398,9 @@ public final class BatchDecoder implements AutoCloseable {
         rows.clear();
         rows.addAll(kept);
         cache.keepRows(keep.stream().mapToInt(Integer::intValue).toArray(), rows.isEmpty() ? 0 : cache.length() - longest);
+        if (rows.isEmpty() && decoding != null) {
+            decoding.forgetCache(); // an idle server's decoder holds no cache buffers through the scripted step
+        }
     }
 
     @Override

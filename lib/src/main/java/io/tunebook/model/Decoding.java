@@ -157,6 +157,18 @@ final class Decoding implements AutoCloseable {
         return new ScriptedStep(config, bias, weights, rotation);
     }
 
+    /** Lets go of the cache buffers the scripted step holds between steps (they are handed to it again at the next). */
+    void forgetCache() {
+        if (scripted != null) {
+            scripted.forgetBuffers();
+        }
+    }
+
+    /** Whether the scripted step holds cache buffers from its last run. */
+    boolean holdsCache() {
+        return scripted != null && scripted.holdsBuffers();
+    }
+
     /** Whether {@link #step} runs the whole step in one call (see {@link ScriptedStep}). */
     boolean scripted() {
         return scripted != null;

@@ -159,9 +159,7 @@ final class ScriptedStep implements AutoCloseable {
             tablesOf = cos;
         }
         if (!same(caches)) {
-            if (buffers != null) {
-                buffers.close();
-            }
+            forgetBuffers();
             PtNDArray[] all = new PtNDArray[caches.length];
             for (int i = 0; i < caches.length; i++) {
                 all[i] = (PtNDArray) caches[i];
@@ -181,6 +179,23 @@ final class ScriptedStep implements AutoCloseable {
         } finally {
             JniUtils.setGraphExecutorOptimize(true);
         }
+    }
+
+    /**
+     * Drops this step's hold on the cache buffers it last ran on: a closed cache's memory is otherwise
+     * kept until the next step hands over new ones, and a server that goes idle makes none.
+     */
+    void forgetBuffers() {
+        if (buffers != null) {
+            buffers.close();
+            buffers = null;
+            buffersOf = null;
+        }
+    }
+
+    /** Whether it holds cache buffers from its last run. */
+    boolean holdsBuffers() {
+        return buffers != null;
     }
 
     private boolean same(NDArray[] caches) {

@@ -173,6 +173,23 @@ class BatchDecoderTest {
     }
 
     @Test
+    void aDecoderWhoseBatchEmptiedHoldsNoCacheThroughTheScriptedStep() {
+        try (BatchDecoder decoder = new BatchDecoder(model)) {
+            for (long[] p : prompts()) {
+                decoder.add(p, greedy(8), 0, null);
+            }
+            decoder.step();
+            assertTrue(decoder.active() > 0);
+            assertTrue(decoder.decoding().scripted());
+            assertTrue(decoder.decoding().holdsCache(), "between steps the scripted step keeps the cache's buffers");
+            while (decoder.active() > 0) {
+                decoder.step();
+            }
+            assertFalse(decoder.decoding().holdsCache(), "an idle decoder (the server's) would keep them alive");
+        }
+    }
+
+    @Test
     void aSmallStepRunsOnOneThreadAndPutsTheThreadCountBack() {
         try (NDManager m = model.manager().newSubManager(); Decoding d = model.transformer().decoding(m)) {
             assertTrue(d.oneThread(1));
