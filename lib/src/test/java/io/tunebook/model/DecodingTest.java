@@ -77,10 +77,7 @@ class DecodingTest {
                 KvCache cache = new KvCache(m, model.config().numHiddenLayers())) {
             NDArray full = net.forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null);
             long[] head = java.util.Arrays.copyOf(ids, prompt);
-            long[] positions = new long[prompt];
-            for (int i = 0; i < prompt; i++) {
-                positions[i] = i;
-            }
+            long[] positions = java.util.stream.LongStream.range(0, prompt).toArray();
             NDArray hidden = net.decodeHiddenStates(Tensors.of(m, head, new Shape(1, prompt)),
                     d.cosSin(m, positions, 1, prompt), null, cache, d);
             assertClose(full.get(":, :" + prompt + ", :"), d.linear(net.lmHead(), hidden));
@@ -102,10 +99,7 @@ class DecodingTest {
                 KvCache cache = new KvCache(m, model.config().numHiddenLayers())) {
             assertTrue(d.scripted(), "tiny-base's plain float32 layers take the scripted step");
             NDArray full = net.forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null);
-            long[] positions = new long[prompt];
-            for (int i = 0; i < prompt; i++) {
-                positions[i] = i;
-            }
+            long[] positions = java.util.stream.LongStream.range(0, prompt).toArray();
             NDArray prefill = d.step(m, java.util.Arrays.copyOf(ids, prompt), positions, 1,
                     net.decodingMask(m, 0, 1, prompt, null), cache);
             assertClose(full.get(":, " + (prompt - 1) + ":" + prompt + ", :"), prefill);
