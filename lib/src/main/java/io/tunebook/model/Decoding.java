@@ -68,7 +68,11 @@ final class Decoding implements AutoCloseable {
      */
     static final boolean SCRIPTED = Boolean.parseBoolean(System.getProperty("tunebook.decode.scripted", "true"));
 
-    Decoding(Transformer net, RotaryEmbedding rope, NDManager parent) {
+    /**
+     * @param bf16Copies whether the scripted step may read exact bfloat16 copies of float32 weights
+     *     ({@link ScriptedStep#BF16_COPIES}; tests compare both ways)
+     */
+    Decoding(Transformer net, RotaryEmbedding rope, NDManager parent, boolean bf16Copies) {
         this.manager = parent.newSubManager();
         this.config = net.config();
         this.rope = rope;
@@ -110,7 +114,7 @@ final class Decoding implements AutoCloseable {
         if (head != null) {
             transposed.put(net.lmHead(), head);
         }
-        this.scripted = SCRIPTED ? scriptedStep(net) : null;
+        this.scripted = SCRIPTED ? scriptedStep(net, bf16Copies) : null;
     }
 
     /**
@@ -118,7 +122,7 @@ final class Decoding implements AutoCloseable {
      * layer (all with a bias or none), o, down and the head are plain, and the embedding and norms are
      * float32; null otherwise (an adapter, a quantized or 16-bit layer, q/k norms keep the plain path).
      */
-    private ScriptedStep scriptedStep(Transformer net) {
+    private ScriptedStep scriptedStep(Transformer net, boolean bf16Copies) {
         int layers = config.numHiddenLayers();
         boolean bias = qkvBias[0] != null;
         List<NDArray> weights = new ArrayList<>();
@@ -154,7 +158,7 @@ final class Decoding implements AutoCloseable {
                 return null;
             }
         }
-        return new ScriptedStep(config, bias, weights, rotation);
+        return new ScriptedStep(config, bias, weights, rotation, bf16Copies);
     }
 
     /** Lets go of the cache buffers the scripted step holds between steps (they are handed to it again at the next). */
@@ -172,6 +176,11 @@ final class Decoding implements AutoCloseable {
     /** Whether {@link #step} runs the whole step in one call (see {@link ScriptedStep}). */
     boolean scripted() {
         return scripted != null;
+    }
+
+    /** Whether the scripted step's products read bfloat16 copies of the weights (see {@link ScriptedStep}). */
+    boolean bf16() {
+        return scripted != null && scripted.bf16();
     }
 
     /**

@@ -118,12 +118,17 @@ public final class ScriptedOps {
         return IValueUtils.forward(module(parameters, body), in, true).singletonOrThrow();
     }
 
-    /** The module whose {@code forward(parameters)} runs {@code body}, compiled once per JVM. */
+    /** The module whose {@code forward(parameters)} runs {@code body} and returns a tensor, compiled once per JVM. */
     static PtSymbolBlock module(String parameters, String body) {
-        return LOADED.computeIfAbsent(parameters + "\n" + body, key -> {
+        return module(parameters, "Tensor", body);
+    }
+
+    /** The module whose {@code forward(parameters) -> returns} runs {@code body}, compiled once per JVM. */
+    static PtSymbolBlock module(String parameters, String returns, String body) {
+        return LOADED.computeIfAbsent(parameters + " -> " + returns + "\n" + body, key -> {
             try {
-                return JniUtils.loadModule((PtNDManager) MODULES, new ByteArrayInputStream(archive(parameters, body)),
-                        false, false);
+                return JniUtils.loadModule((PtNDManager) MODULES,
+                        new ByteArrayInputStream(archive(parameters, returns, body)), false, false);
             } catch (IOException e) {
                 throw new UncheckedIOException("libtorch could not load the TorchScript of: " + body, e);
             }
@@ -131,15 +136,15 @@ public final class ScriptedOps {
     }
 
     /**
-     * The archive of a module {@code Op} whose {@code forward(parameters)} runs {@code body} (lines
-     * separated by newlines).
+     * The archive of a module {@code Op} whose {@code forward(parameters) -> returns} runs {@code body}
+     * (lines separated by newlines).
      */
-    static byte[] archive(String parameters, String body) {
+    static byte[] archive(String parameters, String returns, String body) {
         String source = "class Op(Module):\n"
                 + "  __parameters__ = []\n"
                 + "  __buffers__ = []\n"
                 + "  training : bool\n"
-                + "  def forward(self: __torch__.Op, " + parameters + ") -> Tensor:\n"
+                + "  def forward(self: __torch__.Op, " + parameters + ") -> " + returns + ":\n"
                 + "    " + body.replace("\n", "\n    ") + "\n";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {

@@ -31,6 +31,7 @@ import java.util.List;
 final class ScriptedStep implements AutoCloseable {
     private final PtSymbolBlock module;
     private final IValue weights;
+    private final boolean bf16;
     private IValue tables;
     private NDArray tablesOf;
     private IValue buffers;
@@ -46,12 +47,87 @@ final class ScriptedStep implements AutoCloseable {
      *     down's transposed; then the final norm's weight and the head's transposed weight
      * @param rotation the {@code [headDim, headDim]} rotate-half matrix
      */
-    ScriptedStep(ModelConfig config, boolean qkvBias, List<NDArray> weights, NDArray rotation) {
-        this.module = ScriptedOps.module(PARAMETERS, source(config, qkvBias));
-        this.weights = IValue.listFrom(weights.toArray(new PtNDArray[0]));
+    ScriptedStep(ModelConfig config, boolean qkvBias, List<NDArray> weights, NDArray rotation, boolean bf16Copies) {
+        IValue given = IValue.listFrom(weights.toArray(new PtNDArray[0]));
+        String products = productIndices(config, qkvBias).toString();
+        if (bf16Copies && exactInBf16(given, products)) {
+            try (IValue in = given) {
+                this.weights = IValueUtils.runMethod(ScriptedOps.module("weights: List[Tensor]", "List[Tensor]",
+                        String.join("\n",
+                                "out = annotate(List[Tensor], [])",
+                                "for i in range(len(weights)):",
+                                "  if i in " + products + ":",
+                                "    out.append(torch.to(weights[i], " + TORCH_BFLOAT16 + "))",
+                                "  else:",
+                                "    out.append(weights[i])",
+                                "return out")), "forward", in);
+            }
+            this.bf16 = true;
+        } else {
+            this.weights = given;
+            this.bf16 = false;
+        }
+        this.module = ScriptedOps.module(PARAMETERS, source(config, qkvBias, bf16 ? BF16_CHUNK_FLOATS : 0));
         this.noMask = IValue.from((PtNDArray) rotation); // any tensor: not read when unmasked
         this.masked = IValue.from(true);
         this.unmasked = IValue.from(false);
+    }
+
+    /**
+     * {@code -Dtunebook.decode.bf16=false} keeps the step's products on the float32 weights even where
+     * bfloat16 copies would be exact: for a before/after from one build (bench/README.md), or to save
+     * the copies' memory.
+     */
+    static final boolean BF16_COPIES = Boolean.parseBoolean(System.getProperty("tunebook.decode.bf16", "true"));
+
+    /** torch.bfloat16 and torch.float32 as TorchScript's serialized code writes a dtype (c10::ScalarType). */
+    private static final int TORCH_BFLOAT16 = 15;
+    private static final int TORCH_FLOAT32 = 6;
+
+    /**
+     * Floats of a bfloat16 weight upcast at a time (128 Ki, 512 KiB): the upcast part stays in the
+     * core's L2 (1 MiB here) for the product that reads it right after, instead of a whole head's
+     * worth (tiny-base: 8 MiB) going out to memory and back. Measured on tiny-base, batch 1.
+     */
+    static final long BF16_CHUNK_FLOATS = 128 * 1024;
+
+    /**
+     * Whether every product weight of the list (see {@link #productIndices}) is exactly a bfloat16
+     * number, as a float32 model loaded from a bfloat16 checkpoint is: then a bfloat16 copy upcast at
+     * each product gives the very floats the float32 weight holds, the products are the same float32
+     * arithmetic bit for bit, and a step reads half the bytes. A trained or merged weight is not, and
+     * keeps its float32 (all or none: one rule for the step's memory).
+     */
+    private static boolean exactInBf16(IValue weights, String products) {
+        try (IValue out = IValueUtils.runMethod(ScriptedOps.module("weights: List[Tensor]", "bool",
+                String.join("\n",
+                        "for i in " + products + ":",
+                        "  w = weights[i]",
+                        "  if not torch.equal(torch.to(torch.to(w, " + TORCH_BFLOAT16 + "), " + TORCH_FLOAT32 + "), w):",
+                        "    return False",
+                        "return True")), "forward", weights)) {
+            return out.toBoolean();
+        }
+    }
+
+    /** Indices in the weight list (see the constructor) of the weights read by a product: q/k/v, o, gate/up, down, head. */
+    static List<Integer> productIndices(ModelConfig c, boolean qkvBias) {
+        int stride = qkvBias ? 7 : 6;
+        int o = qkvBias ? 3 : 2;
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            int w = 1 + l * stride;
+            for (int i : new int[] {w + 1, w + o, w + o + 2, w + o + 3}) {
+                out.add(i);
+            }
+        }
+        out.add(1 + c.numHiddenLayers() * stride + 1);
+        return out;
+    }
+
+    /** Whether the step's products read bfloat16 copies of the weights (see {@link #exactInBf16}). */
+    boolean bf16() {
+        return bf16;
     }
 
     /**
@@ -75,13 +151,19 @@ final class ScriptedStep implements AutoCloseable {
      * headDim]}) and the rotation; {@code mask} is {@code [batch or 1, 1, seq, past + seq]}, read when
      * {@code masked}. Returns the last position's logits {@code [batch, 1, vocab]}. Attention is by
      * hand up to {@link #BY_HAND_MAX_TOKENS}, by libtorch's fused kernel (transformers' sdpa) past it.
+     * {@code chunkFloats} 0 reads float32 weights; otherwise the products read bfloat16 copies, upcast
+     * that many floats at a time (see {@link #product}).
      */
-    static String source(ModelConfig c, boolean qkvBias) {
+    static String source(ModelConfig c, boolean qkvBias, long chunkFloats) {
         int heads = c.numAttentionHeads();
         int kv = c.numKeyValueHeads();
         int d = c.headDim();
         int stride = qkvBias ? 7 : 6;
-        String qkv = qkvBias ? "torch.linear(h, weights[w + 1], weights[w + 2])" : "torch.matmul(h, weights[w + 1])";
+        long hidden = c.hiddenSize();
+        long inter = c.intermediateSize();
+        String qkv = qkvBias
+                ? biasedProduct("h", "weights[w + 1]", "weights[w + 2]", hidden, (heads + 2L * kv) * d, chunkFloats)
+                : product("h", "weights[w + 1]", hidden, (heads + 2L * kv) * d, chunkFloats);
         int o = qkvBias ? 3 : 2;
         String scale = Double.toString(1.0 / Math.sqrt(d));
         return String.join("\n",
@@ -123,16 +205,48 @@ final class ScriptedStep implements AutoCloseable {
                 "      out = torch.scaled_dot_product_attention(q, keys, values, None, 0., False, scale=" + scale
                         + ", enable_gqa=True)",
                 "    out = torch.reshape(torch.transpose(out, 1, 2), [b, s, " + heads * d + "])",
-                "  x = torch.add(x, torch.matmul(out, weights[w + " + o + "]))",
+                "  x = torch.add(x, " + product("out", "weights[w + " + o + "]", (long) heads * d, hidden, chunkFloats)
+                        + ")",
                 "  h = " + norm(c, "weights[w + " + (o + 1) + "]"),
-                "  gateUp = torch.matmul(h, weights[w + " + (o + 2) + "])",
+                "  gateUp = " + product("h", "weights[w + " + (o + 2) + "]", hidden, 2 * inter, chunkFloats),
                 "  half = gateUp.size(2) // 2",
                 "  act = torch.mul(torch.silu(torch.narrow(gateUp, 2, 0, half)), torch.narrow(gateUp, 2, half, half))",
-                "  x = torch.add(x, torch.matmul(act, weights[w + " + (o + 3) + "]))",
+                "  x = torch.add(x, " + product("act", "weights[w + " + (o + 3) + "]", inter, hidden, chunkFloats) + ")",
                 "n = " + (1 + c.numHiddenLayers() * stride),
                 "x = torch.narrow(x, 1, s - 1, 1)",
                 "h = " + norm(c, "weights[n]"),
-                "return torch.matmul(h, weights[n + 1])");
+                "return " + product("h", "weights[n + 1]", hidden, c.vocabSize(), chunkFloats));
+    }
+
+    /**
+     * {@code x} times a weight held transposed ({@code [in, out]}, a view of the stored {@code [out,
+     * in]}). With {@code chunkFloats} 0 the weight is float32 and read as is; otherwise it is a
+     * bfloat16 copy, upcast {@code chunkFloats} at a time (whole output columns) and multiplied part by
+     * part, the parts' outputs concatenated: each output is the same dot product either way.
+     */
+    private static String product(String x, String weight, long in, long out, long chunkFloats) {
+        if (chunkFloats == 0) {
+            return "torch.matmul(" + x + ", " + weight + ")";
+        }
+        long columns = Math.max(1, chunkFloats / in);
+        if (columns >= out) {
+            return "torch.matmul(" + x + ", torch.to(" + weight + ", " + TORCH_FLOAT32 + "))";
+        }
+        return "torch.cat([torch.matmul(" + x + ", torch.to(p, " + TORCH_FLOAT32 + ")) for p in torch.split(" + weight
+                + ", " + columns + ", 1)], -1)";
+    }
+
+    /** {@code F.linear(x, weight, bias)} with the weight as stored ({@code [out, in]}), chunked as {@link #product}. */
+    private static String biasedProduct(String x, String weight, String bias, long in, long out, long chunkFloats) {
+        if (chunkFloats == 0) {
+            return "torch.linear(" + x + ", " + weight + ", " + bias + ")";
+        }
+        long rows = Math.max(1, chunkFloats / in);
+        if (rows >= out) {
+            return "torch.linear(" + x + ", torch.to(" + weight + ", " + TORCH_FLOAT32 + "), " + bias + ")";
+        }
+        return "torch.cat([torch.linear(" + x + ", torch.to(p, " + TORCH_FLOAT32 + "), q) for p, q in zip(torch.split("
+                + weight + ", " + rows + ", 0), torch.split(" + bias + ", " + rows + ", 0))], -1)";
     }
 
     /** LlamaRMSNorm of {@code x} with weight {@code weight}: {@code weight · (x · rsqrt(mean(x²) + eps))}. */

@@ -206,7 +206,12 @@ public final class Transformer {
 
     /** What a decoder builds once for this model's steps (see {@link Decoding}); the caller closes it. */
     Decoding decoding(NDManager manager) {
-        return new Decoding(this, rope, manager);
+        return decoding(manager, ScriptedStep.BF16_COPIES);
+    }
+
+    /** {@link #decoding(NDManager)}, saying whether its scripted step may read bfloat16 copies of exact weights. */
+    Decoding decoding(NDManager manager, boolean bf16Copies) {
+        return new Decoding(this, rope, manager, bf16Copies);
     }
 
     /**

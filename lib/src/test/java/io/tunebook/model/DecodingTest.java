@@ -190,6 +190,64 @@ class DecodingTest {
         }
     }
 
+    @Test
+    void bf16CopiesOfExactWeightsGiveTheFloat32StepBitForBit() {
+        // tiny-base's checkpoint is bfloat16, so its float32 weights are exact in bfloat16: the copies
+        // upcast part by part must give the same floats, and the products the same logits and keys,
+        // for a padded two-row prefill past the by-hand limit (matrix products) and for steps (vector ones).
+        Transformer net = model.transformer();
+        int seq = 300;
+        int pad = 40;
+        java.util.Random random = new java.util.Random(11);
+        long[] ids = new long[2 * seq];
+        long[] positions = new long[2 * seq];
+        for (int t = 0; t < seq; t++) {
+            ids[t] = 3 + random.nextInt(model.config().vocabSize() - 3);
+            positions[t] = t;
+            if (t >= pad) {
+                ids[seq + t] = 3 + random.nextInt(model.config().vocabSize() - 3);
+                positions[seq + t] = t - pad;
+            }
+        }
+        int[] leftPadding = {0, pad};
+        try (NDManager m = model.manager().newSubManager(); Decoding copies = net.decoding(m, true);
+                Decoding plain = net.decoding(m, false);
+                KvCache a = new KvCache(m, model.config().numHiddenLayers());
+                KvCache b = new KvCache(m, model.config().numHiddenLayers())) {
+            assertTrue(copies.bf16(), "tiny-base's weights are exact in bfloat16");
+            assertTrue(plain.scripted() && !plain.bf16());
+            NDArray mask = net.decodingMask(m, 0, 2, seq, leftPadding);
+            NDArray got = copies.step(m, ids, positions, 2, mask, a);
+            NDArray expected = plain.step(m, ids, positions, 2, mask, b);
+            assertArrayEquals(expected.toFloatArray(), got.toFloatArray(), "prefill logits");
+            long[] next = got.argMax(-1).toLongArray();
+            for (int step = 0; step < 4; step++) {
+                long[] at = {seq + step, seq - pad + step};
+                NDArray stepMask = net.decodingMask(m, a.length(), 2, 1, leftPadding);
+                got = copies.step(m, next, at, 2, stepMask, a);
+                expected = plain.step(m, next, at, 2, stepMask, b);
+                assertArrayEquals(expected.toFloatArray(), got.toFloatArray(), "step " + step + " logits");
+                next = got.argMax(-1).toLongArray();
+            }
+            for (int i = 0; i < a.buffers().length; i++) {
+                assertArrayEquals(b.buffers()[i].toFloatArray(), a.buffers()[i].toFloatArray(), "cache buffer " + i);
+            }
+        }
+    }
+
+    @Test
+    void aWeightNotExactInBf16KeepsEveryProductOnFloat32() {
+        // One down projection nudged off the bfloat16 grid (as training or a merge leaves it): no copies.
+        try (CausalLM nudged = CausalLM.load(ShippedModelTest.DIR)) {
+            Transformer net = nudged.transformer();
+            ((Linear) net.decoderLayer(3).mlp.downProj).updateWeight(w -> w.muli(1.0f + 1e-6f));
+            try (NDManager m = nudged.manager().newSubManager(); Decoding d = net.decoding(m, true)) {
+                assertTrue(d.scripted());
+                assertTrue(!d.bf16(), "a float32 weight off the bfloat16 grid is not copied");
+            }
+        }
+    }
+
     /** Fused projections run one larger matmul, which may round in another order: float32 noise only. */
     private static void assertClose(NDArray expected, NDArray actual) {
         assertEquals(expected.getShape(), actual.getShape());
