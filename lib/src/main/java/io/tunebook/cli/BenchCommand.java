@@ -67,7 +67,8 @@ final class BenchCommand implements Command {
                 + "estimate. LoRA: r 16 on q, k, v, o; QLoRA: the same on an NF4 base with double quantization.\n"
                 + "--train-method full|lora|qlora picks the step the plain bench times (default full). Besides\n"
                 + "generate (batch 1) it reports generate_batched (8 rows) and weights_read: a streaming read of\n"
-                + "every weight, GB/s, and the batch-1 tokens/s that memory bandwidth allows. --rank R sets the\n"
+                + "every weight, GB/s, and the batch-1 tokens/s that memory bandwidth allows for the bytes a\n"
+                + "decoding step reads (bfloat16 copies of exact weights: two a number). --rank R sets the\n"
                 + "adapter's rank (alpha 2R; default 16); --train-only times the training step alone (and its peak).\n"
                 + "\n"
                 + "usage: tunebook bench DIR|CONFIG.json --compare [--method full|lora|qlora] [--rounds 3] [--rank 16]\n"
@@ -377,9 +378,11 @@ final class BenchCommand implements Command {
     }
 
     /**
-     * What memory bandwidth allows batch-1 decoding: every weight is read once per token, so
-     * tokens/s cannot exceed (bytes read per second) / (weight bytes). The bytes per second are
-     * measured here by summing every weight (a streaming read) a few times.
+     * What memory bandwidth allows batch-1 decoding: every weight a step reads is read once per
+     * token, so tokens/s cannot exceed (bytes read per second) / (bytes a step reads). The bytes per
+     * second are measured here by summing every weight (a streaming read) a few times; the bytes a
+     * step reads are the decoder's (bfloat16 copies of exact weights count two bytes a number, see
+     * {@code Transformer.decodingWeightBytes}).
      */
     private static Map<String, Object> weightsRead(CausalLM model) {
         List<NDArray> weights = new ArrayList<>(model.transformer().parameters().values());
@@ -399,10 +402,13 @@ final class BenchCommand implements Command {
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
             }
         }
+        long stepBytes = model.transformer().decodingWeightBytes();
+        double perSecond = bytes / best;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("dense_weight_bytes", bytes);
-        r.put("gb_per_second", round(bytes / best / 1e9));
-        r.put("generate_bound_tokens_per_second", round(1 / best));
+        r.put("step_weight_bytes", stepBytes);
+        r.put("gb_per_second", round(perSecond / 1e9));
+        r.put("generate_bound_tokens_per_second", round(perSecond / stepBytes));
         return r;
     }
 

@@ -153,12 +153,20 @@ final class Decoding implements AutoCloseable {
         }
         weights.add(net.finalNorm().weight());
         weights.add(head);
-        for (NDArray w : weights) {
-            if (w.getDataType() != DataType.FLOAT32) {
+        // Products all float32 or all float16 (16-bit storage); the embedding as they are; norms and biases float32.
+        List<Integer> products = ScriptedStep.productIndices(config, bias);
+        DataType productType = weights.get(products.get(0)).getDataType();
+        for (int i = 0; i < weights.size(); i++) {
+            DataType type = weights.get(i).getDataType();
+            boolean ok = products.contains(i) ? type == productType
+                    : i == 0 ? type == DataType.FLOAT32 || type == DataType.FLOAT16 : type == DataType.FLOAT32;
+            if (!ok) {
                 return null;
             }
         }
-        return new ScriptedStep(config, bias, weights, rotation, bf16Copies);
+        // Copies only where a one-row step runs on one thread, the only steps that read them (see
+        // ScriptedStep.run): a model past that size would hold them for nothing.
+        return new ScriptedStep(config, bias, weights, rotation, bf16Copies && oneThread(1));
     }
 
     /** Lets go of the cache buffers the scripted step holds between steps (they are handed to it again at the next). */
@@ -178,9 +186,29 @@ final class Decoding implements AutoCloseable {
         return scripted != null;
     }
 
-    /** Whether the scripted step's products read bfloat16 copies of the weights (see {@link ScriptedStep}). */
-    boolean bf16() {
-        return scripted != null && scripted.bf16();
+    /**
+     * Bytes of weights a batch-1 step reads: the scripted step's on one thread (products' weights as
+     * it reads them, norms); on the plain path every parameter as stored.
+     */
+    long weightBytes(Transformer net) {
+        if (scripted != null) {
+            return scripted.weightBytes();
+        }
+        long bytes = 0;
+        for (NDArray w : net.parameters().values()) {
+            bytes += w.size() * w.getDataType().getNumOfBytes();
+        }
+        return bytes;
+    }
+
+    /** Whether the scripted step's products on one thread read 16-bit weights (see {@link ScriptedStep#sixteenBit}). */
+    boolean sixteenBit() {
+        return scripted != null && scripted.sixteenBit();
+    }
+
+    /** Whether the scripted step holds bfloat16 copies of the weights (see {@link ScriptedStep#copies}). */
+    boolean copies() {
+        return scripted != null && scripted.copies();
     }
 
     /**
@@ -209,16 +237,17 @@ final class Decoding implements AutoCloseable {
     }
 
     /**
-     * A plain float32 projection's weight, transposed (a view), or null for any other projection and
-     * for one with a bias: {@code F.linear} adds a bias inside its matmul (addmm), which rounds
-     * differently from a matmul followed by an addition, so those keep their own call.
+     * A plain projection's weight held here ({@link #held}), transposed (a view), or null for any
+     * other projection and for one with a bias: {@code F.linear} adds a bias inside its matmul
+     * (addmm), which rounds differently from a matmul followed by an addition, so those keep their
+     * own call.
      */
     private NDArray transposedWeight(Projection p) {
         if (p.getClass() != Linear.class) {
             return null;
         }
         Linear linear = (Linear) p;
-        if (linear.weight().getDataType() != DataType.FLOAT32 || linear.bias().isPresent()) {
+        if (!held(linear.weight().getDataType()) || linear.bias().isPresent()) {
             return null;
         }
         NDArray t = linear.weight().transpose();
@@ -226,12 +255,16 @@ final class Decoding implements AutoCloseable {
         return t;
     }
 
-    /** Concatenates the projections' weights (and biases) along their outputs when all are plain float32 layers. */
+    /**
+     * Concatenates the projections' weights (and biases) along their outputs when all are plain layers
+     * of one dtype held here (see {@link #held}).
+     */
     private void fuse(int layer, NDArray[] weights, NDArray[] biases, Projection... parts) {
         NDList w = new NDList();
         NDList b = new NDList();
         for (Projection p : parts) {
-            if (p.getClass() != Linear.class || ((Linear) p).weight().getDataType() != DataType.FLOAT32) {
+            if (p.getClass() != Linear.class || !held(((Linear) p).weight().getDataType())
+                    || ((Linear) p).weight().getDataType() != ((Linear) parts[0]).weight().getDataType()) {
                 return;
             }
             w.add(((Linear) p).weight());
@@ -248,10 +281,22 @@ final class Decoding implements AutoCloseable {
         }
     }
 
-    /** {@code p(x)}: one matmul (plus the bias) through the weight's transposed view where there is one. */
+    /**
+     * Whether weights of {@code type} get fused copies and transposed views here: float32 always
+     * (the plain path multiplies by them); float16 (16-bit storage, see {@link LoadOptions}) for the
+     * scripted step alone, which upcasts them part by part, so only where it may be built.
+     */
+    private static boolean held(DataType type) {
+        return type == DataType.FLOAT32 || (SCRIPTED && type == DataType.FLOAT16);
+    }
+
+    /**
+     * {@code p(x)}: one matmul (plus the bias) through the weight's transposed view where there is one
+     * of {@code x}'s dtype; the projection's own forward otherwise (a 16-bit one upcasts its weight).
+     */
     NDArray linear(Projection p, NDArray x) {
         NDArray t = transposed.get(p);
-        if (t == null) {
+        if (t == null || t.getDataType() != x.getDataType()) {
             return p.forward(x);
         }
         return x.matMul(t);
@@ -269,8 +314,8 @@ final class Decoding implements AutoCloseable {
 
     /** As {@link Linear#forward} computes it: {@code F.linear} with a bias, a matmul by the transposed view without. */
     private NDArray fused(NDArray weight, NDArray bias, NDArray x) {
-        if (weight == null) {
-            return null;
+        if (weight == null || weight.getDataType() != x.getDataType()) {
+            return null; // a 16-bit fused weight is the scripted step's
         }
         if (bias != null) {
             return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();

@@ -2,6 +2,7 @@ package io.tunebook.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -29,9 +30,18 @@ import java.util.List;
  * array), the cached length and the mask.
  */
 final class ScriptedStep implements AutoCloseable {
-    private final PtSymbolBlock module;
+    /** The weights as the model holds them (float32, or float16 for 16-bit storage). */
     private final IValue weights;
-    private final boolean bf16;
+    /** The step on {@link #weights}: float32 products, or a 16-bit model's weights each upcast whole. */
+    private final PtSymbolBlock asHeld;
+    /** bfloat16 copies of exact float32 weights (see {@link #exactInBf16}), or null. */
+    private final IValue copies;
+    /**
+     * The step on 16-bit weights (the copies, or the 16-bit storage) upcast in L2-sized parts, for
+     * calls on one thread; null where there are neither.
+     */
+    private final PtSymbolBlock inParts;
+    private final long weightBytes;
     private IValue tables;
     private NDArray tablesOf;
     private IValue buffers;
@@ -44,30 +54,40 @@ final class ScriptedStep implements AutoCloseable {
      * @param weights in order: the embedding table; per layer the input norm's weight, the fused
      *     q/k/v weight (transposed, or as stored followed by its bias when {@code qkvBias}), o's
      *     transposed weight, the post-attention norm's weight, gate/up's fused transposed weight and
-     *     down's transposed; then the final norm's weight and the head's transposed weight
+     *     down's transposed; then the final norm's weight and the head's transposed weight. The
+     *     products' weights are all float32 or all float16; the rest float32 (the embedding may be
+     *     float16)
      * @param rotation the {@code [headDim, headDim]} rotate-half matrix
+     * @param bf16Copies whether to make bfloat16 copies of float32 weights that are exact in it
      */
     ScriptedStep(ModelConfig config, boolean qkvBias, List<NDArray> weights, NDArray rotation, boolean bf16Copies) {
-        IValue given = IValue.listFrom(weights.toArray(new PtNDArray[0]));
-        String products = productIndices(config, qkvBias).toString();
-        if (bf16Copies && exactInBf16(given, products)) {
-            try (IValue in = given) {
-                this.weights = IValueUtils.runMethod(ScriptedOps.module("weights: List[Tensor]", "List[Tensor]",
-                        String.join("\n",
-                                "out = annotate(List[Tensor], [])",
-                                "for i in range(len(weights)):",
-                                "  if i in " + products + ":",
-                                "    out.append(torch.to(weights[i], " + TORCH_BFLOAT16 + "))",
-                                "  else:",
-                                "    out.append(weights[i])",
-                                "return out")), "forward", in);
-            }
-            this.bf16 = true;
+        this.weights = IValue.listFrom(weights.toArray(new PtNDArray[0]));
+        List<Integer> read = productIndices(config, qkvBias);
+        String products = read.toString(); // [2, 3, 5, ...]: TorchScript's list syntax too
+        boolean sixteenBitStorage = weights.get(read.get(0)).getDataType() != DataType.FLOAT32;
+        if (!sixteenBitStorage && bf16Copies && exactInBf16(this.weights, products)) {
+            this.copies = IValueUtils.runMethod(ScriptedOps.module("weights: List[Tensor]", "List[Tensor]",
+                    String.join("\n",
+                            "out = annotate(List[Tensor], [])",
+                            "for i in range(len(weights)):",
+                            "  if i in " + products + ":",
+                            "    out.append(torch.to(weights[i], " + TORCH_BFLOAT16 + "))",
+                            "  else:",
+                            "    out.append(weights[i])",
+                            "return out")), "forward", this.weights);
         } else {
-            this.weights = given;
-            this.bf16 = false;
+            this.copies = null;
         }
-        this.module = ScriptedOps.module(PARAMETERS, source(config, qkvBias, bf16 ? BF16_CHUNK_FLOATS : 0));
+        this.asHeld = ScriptedOps.module(PARAMETERS, source(config, qkvBias, sixteenBitStorage ? Long.MAX_VALUE : 0));
+        this.inParts = sixteenBitStorage || copies != null
+                ? ScriptedOps.module(PARAMETERS, source(config, qkvBias, CHUNK_FLOATS))
+                : null;
+        long bytes = 0;
+        for (int i = 1; i < weights.size(); i++) { // the embedding (0): one row a token
+            NDArray w = weights.get(i);
+            bytes += w.size() * (inParts != null && read.contains(i) ? 2 : w.getDataType().getNumOfBytes());
+        }
+        this.weightBytes = bytes;
         this.noMask = IValue.from((PtNDArray) rotation); // any tensor: not read when unmasked
         this.masked = IValue.from(true);
         this.unmasked = IValue.from(false);
@@ -85,11 +105,11 @@ final class ScriptedStep implements AutoCloseable {
     private static final int TORCH_FLOAT32 = 6;
 
     /**
-     * Floats of a bfloat16 weight upcast at a time (128 Ki, 512 KiB): the upcast part stays in the
+     * Floats of a 16-bit weight upcast at a time (128 Ki, 512 KiB): the upcast part stays in the
      * core's L2 (1 MiB here) for the product that reads it right after, instead of a whole head's
      * worth (tiny-base: 8 MiB) going out to memory and back. Measured on tiny-base, batch 1.
      */
-    static final long BF16_CHUNK_FLOATS = 128 * 1024;
+    static final long CHUNK_FLOATS = 128 * 1024;
 
     /**
      * Whether every product weight of the list (see {@link #productIndices}) is exactly a bfloat16
@@ -125,9 +145,25 @@ final class ScriptedStep implements AutoCloseable {
         return out;
     }
 
-    /** Whether the step's products read bfloat16 copies of the weights (see {@link #exactInBf16}). */
-    boolean bf16() {
-        return bf16;
+    /**
+     * Bytes of weights a step on one thread reads: every product's weight as that step reads it (2 a
+     * number in parts), the norms', a row of the embedding aside.
+     */
+    long weightBytes() {
+        return weightBytes;
+    }
+
+    /**
+     * Whether a step on one thread reads 16-bit weights, upcast part by part: bfloat16 copies of
+     * exact float32 weights (see {@link #exactInBf16}) or a 16-bit model's float16 storage.
+     */
+    boolean sixteenBit() {
+        return inParts != null;
+    }
+
+    /** Whether it holds bfloat16 copies of the weights (see {@link #exactInBf16}). */
+    boolean copies() {
+        return copies != null;
     }
 
     /**
@@ -151,7 +187,7 @@ final class ScriptedStep implements AutoCloseable {
      * headDim]}) and the rotation; {@code mask} is {@code [batch or 1, 1, seq, past + seq]}, read when
      * {@code masked}. Returns the last position's logits {@code [batch, 1, vocab]}. Attention is by
      * hand up to {@link #BY_HAND_MAX_TOKENS}, by libtorch's fused kernel (transformers' sdpa) past it.
-     * {@code chunkFloats} 0 reads float32 weights; otherwise the products read bfloat16 copies, upcast
+     * {@code chunkFloats} 0 reads float32 weights; otherwise the products read 16-bit weights, upcast
      * that many floats at a time (see {@link #product}).
      */
     static String source(ModelConfig c, boolean qkvBias, long chunkFloats) {
@@ -173,7 +209,7 @@ final class ScriptedStep implements AutoCloseable {
                 "cos = torch.reshape(torch.index_select(tables[0], 0, positions), [b, 1, s, " + d + "])",
                 "sin = torch.reshape(torch.index_select(tables[1], 0, positions), [b, 1, s, " + d + "])",
                 "rotation = tables[2]",
-                "x = torch.embedding(weights[0], torch.select(step, 0, 0))",
+                "x = torch.to(torch.embedding(weights[0], torch.select(step, 0, 0)), " + TORCH_FLOAT32 + ")",
                 "for l in range(" + c.numHiddenLayers() + "):",
                 "  w = 1 + l * " + stride,
                 "  h = " + norm(c, "weights[w]"),
@@ -220,8 +256,8 @@ final class ScriptedStep implements AutoCloseable {
 
     /**
      * {@code x} times a weight held transposed ({@code [in, out]}, a view of the stored {@code [out,
-     * in]}). With {@code chunkFloats} 0 the weight is float32 and read as is; otherwise it is a
-     * bfloat16 copy, upcast {@code chunkFloats} at a time (whole output columns) and multiplied part by
+     * in]}). With {@code chunkFloats} 0 the weight is float32 and read as is; otherwise it is 16-bit
+     * (a bfloat16 copy or float16 storage), upcast exactly {@code chunkFloats} at a time (whole output columns) and multiplied part by
      * part, the parts' outputs concatenated: each output is the same dot product either way.
      */
     private static String product(String x, String weight, long in, long out, long chunkFloats) {
@@ -284,10 +320,15 @@ final class ScriptedStep implements AutoCloseable {
         // The profiling executor specializes a graph to the shapes it saw, and a step's shapes change at
         // every token (the cached length): the plain interpreter was the faster (tiny-base, batch 1:
         // 154-168 against 132-143 tok/s). The setting is the calling thread's; it is put back after.
+        // In parts on one thread only: on two, each part's upcast and product wake the other thread
+        // (passive OpenMP), and the parts' wake-ups outweighed the bytes saved (tiny-base, batch 1: 8.5
+        // to 10.2 ms against 5.4 to 6.6 for float32; bench/README.md).
+        boolean parts = inParts != null && JniUtils.getNumThreads() == 1;
         JniUtils.setGraphExecutorOptimize(false);
         try (IValue in = IValue.from((PtNDArray) step); IValue length = IValue.from((long) past);
                 IValue maskValue = mask == null ? null : IValue.from((PtNDArray) mask);
-                IValue out = IValueUtils.runMethod(module, "forward", in, length, weights, buffers, tables,
+                IValue out = IValueUtils.runMethod(parts ? inParts : asHeld, "forward", in, length,
+                        parts && copies != null ? copies : weights, buffers, tables,
                         mask == null ? noMask : maskValue, mask == null ? unmasked : masked)) {
             return out.toTensor((PtNDManager) m);
         } finally {
@@ -327,6 +368,9 @@ final class ScriptedStep implements AutoCloseable {
     @Override
     public void close() {
         weights.close();
+        if (copies != null) {
+            copies.close();
+        }
         noMask.close();
         masked.close();
         unmasked.close();

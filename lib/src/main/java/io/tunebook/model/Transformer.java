@@ -209,6 +209,17 @@ public final class Transformer {
         return decoding(manager, ScriptedStep.BF16_COPIES);
     }
 
+    /**
+     * Bytes of weights one batch-1 decoding step reads, as the decoder holds them: with bfloat16
+     * copies (see {@code ScriptedStep}) half the float32 bytes of every product. Memory bandwidth
+     * over this is the most tokens a second batch-1 decoding can make (bench's weights_read).
+     */
+    public long decodingWeightBytes() {
+        try (NDManager m = embedTokens.getManager().newSubManager(); Decoding d = decoding(m)) {
+            return d.weightBytes(this);
+        }
+    }
+
     /** {@link #decoding(NDManager)}, saying whether its scripted step may read bfloat16 copies of exact weights. */
     Decoding decoding(NDManager manager, boolean bf16Copies) {
         return new Decoding(this, rope, manager, bf16Copies);

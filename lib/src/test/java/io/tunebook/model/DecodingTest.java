@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,10 +192,12 @@ class DecodingTest {
     }
 
     @Test
-    void bf16CopiesOfExactWeightsGiveTheFloat32StepBitForBit() {
-        // tiny-base's checkpoint is bfloat16, so its float32 weights are exact in bfloat16: the copies
-        // upcast part by part must give the same floats, and the products the same logits and keys,
-        // for a padded two-row prefill past the by-hand limit (matrix products) and for steps (vector ones).
+    void bf16CopiesOfExactWeightsGiveTheFloat32Step() {
+        // tiny-base's checkpoint is bfloat16, so its float32 weights are exact in bfloat16: the copies,
+        // read by steps on one thread and upcast part by part, give the same floats, so the products
+        // are the same float32 sums of the same numbers (grouped by part: MKL may sum a narrower
+        // product in another order, so equal to float32 rounding; here bit for bit), for a padded
+        // two-row prefill past the by-hand limit (matrix products) and for steps (vector ones).
         Transformer net = model.transformer();
         int seq = 300;
         int pad = 40;
@@ -210,12 +213,14 @@ class DecodingTest {
             }
         }
         int[] leftPadding = {0, pad};
+        int threads = JniUtils.getNumThreads();
         try (NDManager m = model.manager().newSubManager(); Decoding copies = net.decoding(m, true);
                 Decoding plain = net.decoding(m, false);
                 KvCache a = new KvCache(m, model.config().numHiddenLayers());
                 KvCache b = new KvCache(m, model.config().numHiddenLayers())) {
-            assertTrue(copies.bf16(), "tiny-base's weights are exact in bfloat16");
-            assertTrue(plain.scripted() && !plain.bf16());
+            assertTrue(copies.copies() && copies.sixteenBit(), "tiny-base's weights are exact in bfloat16");
+            assertTrue(plain.scripted() && !plain.sixteenBit() && !plain.copies());
+            JniUtils.setNumThreads(1);
             NDArray mask = net.decodingMask(m, 0, 2, seq, leftPadding);
             NDArray got = copies.step(m, ids, positions, 2, mask, a);
             NDArray expected = plain.step(m, ids, positions, 2, mask, b);
@@ -232,6 +237,8 @@ class DecodingTest {
             for (int i = 0; i < a.buffers().length; i++) {
                 assertArrayEquals(b.buffers()[i].toFloatArray(), a.buffers()[i].toFloatArray(), "cache buffer " + i);
             }
+        } finally {
+            JniUtils.setNumThreads(threads);
         }
     }
 
@@ -243,8 +250,40 @@ class DecodingTest {
             ((Linear) net.decoderLayer(3).mlp.downProj).updateWeight(w -> w.muli(1.0f + 1e-6f));
             try (NDManager m = nudged.manager().newSubManager(); Decoding d = net.decoding(m, true)) {
                 assertTrue(d.scripted());
-                assertTrue(!d.bf16(), "a float32 weight off the bfloat16 grid is not copied");
+                assertTrue(!d.copies() && !d.sixteenBit(), "a float32 weight off the bfloat16 grid is not copied");
             }
+        }
+    }
+
+    @Test
+    void aSixteenBitModelTakesTheScriptedStepWithItsOwnLogits() {
+        // Loaded as config.json says (bfloat16, held as float16): the scripted step upcasts the stored
+        // weights, in parts on one thread and whole on two, as each 16-bit projection upcasts its own
+        // for the full pass.
+        int threads = JniUtils.getNumThreads();
+        try (CausalLM half = CausalLM.load(ShippedModelTest.DIR, LoadOptions.builder().dtype("auto").build())) {
+            assertEquals(ai.djl.ndarray.types.DataType.FLOAT16, half.dtype());
+            Transformer net = half.transformer();
+            long[] ids = half.tokenizer().encode("Bonjour, ma commande n'est pas arrivée", true);
+            int prompt = ids.length - 4;
+            for (int t : new int[] {1, 2}) {
+                JniUtils.setNumThreads(t);
+                try (NDManager m = half.manager().newSubManager(); Decoding d = net.decoding(m);
+                        KvCache cache = new KvCache(m, half.config().numHiddenLayers())) {
+                    assertTrue(d.scripted() && d.sixteenBit() && !d.copies(), "a 16-bit model takes the scripted step");
+                    NDArray full = net.forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null);
+                    long[] positions = java.util.stream.LongStream.range(0, prompt).toArray();
+                    NDArray prefill = d.step(m, java.util.Arrays.copyOf(ids, prompt), positions, 1,
+                            net.decodingMask(m, 0, 1, prompt, null), cache);
+                    assertClose(full.get(":, " + (prompt - 1) + ":" + prompt + ", :"), prefill);
+                    for (int p = prompt; p < ids.length; p++) {
+                        NDArray logits = d.step(m, new long[] {ids[p]}, new long[] {p}, 1, null, cache);
+                        assertClose(full.get(":, " + p + ":" + (p + 1) + ", :"), logits);
+                    }
+                }
+            }
+        } finally {
+            JniUtils.setNumThreads(threads);
         }
     }
 
