@@ -73,6 +73,11 @@ final class Decoding implements AutoCloseable {
      *     ({@link ScriptedStep#BF16_COPIES}; tests compare both ways)
      */
     Decoding(Transformer net, RotaryEmbedding rope, NDManager parent, boolean bf16Copies) {
+        this(net, rope, parent, bf16Copies, ScriptedStep.CHUNK_FLOATS);
+    }
+
+    /** As above, the scripted step upcasting 16-bit weights {@code partFloats} at a time on one thread (tests make the parts small). */
+    Decoding(Transformer net, RotaryEmbedding rope, NDManager parent, boolean bf16Copies, long partFloats) {
         this.manager = parent.newSubManager();
         this.config = net.config();
         this.rope = rope;
@@ -114,7 +119,7 @@ final class Decoding implements AutoCloseable {
         if (head != null) {
             transposed.put(net.lmHead(), head);
         }
-        this.scripted = SCRIPTED ? scriptedStep(net, bf16Copies) : null;
+        this.scripted = SCRIPTED ? scriptedStep(net, bf16Copies, partFloats) : null;
     }
 
     /**
@@ -122,7 +127,7 @@ final class Decoding implements AutoCloseable {
      * layer (all with a bias or none), o, down and the head are plain, and the embedding and norms are
      * float32; null otherwise (an adapter, a quantized or 16-bit layer, q/k norms keep the plain path).
      */
-    private ScriptedStep scriptedStep(Transformer net, boolean bf16Copies) {
+    private ScriptedStep scriptedStep(Transformer net, boolean bf16Copies, long partFloats) {
         int layers = config.numHiddenLayers();
         boolean bias = qkvBias[0] != null;
         List<NDArray> weights = new ArrayList<>();
@@ -165,8 +170,10 @@ final class Decoding implements AutoCloseable {
             }
         }
         // Copies only where a one-row step runs on one thread, the only steps that read them (see
-        // ScriptedStep.run): a model past that size would hold them for nothing.
-        return new ScriptedStep(config, bias, weights, rotation, bf16Copies && oneThread(1));
+        // ScriptedStep.run): a model past that size would hold them for nothing; and only for short
+        // rows, where they are the faster (COPIES_MAX_HIDDEN).
+        return new ScriptedStep(config, bias, weights, rotation,
+                bf16Copies && oneThread(1) && config.hiddenSize() <= COPIES_MAX_HIDDEN, partFloats);
     }
 
     /** Lets go of the cache buffers the scripted step holds between steps (they are handed to it again at the next). */
@@ -341,9 +348,35 @@ final class Decoding implements AutoCloseable {
      */
     static final long ONE_THREAD_STEP_MULTIPLY_ADDS = 400_000_000L;
 
-    /** Whether a step of {@code tokens} tokens (rows times positions) should run on one thread (see {@link #ONE_THREAD_STEP_MULTIPLY_ADDS}). */
+    /**
+     * The widest hidden size for which a one-thread step reads bfloat16 copies of exact float32
+     * weights. A one-row product by a float32 weight streams it faster the longer its rows: 0.55-0.57
+     * ns a number at 256 numbers a row, 0.44-0.48 at 512, 0.33-0.37 at 768, 0.25-0.27 at 2,048
+     * (4,096 rows, weights cycled through 96 MB, one thread); upcasting a bfloat16 copy in parts and
+     * multiplying costs about 0.3-0.5 whatever the rows (0.39-0.41, 0.31-0.51, 0.41-0.47). tiny-base
+     * (256) generates 20-34 % faster with the copies; mid-100m (768) 15 % slower (bench/README.md).
+     */
+    static final int COPIES_MAX_HIDDEN = 512;
+
+    /**
+     * Tokens of a step up to which a model held in 16 bits runs its scripted step on one thread
+     * whatever its size: there the step upcasts its weights in L2-sized parts, and on two threads
+     * every part's upcast and product wake the second thread. Qwen2.5-0.5B's shape held in float16,
+     * one thread against two (bench/README.md): 1 row 186-201 against 472-666 ms, 8 rows 348-367
+     * against 668-747, 32 rows 698-700 against 1,301-1,368.
+     */
+    static final long SIXTEEN_BIT_ONE_THREAD_TOKENS = 64;
+
+    /**
+     * Whether a step of {@code tokens} tokens (rows times positions) should run on one thread (see
+     * {@link #ONE_THREAD_STEP_MULTIPLY_ADDS} and {@link #SIXTEEN_BIT_ONE_THREAD_TOKENS}).
+     */
     boolean oneThread(long tokens) {
-        return tokens * rowMultiplyAdds <= ONE_THREAD_STEP_MULTIPLY_ADDS && !manager.getDevice().isGpu();
+        if (manager.getDevice().isGpu()) {
+            return false;
+        }
+        return tokens * rowMultiplyAdds <= ONE_THREAD_STEP_MULTIPLY_ADDS
+                || (scripted != null && scripted.sixteenBitStorage() && tokens <= SIXTEEN_BIT_ONE_THREAD_TOKENS);
     }
 
     /** The RMSNorm epsilon, a scalar array. */

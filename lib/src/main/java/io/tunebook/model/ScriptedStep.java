@@ -32,7 +32,7 @@ import java.util.List;
 final class ScriptedStep implements AutoCloseable {
     /** The weights as the model holds them (float32, or float16 for 16-bit storage). */
     private final IValue weights;
-    /** The step on {@link #weights}: float32 products, or a 16-bit model's weights each upcast whole. */
+    /** The step on {@link #weights}: float32 products, or a 16-bit model's weights upcast in large parts. */
     private final PtSymbolBlock asHeld;
     /** bfloat16 copies of exact float32 weights (see {@link #exactInBf16}), or null. */
     private final IValue copies;
@@ -42,6 +42,7 @@ final class ScriptedStep implements AutoCloseable {
      */
     private final PtSymbolBlock inParts;
     private final long weightBytes;
+    private final boolean sixteenBitStorage;
     private IValue tables;
     private NDArray tablesOf;
     private IValue buffers;
@@ -61,6 +62,12 @@ final class ScriptedStep implements AutoCloseable {
      * @param bf16Copies whether to make bfloat16 copies of float32 weights that are exact in it
      */
     ScriptedStep(ModelConfig config, boolean qkvBias, List<NDArray> weights, NDArray rotation, boolean bf16Copies) {
+        this(config, qkvBias, weights, rotation, bf16Copies, CHUNK_FLOATS);
+    }
+
+    /** As above, upcasting {@code partFloats} at a time on one thread (tests make the parts small). */
+    ScriptedStep(ModelConfig config, boolean qkvBias, List<NDArray> weights, NDArray rotation, boolean bf16Copies,
+            long partFloats) {
         this.weights = IValue.listFrom(weights.toArray(new PtNDArray[0]));
         List<Integer> read = productIndices(config, qkvBias);
         String products = read.toString(); // [2, 3, 5, ...]: TorchScript's list syntax too
@@ -78,9 +85,10 @@ final class ScriptedStep implements AutoCloseable {
         } else {
             this.copies = null;
         }
-        this.asHeld = ScriptedOps.module(PARAMETERS, source(config, qkvBias, sixteenBitStorage ? Long.MAX_VALUE : 0));
+        this.sixteenBitStorage = sixteenBitStorage;
+        this.asHeld = ScriptedOps.module(PARAMETERS, source(config, qkvBias, sixteenBitStorage ? LARGE_CHUNK_FLOATS : 0));
         this.inParts = sixteenBitStorage || copies != null
-                ? ScriptedOps.module(PARAMETERS, source(config, qkvBias, CHUNK_FLOATS))
+                ? ScriptedOps.module(PARAMETERS, source(config, qkvBias, partFloats))
                 : null;
         long bytes = 0;
         for (int i = 1; i < weights.size(); i++) { // the embedding (0): one row a token
@@ -110,6 +118,14 @@ final class ScriptedStep implements AutoCloseable {
      * worth (tiny-base: 8 MiB) going out to memory and back. Measured on tiny-base, batch 1.
      */
     static final long CHUNK_FLOATS = 128 * 1024;
+
+    /**
+     * Floats of a 16-bit model's weight upcast at a time on two threads (4 Mi, 16 MiB): few parts, so
+     * few wake-ups of the second thread, and no array past what glibc's malloc keeps for reuse (32
+     * MiB at most): upcasting a whole weight made a fresh mapping each time, page-faulted in, which
+     * for Qwen2.5-0.5B's tied head is 544 MB a token (1.1-1.4 tok/s against 4.1 in float32).
+     */
+    static final long LARGE_CHUNK_FLOATS = 4L * 1024 * 1024;
 
     /**
      * Whether every product weight of the list (see {@link #productIndices}) is exactly a bfloat16
@@ -159,6 +175,11 @@ final class ScriptedStep implements AutoCloseable {
      */
     boolean sixteenBit() {
         return inParts != null;
+    }
+
+    /** Whether the model holds its products' weights in 16 bits (float16 storage, see {@link LoadOptions}). */
+    boolean sixteenBitStorage() {
+        return sixteenBitStorage;
     }
 
     /** Whether it holds bfloat16 copies of the weights (see {@link #exactInBf16}). */
@@ -272,7 +293,11 @@ final class ScriptedStep implements AutoCloseable {
                 + ", " + columns + ", 1)], -1)";
     }
 
-    /** {@code F.linear(x, weight, bias)} with the weight as stored ({@code [out, in]}), chunked as {@link #product}. */
+    /**
+     * {@code F.linear(x, weight, bias)} with the weight as stored ({@code [out, in]}), chunked as
+     * {@link #product}; in parts the bias is added once to the parts' concatenation (TorchScript has
+     * no pairs in a comprehension), which may round it differently from the one-call {@code addmm}.
+     */
     private static String biasedProduct(String x, String weight, String bias, long in, long out, long chunkFloats) {
         if (chunkFloats == 0) {
             return "torch.linear(" + x + ", " + weight + ", " + bias + ")";
@@ -281,8 +306,8 @@ final class ScriptedStep implements AutoCloseable {
         if (rows >= out) {
             return "torch.linear(" + x + ", torch.to(" + weight + ", " + TORCH_FLOAT32 + "), " + bias + ")";
         }
-        return "torch.cat([torch.linear(" + x + ", torch.to(p, " + TORCH_FLOAT32 + "), q) for p, q in zip(torch.split("
-                + weight + ", " + rows + ", 0), torch.split(" + bias + ", " + rows + ", 0))], -1)";
+        return "torch.add(torch.cat([torch.linear(" + x + ", torch.to(p, " + TORCH_FLOAT32 + ")) for p in torch.split("
+                + weight + ", " + rows + ", 0)], -1), " + bias + ")";
     }
 
     /** LlamaRMSNorm of {@code x} with weight {@code weight}: {@code weight · (x · rsqrt(mean(x²) + eps))}. */

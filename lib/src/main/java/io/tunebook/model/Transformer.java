@@ -225,6 +225,11 @@ public final class Transformer {
         return new Decoding(this, rope, manager, bf16Copies);
     }
 
+    /** {@link #decoding(NDManager, boolean)} whose scripted step upcasts 16-bit weights {@code partFloats} at a time on one thread. */
+    Decoding decoding(NDManager manager, boolean bf16Copies, long partFloats) {
+        return new Decoding(this, rope, manager, bf16Copies, partFloats);
+    }
+
     /**
      * {@link #hiddenStates} for a prefill or a decoding step with the cache, through {@code d}: the
      * same numbers in fewer native calls, masked as {@link #decodingMask} says.

@@ -287,6 +287,34 @@ class DecodingTest {
         }
     }
 
+    @Test
+    void aBiasedSixteenBitModelUpcastInSmallPartsGivesItsOwnLogits() {
+        // Qwen2's fixture (q/k/v biases, tied head) in float16, upcast 8 rows of 48 at a time: every
+        // product, biased or not, goes part by part, and the steps still give the full pass's logits.
+        int threads = JniUtils.getNumThreads();
+        try (CausalLM qwen = CausalLM.load(Fixtures.dir("qwen2"), LoadOptions.builder().dtype("float16").build())) {
+            Transformer net = qwen.transformer();
+            long[] ids = {1, 17, 42, 99, 5, 150, 23, 64, 8, 120};
+            int prompt = 6;
+            JniUtils.setNumThreads(1);
+            try (NDManager m = qwen.manager().newSubManager(); Decoding d = net.decoding(m, false, 48 * 8);
+                    KvCache cache = new KvCache(m, qwen.config().numHiddenLayers())) {
+                assertTrue(d.scripted() && d.sixteenBit(), "Qwen2 in float16 takes the scripted step");
+                NDArray full = net.forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null);
+                long[] positions = java.util.stream.LongStream.range(0, prompt).toArray();
+                NDArray prefill = d.step(m, java.util.Arrays.copyOf(ids, prompt), positions, 1,
+                        net.decodingMask(m, 0, 1, prompt, null), cache);
+                assertClose(full.get(":, " + (prompt - 1) + ":" + prompt + ", :"), prefill);
+                for (int p = prompt; p < ids.length; p++) {
+                    NDArray logits = d.step(m, new long[] {ids[p]}, new long[] {p}, 1, null, cache);
+                    assertClose(full.get(":, " + p + ":" + (p + 1) + ", :"), logits);
+                }
+            }
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
     /** Fused projections run one larger matmul, which may round in another order: float32 noise only. */
     private static void assertClose(NDArray expected, NDArray actual) {
         assertEquals(expected.getShape(), actual.getShape());
