@@ -22,14 +22,16 @@ import java.util.List;
  *       rotating the queries and keys is one exact matmul instead of two slices, a negation and a
  *       concatenation;
  *   <li>q, k and v fused into one weight per layer, and gate and up into another, where they are
- *       plain float32 {@link Linear}s (an adapter or a quantized base keeps its own projections);
- *       the fused weights are copies, held for the decoder's lifetime;
- *   <li>the transposed view of every plain float32 weight, so that a projection is one matmul (a
- *       {@link Linear} call transposes its weight each time);
+ *       plain {@link Linear}s of one dtype, float32 (or float16, for the scripted step alone; an
+ *       adapter or a quantized base keeps its own projections); the fused weights are copies, held
+ *       for the decoder's lifetime;
+ *   <li>the transposed view of every plain float32 (or float16) weight, so that a projection is one
+ *       matmul (a {@link Linear} call transposes its weight each time);
  *   <li>the constant scalars (the attention scale, the norms' epsilon);
- *   <li>where every projection is a plain float32 layer, the whole step (a prefill or one token a
- *       row) as one TorchScript call ({@link ScriptedStep}): about a dozen calls from the JVM a step
- *       instead of about 260.
+ *   <li>where every projection is a plain layer held in float32 or float16, the whole step (a prefill
+ *       or one token a row) as one TorchScript call ({@link ScriptedStep}): about a dozen calls from
+ *       the JVM a step instead of about 260, and for small models bfloat16 copies of exact float32
+ *       weights, read by one-thread steps ({@link #COPIES_MAX_HIDDEN}).
  * </ul>
  *
  * <p>The values are the ones {@link Transformer#forward} computes (the same operations on the same

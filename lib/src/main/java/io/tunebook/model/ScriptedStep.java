@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * A whole decoding step (one new token for every row: embedding, every layer, final norm, head) as
- * one TorchScript call, for a model whose projections are all plain float32 layers that
- * {@link Decoding} fused. Why: on a small model a step is mostly calls, not arithmetic. tiny-base's
+ * one TorchScript call, for a model whose projections are all plain layers, held in float32 or in
+ * float16 (16-bit storage), that {@link Decoding} fused. Why: on a small model a step is mostly calls, not arithmetic. tiny-base's
  * batch-1 step made about 260 native calls from the JVM, each a JNI crossing plus a Java array
  * object registered in and freed from its manager, and took twice as long as its products
  * (bench/README.md); PyTorch's eager step makes as many operator calls, each cheaper. Inside
@@ -28,6 +28,16 @@ import java.util.List;
  * copied into their cache slot in place. Weights, rotary tables and the cache's buffers are handed
  * to libtorch once and kept as lists until they change; a step passes its ids and positions (one
  * array), the cached length and the mask.
+ *
+ * <p>Bytes. A one-row step reads every weight once, so its products stream the weights from memory;
+ * one-row float32 products run slowest on short rows (0.55 ns a number at tiny-base's 256 against
+ * 0.27 at 2,048, bench/README.md). Two ways to read 16-bit weights instead, both upcast exactly to
+ * float32 part by part into one buffer that stays in the core's L2, then multiplied in float32:
+ * a model held in float16, and bfloat16 copies of a float32 model whose weights are all exact in
+ * bfloat16 (a bfloat16 checkpoint loaded in float32; see {@link #exactInBf16}), which give the very
+ * floats of the float32 weights. Parts are for one thread only; on two, each part would wake the
+ * other thread, and a float32 model multiplies its own weights while a float16 one upcasts in large
+ * parts.
  */
 final class ScriptedStep implements AutoCloseable {
     /** The weights as the model holds them (float32, or float16 for 16-bit storage). */

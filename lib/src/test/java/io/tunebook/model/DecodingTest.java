@@ -99,16 +99,7 @@ class DecodingTest {
         try (NDManager m = model.manager().newSubManager(); Decoding d = net.decoding(m);
                 KvCache cache = new KvCache(m, model.config().numHiddenLayers())) {
             assertTrue(d.scripted(), "tiny-base's plain float32 layers take the scripted step");
-            NDArray full = net.forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null);
-            long[] positions = java.util.stream.LongStream.range(0, prompt).toArray();
-            NDArray prefill = d.step(m, java.util.Arrays.copyOf(ids, prompt), positions, 1,
-                    net.decodingMask(m, 0, 1, prompt, null), cache);
-            assertClose(full.get(":, " + (prompt - 1) + ":" + prompt + ", :"), prefill);
-            for (int t = prompt; t < ids.length; t++) {
-                NDArray logits = d.step(m, new long[] {ids[t]}, new long[] {t}, 1, null, cache);
-                assertClose(full.get(":, " + t + ":" + (t + 1) + ", :"), logits);
-            }
-            assertEquals(ids.length, cache.length());
+            assertScriptedStepsGiveTheFullPass(net, d, m, cache, ids, prompt);
         }
     }
 
@@ -120,17 +111,9 @@ class DecodingTest {
         int seq = 300;
         int pad = 40;
         assertTrue(2 * seq > ScriptedStep.BY_HAND_MAX_TOKENS);
-        java.util.Random random = new java.util.Random(7);
-        long[] ids = new long[2 * seq];
-        long[] positions = new long[2 * seq];
-        for (int t = 0; t < seq; t++) {
-            ids[t] = 3 + random.nextInt(model.config().vocabSize() - 3);
-            positions[t] = t;
-            if (t >= pad) {
-                ids[seq + t] = 3 + random.nextInt(model.config().vocabSize() - 3);
-                positions[seq + t] = t - pad;
-            }
-        }
+        TwoRows rows = twoRows(seq, pad, 7);
+        long[] ids = rows.ids();
+        long[] positions = rows.positions();
         try (NDManager m = model.manager().newSubManager(); Decoding d = net.decoding(m);
                 KvCache cache = new KvCache(m, model.config().numHiddenLayers())) {
             NDArray logits = d.step(m, ids, positions, 2, net.decodingMask(m, 0, 2, seq, new int[] {0, pad}), cache);
@@ -201,17 +184,9 @@ class DecodingTest {
         Transformer net = model.transformer();
         int seq = 300;
         int pad = 40;
-        java.util.Random random = new java.util.Random(11);
-        long[] ids = new long[2 * seq];
-        long[] positions = new long[2 * seq];
-        for (int t = 0; t < seq; t++) {
-            ids[t] = 3 + random.nextInt(model.config().vocabSize() - 3);
-            positions[t] = t;
-            if (t >= pad) {
-                ids[seq + t] = 3 + random.nextInt(model.config().vocabSize() - 3);
-                positions[seq + t] = t - pad;
-            }
-        }
+        TwoRows rows = twoRows(seq, pad, 11);
+        long[] ids = rows.ids();
+        long[] positions = rows.positions();
         int[] leftPadding = {0, pad};
         int threads = JniUtils.getNumThreads();
         try (NDManager m = model.manager().newSubManager(); Decoding copies = net.decoding(m, true);
@@ -271,15 +246,7 @@ class DecodingTest {
                 try (NDManager m = half.manager().newSubManager(); Decoding d = net.decoding(m);
                         KvCache cache = new KvCache(m, half.config().numHiddenLayers())) {
                     assertTrue(d.scripted() && d.sixteenBit() && !d.copies(), "a 16-bit model takes the scripted step");
-                    NDArray full = net.forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null);
-                    long[] positions = java.util.stream.LongStream.range(0, prompt).toArray();
-                    NDArray prefill = d.step(m, java.util.Arrays.copyOf(ids, prompt), positions, 1,
-                            net.decodingMask(m, 0, 1, prompt, null), cache);
-                    assertClose(full.get(":, " + (prompt - 1) + ":" + prompt + ", :"), prefill);
-                    for (int p = prompt; p < ids.length; p++) {
-                        NDArray logits = d.step(m, new long[] {ids[p]}, new long[] {p}, 1, null, cache);
-                        assertClose(full.get(":, " + p + ":" + (p + 1) + ", :"), logits);
-                    }
+                    assertScriptedStepsGiveTheFullPass(net, d, m, cache, ids, prompt);
                 }
             }
         } finally {
@@ -300,19 +267,48 @@ class DecodingTest {
             try (NDManager m = qwen.manager().newSubManager(); Decoding d = net.decoding(m, false, 48 * 8);
                     KvCache cache = new KvCache(m, qwen.config().numHiddenLayers())) {
                 assertTrue(d.scripted() && d.sixteenBit(), "Qwen2 in float16 takes the scripted step");
-                NDArray full = net.forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null);
-                long[] positions = java.util.stream.LongStream.range(0, prompt).toArray();
-                NDArray prefill = d.step(m, java.util.Arrays.copyOf(ids, prompt), positions, 1,
-                        net.decodingMask(m, 0, 1, prompt, null), cache);
-                assertClose(full.get(":, " + (prompt - 1) + ":" + prompt + ", :"), prefill);
-                for (int p = prompt; p < ids.length; p++) {
-                    NDArray logits = d.step(m, new long[] {ids[p]}, new long[] {p}, 1, null, cache);
-                    assertClose(full.get(":, " + p + ":" + (p + 1) + ", :"), logits);
-                }
+                assertScriptedStepsGiveTheFullPass(net, d, m, cache, ids, prompt);
             }
         } finally {
             JniUtils.setNumThreads(threads);
         }
+    }
+
+    /** Two rows' random ids, {@code [2 * seq]}, and their positions: the second left-padded by {@code pad}. */
+    private record TwoRows(long[] ids, long[] positions) {
+    }
+
+    private static TwoRows twoRows(int seq, int pad, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        long[] ids = new long[2 * seq];
+        long[] positions = new long[2 * seq];
+        for (int t = 0; t < seq; t++) {
+            ids[t] = 3 + random.nextInt(model.config().vocabSize() - 3);
+            positions[t] = t;
+            if (t >= pad) {
+                ids[seq + t] = 3 + random.nextInt(model.config().vocabSize() - 3);
+                positions[seq + t] = t - pad;
+            }
+        }
+        return new TwoRows(ids, positions);
+    }
+
+    /**
+     * A scripted prefill of the first {@code prompt} ids, then one scripted step a token for the rest,
+     * each against the full pass's logits at that position.
+     */
+    private static void assertScriptedStepsGiveTheFullPass(Transformer net, Decoding d, NDManager m, KvCache cache,
+            long[] ids, int prompt) {
+        NDArray full = net.forward(Tensors.of(m, ids, new Shape(1, ids.length)), null, null, null);
+        long[] positions = java.util.stream.LongStream.range(0, prompt).toArray();
+        NDArray prefill = d.step(m, java.util.Arrays.copyOf(ids, prompt), positions, 1,
+                net.decodingMask(m, 0, 1, prompt, null), cache);
+        assertClose(full.get(":, " + (prompt - 1) + ":" + prompt + ", :"), prefill);
+        for (int t = prompt; t < ids.length; t++) {
+            NDArray logits = d.step(m, new long[] {ids[t]}, new long[] {t}, 1, null, cache);
+            assertClose(full.get(":, " + t + ":" + (t + 1) + ", :"), logits);
+        }
+        assertEquals(ids.length, cache.length());
     }
 
     /** Fused projections run one larger matmul, which may round in another order: float32 noise only. */
