@@ -60,7 +60,7 @@ final class Decoding implements AutoCloseable {
     /** The tables as {@code [positions, headDim]} views, for the scripted step. */
     private NDArray cosRows;
     private NDArray sinRows;
-    /** The whole step in one call, where every projection is a plain float32 layer; else null. */
+    /** The whole step in one call, where every projection is a plain layer held in float32 or float16; else null. */
     private final ScriptedStep scripted;
 
     /**
@@ -126,8 +126,9 @@ final class Decoding implements AutoCloseable {
 
     /**
      * The step as one TorchScript call ({@link ScriptedStep}) when q/k/v and gate/up are fused in every
-     * layer (all with a bias or none), o, down and the head are plain, and the embedding and norms are
-     * float32; null otherwise (an adapter, a quantized or 16-bit layer, q/k norms keep the plain path).
+     * layer (all with a bias or none), o, down and the head are plain, the products' weights all float32
+     * or all float16, and the norms float32; null otherwise (an adapter, a quantized layer, mixed
+     * dtypes, q/k norms keep the plain path).
      */
     private ScriptedStep scriptedStep(Transformer net, boolean bf16Copies, long partFloats) {
         int layers = config.numHiddenLayers();
