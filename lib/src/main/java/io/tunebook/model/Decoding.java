@@ -125,34 +125,46 @@ final class Decoding implements AutoCloseable {
     }
 
     /**
-     * The step as one TorchScript call ({@link ScriptedStep}) when q/k/v and gate/up are fused in every
-     * layer (all with a bias or none), o, down and the head are plain, the products' weights all float32
-     * or all float16, and the norms float32; null otherwise (an adapter, a quantized layer, mixed
-     * dtypes, q/k norms keep the plain path).
+     * The step as one TorchScript call ({@link ScriptedStep}) when every layer's projections are plain
+     * layers, q/k/v all with a bias or none, gate/up/o/down without; float32 ones fused, float16 ones
+     * read one by one; the products' weights all float32 or all float16, the norms float32; null
+     * otherwise (an adapter, a quantized layer, mixed dtypes, q/k norms keep the plain path).
      */
     private ScriptedStep scriptedStep(Transformer net, boolean bf16Copies, long partFloats) {
+        if (config.architecture().qkNorm()) {
+            return null; // the step's source has no q/k norms
+        }
         int layers = config.numHiddenLayers();
-        boolean bias = qkvBias[0] != null;
+        Attention first = net.decoderLayer(0).attention;
+        boolean bias = first.qProj.getClass() == Linear.class && ((Linear) first.qProj).bias().isPresent();
+        ScriptedStep.Layout layout = new ScriptedStep.Layout(qkv[0] != null, bias);
         List<NDArray> weights = new ArrayList<>();
         weights.add(net.embedTokens());
         for (int l = 0; l < layers; l++) {
             DecoderLayer layer = net.decoderLayer(l);
-            NDArray o = transposed.get(layer.attention.oProj);
+            Attention a = layer.attention;
+            NDArray o = transposed.get(a.oProj);
             NDArray down = transposed.get(layer.mlp.downProj);
-            if (qkv[l] == null || (qkvBias[l] != null) != bias || gateUp[l] == null || gateUpBias[l] != null
-                    || o == null || down == null) {
+            if (o == null || down == null || (qkv[l] != null) != layout.fused() || (qkvBias[l] != null) != (bias
+                    && layout.fused()) || (gateUp[l] != null) != layout.fused() || gateUpBias[l] != null) {
                 return null;
             }
             weights.add(layer.inputNorm().weight());
-            if (bias) {
-                weights.add(qkv[l]);
-                weights.add(qkvBias[l]);
-            } else {
-                weights.add(fusedTransposed(qkv[l]));
+            if (layout.fused()) {
+                weights.add(bias ? qkv[l] : fusedTransposed(qkv[l]));
+                if (bias) {
+                    weights.add(qkvBias[l]);
+                }
+            } else if (!addUnfused(weights, bias, a.qProj, a.kProj, a.vProj)) {
+                return null;
             }
             weights.add(o);
             weights.add(layer.postAttentionNorm().weight());
-            weights.add(fusedTransposed(gateUp[l]));
+            if (layout.fused()) {
+                weights.add(fusedTransposed(gateUp[l]));
+            } else if (!addUnfused(weights, false, layer.mlp.gateProj, layer.mlp.upProj)) {
+                return null;
+            }
             weights.add(down);
         }
         NDArray head = transposed.get(net.lmHead());
@@ -162,7 +174,7 @@ final class Decoding implements AutoCloseable {
         weights.add(net.finalNorm().weight());
         weights.add(head);
         // Products all float32 or all float16 (16-bit storage); the embedding as they are; norms and biases float32.
-        List<Integer> products = ScriptedStep.productIndices(config, bias);
+        List<Integer> products = ScriptedStep.productIndices(config, layout);
         DataType productType = weights.get(products.get(0)).getDataType();
         for (int i = 0; i < weights.size(); i++) {
             DataType type = weights.get(i).getDataType();
@@ -175,8 +187,29 @@ final class Decoding implements AutoCloseable {
         // Copies only where a one-row step runs on one thread, the only steps that read them (see
         // ScriptedStep.run): a model past that size would hold them for nothing; and only for short
         // rows, where they are the faster (COPIES_MAX_HIDDEN).
-        return new ScriptedStep(config, bias, weights, rotation,
+        return new ScriptedStep(config, layout, weights, rotation,
                 bf16Copies && oneThread(1) && config.hiddenSize() <= COPIES_MAX_HIDDEN, partFloats);
+    }
+
+    /**
+     * Adds the projections' weights one by one, transposed views, or with {@code bias} as stored
+     * followed by their biases; false when one is not a plain layer of that kind.
+     */
+    private boolean addUnfused(List<NDArray> weights, boolean bias, Projection... parts) {
+        List<NDArray> biases = new ArrayList<>();
+        for (Projection p : parts) {
+            if (p.getClass() != Linear.class || ((Linear) p).bias().isPresent() != bias) {
+                return false;
+            }
+            NDArray w = bias ? ((Linear) p).weight() : transposed.get(p);
+            if (w == null || !held(w.getDataType())) {
+                return false;
+            }
+            weights.add(w);
+            ((Linear) p).bias().ifPresent(biases::add);
+        }
+        weights.addAll(biases);
+        return true;
     }
 
     /** Lets go of the cache buffers the scripted step holds between steps (they are handed to it again at the next). */
@@ -266,15 +299,15 @@ final class Decoding implements AutoCloseable {
     }
 
     /**
-     * Concatenates the projections' weights (and biases) along their outputs when all are plain layers
-     * of one dtype held here (see {@link #held}).
+     * Concatenates the projections' weights (and biases) along their outputs when all are plain float32
+     * layers. Not for 16-bit ones: the copies would add half a 16-bit model's weights for the decoder's
+     * life (Llama-3.1-8B: 9 GB), and its scripted step reads them one by one (see {@link ScriptedStep.Layout}).
      */
     private void fuse(int layer, NDArray[] weights, NDArray[] biases, Projection... parts) {
         NDList w = new NDList();
         NDList b = new NDList();
         for (Projection p : parts) {
-            if (p.getClass() != Linear.class || !held(((Linear) p).weight().getDataType())
-                    || ((Linear) p).weight().getDataType() != ((Linear) parts[0]).weight().getDataType()) {
+            if (p.getClass() != Linear.class || ((Linear) p).weight().getDataType() != DataType.FLOAT32) {
                 return;
             }
             w.add(((Linear) p).weight());
@@ -292,9 +325,9 @@ final class Decoding implements AutoCloseable {
     }
 
     /**
-     * Whether weights of {@code type} get fused copies and transposed views here: float32 always
-     * (the plain path multiplies by them); float16 (16-bit storage, see {@link LoadOptions}) for the
-     * scripted step alone, which upcasts them part by part, so only where it may be built.
+     * Whether weights of {@code type} get transposed views here: float32 always (the plain path
+     * multiplies by them); float16 (16-bit storage, see {@link LoadOptions}) for the scripted step
+     * alone, which upcasts them part by part, so only where it may be built.
      */
     private static boolean held(DataType type) {
         return type == DataType.FLOAT32 || (SCRIPTED && type == DataType.FLOAT16);
@@ -324,8 +357,8 @@ final class Decoding implements AutoCloseable {
 
     /** As {@link Linear#forward} computes it: {@code F.linear} with a bias, a matmul by the transposed view without. */
     private NDArray fused(NDArray weight, NDArray bias, NDArray x) {
-        if (weight == null || weight.getDataType() != x.getDataType()) {
-            return null; // a 16-bit fused weight is the scripted step's
+        if (weight == null) {
+            return null;
         }
         if (bias != null) {
             return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();

@@ -64,24 +64,22 @@ final class ScriptedStep implements AutoCloseable {
     private final IValue unmasked;
 
     /**
-     * @param weights in order: the embedding table; per layer the input norm's weight, the fused
-     *     q/k/v weight (transposed, or as stored followed by its bias when {@code qkvBias}), o's
-     *     transposed weight, the post-attention norm's weight, gate/up's fused transposed weight and
-     *     down's transposed; then the final norm's weight and the head's transposed weight. The
+     * @param weights in order: the embedding table; per layer its weights as {@code layout} places
+     *     them; then the final norm's weight and the head's transposed weight. The
      *     products' weights are all float32 or all float16; the rest float32 (the embedding may be
      *     float16)
      * @param rotation the {@code [headDim, headDim]} rotate-half matrix
      * @param bf16Copies whether to make bfloat16 copies of float32 weights that are exact in it
      */
-    ScriptedStep(ModelConfig config, boolean qkvBias, List<NDArray> weights, NDArray rotation, boolean bf16Copies) {
-        this(config, qkvBias, weights, rotation, bf16Copies, CHUNK_FLOATS);
+    ScriptedStep(ModelConfig config, Layout layout, List<NDArray> weights, NDArray rotation, boolean bf16Copies) {
+        this(config, layout, weights, rotation, bf16Copies, CHUNK_FLOATS);
     }
 
     /** As above, upcasting {@code partFloats} at a time on one thread (tests make the parts small). */
-    ScriptedStep(ModelConfig config, boolean qkvBias, List<NDArray> weights, NDArray rotation, boolean bf16Copies,
+    ScriptedStep(ModelConfig config, Layout layout, List<NDArray> weights, NDArray rotation, boolean bf16Copies,
             long partFloats) {
         this.weights = IValue.listFrom(weights.toArray(new PtNDArray[0]));
-        List<Integer> read = productIndices(config, qkvBias);
+        List<Integer> read = productIndices(config, layout);
         String products = read.toString(); // [2, 3, 5, ...]: TorchScript's list syntax too
         boolean sixteenBitStorage = weights.get(read.get(0)).getDataType() != DataType.FLOAT32;
         if (!sixteenBitStorage && bf16Copies && exactInBf16(this.weights, products)) {
@@ -106,9 +104,9 @@ final class ScriptedStep implements AutoCloseable {
         } else {
             this.upcastBuffer = null;
         }
-        this.asHeld = ScriptedOps.module(PARAMETERS, source(config, qkvBias, sixteenBitStorage ? LARGE_CHUNK_FLOATS : 0));
+        this.asHeld = ScriptedOps.module(PARAMETERS, source(config, layout, sixteenBitStorage ? LARGE_CHUNK_FLOATS : 0));
         this.inParts = sixteenBitStorage || copies != null
-                ? ScriptedOps.module(PARAMETERS, source(config, qkvBias, partFloats))
+                ? ScriptedOps.module(PARAMETERS, source(config, layout, partFloats))
                 : null;
         long bytes = 0;
         for (int i = 1; i < weights.size(); i++) { // the embedding (0): one row a token
@@ -166,18 +164,67 @@ final class ScriptedStep implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a layer's weights sit in the list, from its input norm at offset 0: q, k and v fused into
+     * one weight (float32: {@link Decoding} made the fused copies) or three (float16: fused copies of a
+     * 16-bit model would add half its weights' memory for the decoder's life), each transposed, or as
+     * stored followed by the biases when {@code bias}; then o (transposed), the post-attention norm,
+     * gate and up fused or not, down.
+     */
+    record Layout(boolean fused, boolean bias) {
+        /** Entries a layer takes. */
+        int stride() {
+            return down() + 1;
+        }
+
+        /** q/k/v's weights (one fused, or q, k, v), offsets from the layer's first entry. */
+        int[] attention() {
+            return fused ? new int[] {1} : new int[] {1, 2, 3};
+        }
+
+        /** Their biases' offsets (none without {@code bias}). */
+        int[] biases() {
+            int n = attention().length;
+            int[] out = new int[bias ? n : 0];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = 1 + n + i;
+            }
+            return out;
+        }
+
+        int o() {
+            return 1 + attention().length + biases().length;
+        }
+
+        int postNorm() {
+            return o() + 1;
+        }
+
+        /** gate/up's weights (one fused, or gate then up). */
+        int[] mlp() {
+            return fused ? new int[] {o() + 2} : new int[] {o() + 2, o() + 3};
+        }
+
+        int down() {
+            return mlp()[mlp().length - 1] + 1;
+        }
+    }
+
     /** Indices in the weight list (see the constructor) of the weights read by a product: q/k/v, o, gate/up, down, head. */
-    static List<Integer> productIndices(ModelConfig c, boolean qkvBias) {
-        int stride = qkvBias ? 7 : 6;
-        int o = qkvBias ? 3 : 2;
+    static List<Integer> productIndices(ModelConfig c, Layout layout) {
         List<Integer> out = new java.util.ArrayList<>();
         for (int l = 0; l < c.numHiddenLayers(); l++) {
-            int w = 1 + l * stride;
-            for (int i : new int[] {w + 1, w + o, w + o + 2, w + o + 3}) {
-                out.add(i);
+            int w = 1 + l * layout.stride();
+            for (int i : layout.attention()) {
+                out.add(w + i);
             }
+            out.add(w + layout.o());
+            for (int i : layout.mlp()) {
+                out.add(w + i);
+            }
+            out.add(w + layout.down());
         }
-        out.add(1 + c.numHiddenLayers() * stride + 1);
+        out.add(1 + c.numHiddenLayers() * layout.stride() + 1);
         return out;
     }
 
@@ -231,17 +278,28 @@ final class ScriptedStep implements AutoCloseable {
      * {@code chunkFloats} 0 reads float32 weights; otherwise the products read 16-bit weights, upcast
      * that many floats at a time (see {@link #product}).
      */
-    static String source(ModelConfig c, boolean qkvBias, long chunkFloats) {
+    static String source(ModelConfig c, Layout layout, long chunkFloats) {
         int heads = c.numAttentionHeads();
         int kv = c.numKeyValueHeads();
         int d = c.headDim();
-        int stride = qkvBias ? 7 : 6;
+        int stride = layout.stride();
         long hidden = c.hiddenSize();
         long inter = c.intermediateSize();
-        String qkv = qkvBias
-                ? biasedProduct("h", "weights[w + 1]", "weights[w + 2]", hidden, (heads + 2L * kv) * d, chunkFloats)
-                : product("h", "weights[w + 1]", hidden, (heads + 2L * kv) * d, chunkFloats);
-        int o = qkvBias ? 3 : 2;
+        long[] outs = layout.fused() ? new long[] {(heads + 2L * kv) * d} : new long[] {(long) heads * d, (long) kv * d, (long) kv * d};
+        List<String> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < outs.length; i++) {
+            String weight = "weights[w + " + layout.attention()[i] + "]";
+            parts.add(layout.bias()
+                    ? biasedProduct("h", weight, "weights[w + " + layout.biases()[i] + "]", hidden, outs[i], chunkFloats)
+                    : product("h", weight, hidden, outs[i], chunkFloats));
+        }
+        String qkv = parts.size() == 1 ? parts.get(0) : "torch.cat([" + String.join(", ", parts) + "], -1)";
+        int o = layout.o();
+        String act = layout.fused()
+                ? "torch.mul(torch.silu(torch.narrow(gateUp, 2, 0, " + inter + ")), torch.narrow(gateUp, 2, " + inter
+                        + ", " + inter + "))"
+                : "torch.mul(torch.silu(" + product("h", "weights[w + " + layout.mlp()[0] + "]", hidden, inter, chunkFloats)
+                        + "), " + product("h", "weights[w + " + layout.mlp()[1] + "]", hidden, inter, chunkFloats) + ")";
         String scale = Double.toString(1.0 / Math.sqrt(d));
         return String.join("\n",
                 "b = step.size(1)",
@@ -284,11 +342,12 @@ final class ScriptedStep implements AutoCloseable {
                 "    out = torch.reshape(torch.transpose(out, 1, 2), [b, s, " + heads * d + "])",
                 "  x = torch.add(x, " + product("out", "weights[w + " + o + "]", (long) heads * d, hidden, chunkFloats)
                         + ")",
-                "  h = " + norm(c, "weights[w + " + (o + 1) + "]"),
-                "  gateUp = " + product("h", "weights[w + " + (o + 2) + "]", hidden, 2 * inter, chunkFloats),
-                "  half = gateUp.size(2) // 2",
-                "  act = torch.mul(torch.silu(torch.narrow(gateUp, 2, 0, half)), torch.narrow(gateUp, 2, half, half))",
-                "  x = torch.add(x, " + product("act", "weights[w + " + (o + 3) + "]", inter, hidden, chunkFloats) + ")",
+                "  h = " + norm(c, "weights[w + " + layout.postNorm() + "]"),
+                layout.fused() ? "  gateUp = " + product("h", "weights[w + " + layout.mlp()[0] + "]", hidden, 2 * inter,
+                        chunkFloats) : "  pass",
+                "  act = " + act,
+                "  x = torch.add(x, " + product("act", "weights[w + " + layout.down() + "]", inter, hidden, chunkFloats)
+                        + ")",
                 "n = " + (1 + c.numHiddenLayers() * stride),
                 "x = torch.narrow(x, 1, s - 1, 1)",
                 "h = " + norm(c, "weights[n]"),
