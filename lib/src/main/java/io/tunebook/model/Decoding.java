@@ -22,9 +22,8 @@ import java.util.List;
  *       rotating the queries and keys is one exact matmul instead of two slices, a negation and a
  *       concatenation;
  *   <li>q, k and v fused into one weight per layer, and gate and up into another, where they are
- *       plain {@link Linear}s of one dtype, float32 (or float16, for the scripted step alone; an
- *       adapter or a quantized base keeps its own projections); the fused weights are copies, held
- *       for the decoder's lifetime;
+ *       plain float32 {@link Linear}s (an adapter or a quantized base keeps its own projections, and
+ *       a 16-bit one its own weights); the fused weights are copies, held for the decoder's lifetime;
  *   <li>the transposed view of every plain float32 (or float16) weight, so that a projection is one
  *       matmul (a {@link Linear} call transposes its weight each time);
  *   <li>the constant scalars (the attention scale, the norms' epsilon);
@@ -60,7 +59,7 @@ final class Decoding implements AutoCloseable {
     /** The tables as {@code [positions, headDim]} views, for the scripted step. */
     private NDArray cosRows;
     private NDArray sinRows;
-    /** The whole step in one call, where every projection is a plain layer held in float32 or float16; else null. */
+    /** The whole step in one call, where every projection is a plain layer in float32 or float16; else null. */
     private final ScriptedStep scripted;
 
     /**
@@ -78,7 +77,7 @@ final class Decoding implements AutoCloseable {
         this(net, rope, parent, bf16Copies, ScriptedStep.CHUNK_FLOATS);
     }
 
-    /** As above, the scripted step upcasting 16-bit weights {@code partFloats} at a time on one thread (tests make the parts small). */
+    /** As above, its scripted step upcasting 16-bit weights {@code partFloats} at a time on one thread (for tests). */
     Decoding(Transformer net, RotaryEmbedding rope, NDManager parent, boolean bf16Copies, long partFloats) {
         this.manager = parent.newSubManager();
         this.config = net.config();
@@ -173,7 +172,7 @@ final class Decoding implements AutoCloseable {
         }
         weights.add(net.finalNorm().weight());
         weights.add(head);
-        // Products all float32 or all float16 (16-bit storage); the embedding as they are; norms and biases float32.
+        // Products all float32 or all float16 (16-bit storage), the embedding either, norms and biases float32.
         List<Integer> products = ScriptedStep.productIndices(config, layout);
         DataType productType = weights.get(products.get(0)).getDataType();
         for (int i = 0; i < weights.size(); i++) {
@@ -244,7 +243,7 @@ final class Decoding implements AutoCloseable {
         return bytes;
     }
 
-    /** Whether the scripted step's products on one thread read 16-bit weights (see {@link ScriptedStep#sixteenBit}). */
+    /** Whether the scripted step's products on one thread read 16-bit weights ({@link ScriptedStep#sixteenBit}). */
     boolean sixteenBit() {
         return scripted != null && scripted.sixteenBit();
     }
@@ -301,7 +300,7 @@ final class Decoding implements AutoCloseable {
     /**
      * Concatenates the projections' weights (and biases) along their outputs when all are plain float32
      * layers. Not for 16-bit ones: the copies would add half a 16-bit model's weights for the decoder's
-     * life (Llama-3.1-8B: 9 GB), and its scripted step reads them one by one (see {@link ScriptedStep.Layout}).
+     * life (Llama-3.1-8B: 9 GB); its scripted step reads them one by one (see {@link ScriptedStep.Layout}).
      */
     private void fuse(int layer, NDArray[] weights, NDArray[] biases, Projection... parts) {
         NDList w = new NDList();

@@ -13,11 +13,12 @@ import java.util.List;
 
 /**
  * A whole decoding step (one new token for every row: embedding, every layer, final norm, head) as
- * one TorchScript call, for a model whose projections are all plain layers, held in float32 or in
- * float16 (16-bit storage), that {@link Decoding} fused. Why: on a small model a step is mostly calls, not arithmetic. tiny-base's
- * batch-1 step made about 260 native calls from the JVM, each a JNI crossing plus a Java array
- * object registered in and freed from its manager, and took twice as long as its products
- * (bench/README.md); PyTorch's eager step makes as many operator calls, each cheaper. Inside
+ * one TorchScript call, for a model whose projections are all plain layers held in float32 (which
+ * {@link Decoding} fused) or in float16 (16-bit storage, read one by one: see {@link Layout}). Why:
+ * on a small model a step is mostly calls, not arithmetic. tiny-base's batch-1 step made about 260
+ * native calls from the JVM, each a JNI crossing plus a Java array object registered in and freed
+ * from its manager, and took twice as long as its products (bench/README.md); PyTorch's eager step
+ * makes as many operator calls, each cheaper. Inside
  * libtorch's interpreter an operator costs about a dispatch; from the JVM this step costs a dozen
  * calls whatever the depth.
  *
@@ -104,7 +105,8 @@ final class ScriptedStep implements AutoCloseable {
         } else {
             this.upcastBuffer = null;
         }
-        this.asHeld = ScriptedOps.module(PARAMETERS, source(config, layout, sixteenBitStorage ? LARGE_CHUNK_FLOATS : 0));
+        this.asHeld = ScriptedOps.module(PARAMETERS,
+                source(config, layout, sixteenBitStorage ? LARGE_CHUNK_FLOATS : 0));
         this.inParts = sixteenBitStorage || copies != null
                 ? ScriptedOps.module(PARAMETERS, source(config, layout, partFloats))
                 : null;
@@ -157,7 +159,8 @@ final class ScriptedStep implements AutoCloseable {
                 String.join("\n",
                         "for i in " + products + ":",
                         "  w = weights[i]",
-                        "  if not torch.equal(torch.to(torch.to(w, " + TORCH_BFLOAT16 + "), " + TORCH_FLOAT32 + "), w):",
+                        "  if not torch.equal(torch.to(torch.to(w, " + TORCH_BFLOAT16 + "), " + TORCH_FLOAT32
+                                + "), w):",
                         "    return False",
                         "return True")), "forward", weights)) {
             return out.toBoolean();
@@ -210,7 +213,7 @@ final class ScriptedStep implements AutoCloseable {
         }
     }
 
-    /** Indices in the weight list (see the constructor) of the weights read by a product: q/k/v, o, gate/up, down, head. */
+    /** Indices in the weight list of the weights a product reads: q/k/v, o, gate/up, down, head. */
     static List<Integer> productIndices(ModelConfig c, Layout layout) {
         List<Integer> out = new java.util.ArrayList<>();
         for (int l = 0; l < c.numHiddenLayers(); l++) {
@@ -272,11 +275,13 @@ final class ScriptedStep implements AutoCloseable {
      * The step's source: {@code step} is {@code [2, batch, seq]} (ids, then positions), {@code past}
      * the positions cached (the new keys go from there), {@code caches} each layer's key then value
      * buffer {@code [batch, kvHeads, capacity, headDim]}, {@code tables} cos, sin ({@code [positions,
-     * headDim]}), the rotation and, for 16-bit products, the float32 buffer they are upcast into; {@code mask} is {@code [batch or 1, 1, seq, past + seq]}, read when
-     * {@code masked}. Returns the last position's logits {@code [batch, 1, vocab]}. Attention is by
-     * hand up to {@link #BY_HAND_MAX_TOKENS}, by libtorch's fused kernel (transformers' sdpa) past it.
-     * {@code chunkFloats} 0 reads float32 weights; otherwise the products read 16-bit weights, upcast
-     * that many floats at a time (see {@link #product}).
+     * headDim]}), the rotation and, for 16-bit products, the float32 buffer they are upcast into;
+     * {@code mask} is {@code [batch or 1, 1, seq, past + seq]}, read when {@code masked}. Returns the
+     * last position's logits {@code [batch, 1, vocab]}. Attention is by hand up to
+     * {@link #BY_HAND_MAX_TOKENS}, by libtorch's fused kernel (transformers' sdpa) past it. The layer's
+     * weights are where {@code layout} puts them. {@code chunkFloats} 0 reads float32 weights;
+     * otherwise the products read 16-bit weights, upcast that many floats at a time (see
+     * {@link #product}).
      */
     static String source(ModelConfig c, Layout layout, long chunkFloats) {
         int heads = c.numAttentionHeads();
@@ -285,12 +290,14 @@ final class ScriptedStep implements AutoCloseable {
         int stride = layout.stride();
         long hidden = c.hiddenSize();
         long inter = c.intermediateSize();
-        long[] outs = layout.fused() ? new long[] {(heads + 2L * kv) * d} : new long[] {(long) heads * d, (long) kv * d, (long) kv * d};
+        long[] outs = layout.fused() ? new long[] {(heads + 2L * kv) * d}
+                : new long[] {(long) heads * d, (long) kv * d, (long) kv * d};
         List<String> parts = new java.util.ArrayList<>();
         for (int i = 0; i < outs.length; i++) {
             String weight = "weights[w + " + layout.attention()[i] + "]";
             parts.add(layout.bias()
-                    ? biasedProduct("h", weight, "weights[w + " + layout.biases()[i] + "]", hidden, outs[i], chunkFloats)
+                    ? biasedProduct("h", weight, "weights[w + " + layout.biases()[i] + "]", hidden, outs[i],
+                            chunkFloats)
                     : product("h", weight, hidden, outs[i], chunkFloats));
         }
         String qkv = parts.size() == 1 ? parts.get(0) : "torch.cat([" + String.join(", ", parts) + "], -1)";
@@ -298,8 +305,9 @@ final class ScriptedStep implements AutoCloseable {
         String act = layout.fused()
                 ? "torch.mul(torch.silu(torch.narrow(gateUp, 2, 0, " + inter + ")), torch.narrow(gateUp, 2, " + inter
                         + ", " + inter + "))"
-                : "torch.mul(torch.silu(" + product("h", "weights[w + " + layout.mlp()[0] + "]", hidden, inter, chunkFloats)
-                        + "), " + product("h", "weights[w + " + layout.mlp()[1] + "]", hidden, inter, chunkFloats) + ")";
+                : "torch.mul(torch.silu(" + product("h", "weights[w + " + layout.mlp()[0] + "]", hidden, inter,
+                        chunkFloats) + "), " + product("h", "weights[w + " + layout.mlp()[1] + "]", hidden, inter,
+                        chunkFloats) + ")";
         String scale = Double.toString(1.0 / Math.sqrt(d));
         return String.join("\n",
                 "b = step.size(1)",
@@ -357,8 +365,9 @@ final class ScriptedStep implements AutoCloseable {
     /**
      * {@code x} times a weight held transposed ({@code [in, out]}, a view of the stored {@code [out,
      * in]}). With {@code chunkFloats} 0 the weight is float32 and read as is; otherwise it is 16-bit
-     * (a bfloat16 copy or float16 storage), upcast exactly {@code chunkFloats} at a time (whole output columns) and multiplied part by
-     * part, the parts' outputs concatenated: each output is the same dot product either way.
+     * (a bfloat16 copy or float16 storage), upcast exactly {@code chunkFloats} at a time (whole output
+     * columns) into the step's buffer and multiplied part by part, the parts' outputs concatenated:
+     * each output is the same dot product either way.
      */
     private static String product(String x, String weight, long in, long out, long chunkFloats) {
         if (chunkFloats == 0) {
