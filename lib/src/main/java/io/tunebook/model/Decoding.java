@@ -72,12 +72,9 @@ final class Decoding implements AutoCloseable {
     /**
      * @param bf16Copies whether the scripted step may read exact bfloat16 copies of float32 weights
      *     ({@link ScriptedStep#BF16_COPIES}; tests compare both ways)
+     * @param partFloats floats of a 16-bit weight its scripted step upcasts at a time on one thread
+     *     ({@link ScriptedStep#CHUNK_FLOATS}; tests make the parts small)
      */
-    Decoding(Transformer net, RotaryEmbedding rope, NDManager parent, boolean bf16Copies) {
-        this(net, rope, parent, bf16Copies, ScriptedStep.CHUNK_FLOATS);
-    }
-
-    /** As above, its scripted step upcasting 16-bit weights {@code partFloats} at a time on one thread (for tests). */
     Decoding(Transformer net, RotaryEmbedding rope, NDManager parent, boolean bf16Copies, long partFloats) {
         this.manager = parent.newSubManager();
         this.config = net.config();
@@ -300,7 +297,7 @@ final class Decoding implements AutoCloseable {
     /**
      * Concatenates the projections' weights (and biases) along their outputs when all are plain float32
      * layers. Not for 16-bit ones: the copies would add half a 16-bit model's weights for the decoder's
-     * life (Llama-3.1-8B: 9 GB); its scripted step reads them one by one (see {@link ScriptedStep.Layout}).
+     * life (Llama-3.1-8B: 9.1 GB, from its shape); its scripted step reads them one by one (see {@link ScriptedStep.Layout}).
      */
     private void fuse(int layer, NDArray[] weights, NDArray[] biases, Projection... parts) {
         NDList w = new NDList();

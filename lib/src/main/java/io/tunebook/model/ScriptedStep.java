@@ -71,12 +71,9 @@ final class ScriptedStep implements AutoCloseable {
      *     float16)
      * @param rotation the {@code [headDim, headDim]} rotate-half matrix
      * @param bf16Copies whether to make bfloat16 copies of float32 weights that are exact in it
+     * @param partFloats floats of a 16-bit weight upcast at a time on one thread ({@link #CHUNK_FLOATS};
+     *     tests make the parts small)
      */
-    ScriptedStep(ModelConfig config, Layout layout, List<NDArray> weights, NDArray rotation, boolean bf16Copies) {
-        this(config, layout, weights, rotation, bf16Copies, CHUNK_FLOATS);
-    }
-
-    /** As above, upcasting {@code partFloats} at a time on one thread (tests make the parts small). */
     ScriptedStep(ModelConfig config, Layout layout, List<NDArray> weights, NDArray rotation, boolean bf16Copies,
             long partFloats) {
         this.weights = IValue.listFrom(weights.toArray(new PtNDArray[0]));

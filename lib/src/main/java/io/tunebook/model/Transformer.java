@@ -222,7 +222,7 @@ public final class Transformer {
 
     /** {@link #decoding(NDManager)}, saying whether its scripted step may read bfloat16 copies of exact weights. */
     Decoding decoding(NDManager manager, boolean bf16Copies) {
-        return new Decoding(this, rope, manager, bf16Copies);
+        return decoding(manager, bf16Copies, ScriptedStep.CHUNK_FLOATS);
     }
 
     /** {@link #decoding(NDManager, boolean)} whose scripted step upcasts 16-bit weights {@code partFloats} at a time on one thread. */
