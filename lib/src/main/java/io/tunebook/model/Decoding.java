@@ -7,6 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,14 +27,16 @@ import java.util.List;
  *       concatenation;
  *   <li>q, k and v fused into one weight per layer, and gate and up into another, where they are
  *       plain float32 {@link Linear}s (an adapter or a quantized base keeps its own projections, and
- *       a 16-bit one its own weights); the fused weights are copies, held for the decoder's lifetime;
- *   <li>the transposed view of every plain float32 (or float16) weight, so that a projection is one
- *       matmul (a {@link Linear} call transposes its weight each time);
+ *       a 16-bit one its own weights); the fused weights are copies, held for the decoder's lifetime
+ *       as contiguous {@code [in, out]}, and so is the head's weight up to {@link #HEAD_COPY_MAX_BYTES}
+ *       (see {@link #heldSideBySide} for why);
+ *   <li>the transposed view of every other plain float32 (or float16) weight, so that a projection
+ *       is one matmul (a {@link Linear} call transposes its weight each time);
  *   <li>the constant scalars (the attention scale, the norms' epsilon);
  *   <li>where every projection is a plain layer held in float32 or float16, the whole step (a prefill
  *       or one token a row) as one TorchScript call ({@link ScriptedStep}): about a dozen calls from
  *       the JVM a step instead of about 260, and for small models bfloat16 copies of exact float32
- *       weights, read by one-thread steps ({@link #COPIES_MAX_HIDDEN}).
+ *       weights, read by one-thread steps of several tokens ({@link #COPIES_MAX_HIDDEN}).
  * </ul>
  *
  * <p>The values are the ones {@link Transformer#forward} computes (the same operations on the same
@@ -50,7 +56,6 @@ final class Decoding implements AutoCloseable {
     private final NDArray[] gateUp;
     private final NDArray[] gateUpBias;
     private final java.util.Map<Projection, NDArray> transposed = new java.util.IdentityHashMap<>();
-    private final java.util.Map<NDArray, NDArray> fusedTransposed = new java.util.IdentityHashMap<>();
     /** Multiply-adds of one row of a decoding step through every projection and the head (attention aside). */
     private final long rowMultiplyAdds;
     /** Rotary tables {@code [1, 1, positions, headDim]}; grown on demand. */
@@ -113,7 +118,8 @@ final class Decoding implements AutoCloseable {
                 }
             }
         }
-        NDArray head = transposedWeight(net.lmHead());
+        NDArray head = copiesHead(net.lmHead(), HEAD_COPY_MAX_BYTES) ? heldSideBySide(net.lmHead())
+                : transposedWeight(net.lmHead());
         if (head != null) {
             transposed.put(net.lmHead(), head);
         }
@@ -147,7 +153,7 @@ final class Decoding implements AutoCloseable {
             }
             weights.add(layer.inputNorm().weight());
             if (layout.fused()) {
-                weights.add(bias ? qkv[l] : fusedTransposed(qkv[l]));
+                weights.add(qkv[l]);
                 if (bias) {
                     weights.add(qkvBias[l]);
                 }
@@ -157,7 +163,7 @@ final class Decoding implements AutoCloseable {
             weights.add(o);
             weights.add(layer.postAttentionNorm().weight());
             if (layout.fused()) {
-                weights.add(fusedTransposed(gateUp[l]));
+                weights.add(gateUp[l]);
             } else if (!addUnfused(weights, false, layer.mlp.gateProj, layer.mlp.upProj)) {
                 return null;
             }
@@ -180,9 +186,9 @@ final class Decoding implements AutoCloseable {
                 return null;
             }
         }
-        // Copies only where a one-row step runs on one thread, the only steps that read them (see
-        // ScriptedStep.run): a model past that size would hold them for nothing; and only for short
-        // rows, where they are the faster (COPIES_MAX_HIDDEN).
+        // Copies only where a one-row step runs on one thread, and so do steps of a few tokens, which read
+        // them (see ScriptedStep.run): a model past that size would hold them for nothing; and only for
+        // short rows (COPIES_MAX_HIDDEN).
         return new ScriptedStep(config, layout, weights, rotation,
                 bf16Copies && oneThread(1) && config.hiddenSize() <= COPIES_MAX_HIDDEN, partFloats);
     }
@@ -240,7 +246,7 @@ final class Decoding implements AutoCloseable {
         return bytes;
     }
 
-    /** Whether the scripted step's products on one thread read 16-bit weights ({@link ScriptedStep#sixteenBit}). */
+    /** Whether the scripted step on one thread reads 16-bit weights ({@link ScriptedStep#sixteenBit}). */
     boolean sixteenBit() {
         return scripted != null && scripted.sixteenBit();
     }
@@ -295,9 +301,12 @@ final class Decoding implements AutoCloseable {
     }
 
     /**
-     * Concatenates the projections' weights (and biases) along their outputs when all are plain float32
-     * layers. Not for 16-bit ones: the copies would add half a 16-bit model's weights for the decoder's
-     * life (Llama-3.1-8B: 9.1 GB, from its shape); its scripted step reads them one by one (see {@link ScriptedStep.Layout}).
+     * Fuses the projections when all are plain float32 layers: without biases their weights side by
+     * side as one contiguous {@code [in, out]} ({@link #heldSideBySide}), with biases (which
+     * {@code F.linear} adds inside its product) the weights concatenated as stored, {@code [out, in]},
+     * and the biases. Not for 16-bit ones: the copies would add half a 16-bit model's weights for the
+     * decoder's life (Llama-3.1-8B: 9.1 GB, from its shape); its scripted step reads them one by one
+     * (see {@link ScriptedStep.Layout}).
      */
     private void fuse(int layer, NDArray[] weights, NDArray[] biases, Projection... parts) {
         NDList w = new NDList();
@@ -312,11 +321,75 @@ final class Decoding implements AutoCloseable {
         if (!b.isEmpty() && b.size() != parts.length) {
             return;
         }
-        weights[layer] = NDArrays.concat(w, 0);
-        weights[layer].attach(manager);
-        if (!b.isEmpty()) {
-            biases[layer] = NDArrays.concat(b, 0);
-            biases[layer].attach(manager);
+        if (b.isEmpty()) {
+            weights[layer] = heldSideBySide(parts);
+            return;
+        }
+        weights[layer] = attached(NDArrays.concat(w, 0), manager);
+        biases[layer] = attached(NDArrays.concat(b, 0), manager);
+    }
+
+    /**
+     * The projections' float32 weights side by side as one contiguous {@code [in, out]} copy, held
+     * here. A one-row product streams its weight from memory, and MKL streams a contiguous {@code
+     * [in, out]} weight faster than the transposed view of a stored {@code [out, in]} when it is
+     * wider than long: one thread, weights cycled through 96 MB, ns a number (view against
+     * contiguous): 256 → 8,192 (tiny-base's head) 0.48-0.57 against 0.18-0.22, 256 → 1,280 0.47
+     * against 0.26, 768 → 4,096 0.31-0.32 against 0.19-0.20, 768 → 2,304 0.33-0.38 against 0.23-0.26;
+     * square about even (256: 0.52 against 0.51), longer than wide the view faster (2,048 → 768:
+     * 0.22-0.27 against 0.27-0.33), so o and down keep their views. 16 rows gain less (head 1.26
+     * against 1.12). mid-100m's batch-1 step went from 28.5-33.3 to 21.3-25.6 ms (bench/README.md).
+     */
+    private NDArray heldSideBySide(Projection... parts) {
+        NDList w = new NDList();
+        for (Projection p : parts) {
+            w.add(((Linear) p).weight().transpose());
+        }
+        NDArray out = parts.length == 1 ? contiguous(w.get(0)) : NDArrays.concat(w, 1);
+        w.close();
+        return attached(out, manager);
+    }
+
+    /**
+     * Bytes of the head's weight up to which a float32 head wider than long (vocabulary past the
+     * hidden size) is held as a contiguous {@code [in, out]} copy for the decoder's life (see
+     * {@link #heldSideBySide}): tiny-base's is 8 MiB, mid-100m's 24 MiB; a real model's in float32
+     * (Qwen2.5-0.5B's tied head: 544 MB, Llama-3.2-1B's 1 GB) would add a quarter of its weights,
+     * and keeps its view (a 16-bit model is never copied).
+     */
+    static final long HEAD_COPY_MAX_BYTES = 128L << 20;
+
+    /** Whether the head gets a contiguous {@code [in, out]} copy: float32, wider than long, at most {@code maxBytes}. */
+    static boolean copiesHead(Projection head, long maxBytes) {
+        if (head.getClass() != Linear.class || ((Linear) head).bias().isPresent()) {
+            return false;
+        }
+        NDArray w = ((Linear) head).weight();
+        Shape shape = w.getShape();
+        return w.getDataType() == DataType.FLOAT32 && shape.get(0) > shape.get(1) && w.size() * Float.BYTES <= maxBytes;
+    }
+
+    /** Layer {@code l}'s fused q/k/v weight as held ({@code [in, out]}, or {@code [out, in]} with biases); null when not fused. */
+    NDArray qkvWeight(int l) {
+        return qkv[l];
+    }
+
+    /** Layer {@code l}'s fused gate/up weight as held; null when not fused. */
+    NDArray gateUpWeight(int l) {
+        return gateUp[l];
+    }
+
+    /** A projection's weight as {@code [in, out]} as held here (a view or a copy), or null. */
+    NDArray weightOf(Projection p) {
+        return transposed.get(p);
+    }
+
+    /** {@code t.contiguous()}: a copy laid out as its shape reads (a copy through DJL keeps a view's strides). */
+    private static NDArray contiguous(NDArray t) {
+        try (IValue in = IValue.from((PtNDArray) t);
+                IValue out = IValueUtils.runMethod(ScriptedOps.module("t: Tensor", "return t.contiguous()"), "forward",
+                        in)) {
+            return out.toTensor((PtNDManager) t.getManager());
         }
     }
 
@@ -359,11 +432,7 @@ final class Decoding implements AutoCloseable {
         if (bias != null) {
             return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
         }
-        return x.matMul(fusedTransposed(weight));
-    }
-
-    private NDArray fusedTransposed(NDArray weight) {
-        return fusedTransposed.computeIfAbsent(weight, w -> attached(w.transpose(), manager));
+        return x.matMul(weight);
     }
 
     /**
@@ -381,12 +450,14 @@ final class Decoding implements AutoCloseable {
     static final long ONE_THREAD_STEP_MULTIPLY_ADDS = 400_000_000L;
 
     /**
-     * The widest hidden size for which a one-thread step reads bfloat16 copies of exact float32
-     * weights. A one-row product by a float32 weight streams it faster the longer its rows: 0.55-0.57
-     * ns a number at 256 numbers a row, 0.44-0.48 at 512, 0.33-0.37 at 768, 0.25-0.27 at 2,048
-     * (4,096 rows, weights cycled through 96 MB, one thread); upcasting a bfloat16 copy in parts and
-     * multiplying costs about 0.3-0.5 whatever the rows (0.39-0.41, 0.31-0.51, 0.41-0.47). tiny-base
-     * (256) generates 20-34 % faster with the copies; mid-100m (768) 15 % slower (bench/README.md).
+     * The widest hidden size for which one-thread steps of several tokens read bfloat16 copies of
+     * exact float32 weights. Measured for one-row steps, which read them too before the contiguous
+     * {@code [in, out]} copies ({@link #heldSideBySide}): a one-row product by a float32 weight (a
+     * transposed view) streams it faster the longer its rows: 0.55-0.57 ns a number at 256 numbers a
+     * row, 0.44-0.48 at 512, 0.33-0.37 at 768, 0.25-0.27 at 2,048 (4,096 rows, weights cycled
+     * through 96 MB, one thread); upcasting a bfloat16 copy in parts and multiplying costs about
+     * 0.3-0.5 whatever the rows (0.39-0.41, 0.31-0.51, 0.41-0.47). tiny-base (256) generated 20-34 %
+     * faster with the copies; mid-100m (768) 15 % slower (bench/README.md).
      */
     static final int COPIES_MAX_HIDDEN = 512;
 

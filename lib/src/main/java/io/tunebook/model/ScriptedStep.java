@@ -30,15 +30,16 @@ import java.util.List;
  * to libtorch once and kept as lists until they change; a step passes its ids and positions (one
  * array), the cached length and the mask.
  *
- * <p>Bytes. A one-row step reads every weight once, so its products stream the weights from memory;
- * one-row float32 products run slowest on short rows (0.55 ns a number at tiny-base's 256 against
- * 0.27 at 2,048, bench/README.md). Two ways to read 16-bit weights instead, both upcast exactly to
- * float32 part by part into one buffer that stays in the core's L2, then multiplied in float32:
- * a model held in float16, and bfloat16 copies of a float32 model whose weights are all exact in
- * bfloat16 (a bfloat16 checkpoint loaded in float32; see {@link #exactInBf16}), which give the very
- * floats of the float32 weights. Parts are for one thread only; on two, each part would wake the
- * other thread, and a float32 model multiplies its own weights while a float16 one upcasts in large
- * parts.
+ * <p>Bytes. A one-row step reads every weight once, so its products stream the weights from memory,
+ * at a rate that depends on the layout: {@link Decoding} holds float32 weights wider than long as
+ * contiguous {@code [in, out]} copies, which one-row products stream fastest. Two ways to read
+ * 16-bit weights instead, both upcast exactly to float32 part by part into one buffer that stays in
+ * the core's L2, then multiplied in float32: a model held in float16, and bfloat16 copies of a
+ * float32 model whose weights are all exact in bfloat16 (a bfloat16 checkpoint loaded in float32;
+ * see {@link #exactInBf16}), which give the very floats of the float32 weights and which steps of
+ * several tokens read (see {@link #run}). Parts are for one thread only; on two, each part would
+ * wake the other thread, and a float32 model multiplies its own weights while a float16 one upcasts
+ * in large parts.
  */
 final class ScriptedStep implements AutoCloseable {
     /** The weights as the model holds them (float32, or float16 for 16-bit storage). */
@@ -66,7 +67,7 @@ final class ScriptedStep implements AutoCloseable {
 
     /**
      * @param weights in order: the embedding table; per layer its weights as {@code layout} places
-     *     them; then the final norm's weight and the head's transposed weight. The
+     *     them; then the final norm's weight and the head's as {@code [in, out]}. The
      *     products' weights are all float32 or all float16; the rest float32 (the embedding may be
      *     float16)
      * @param rotation the {@code [headDim, headDim]} rotate-half matrix
@@ -81,12 +82,22 @@ final class ScriptedStep implements AutoCloseable {
         String products = read.toString(); // [2, 3, 5, ...]: TorchScript's list syntax too
         boolean sixteenBitStorage = weights.get(read.get(0)).getDataType() != DataType.FLOAT32;
         if (!sixteenBitStorage && bf16Copies && exactInBf16(this.weights, products)) {
+            // Stored [out, in] whatever the float32 weight's layout, as the parts upcast them (upcastTransposed):
+            // a contiguous [in, out] copy upcast into that layout is a transposing copy, 3-4 times slower.
+            List<Integer> asStored = new java.util.ArrayList<>();
+            for (int l = 0; l < config.numHiddenLayers() && layout.bias(); l++) {
+                for (int i : layout.attention()) {
+                    asStored.add(1 + l * layout.stride() + i);
+                }
+            }
             this.copies = IValueUtils.runMethod(ScriptedOps.module("weights: List[Tensor]", "List[Tensor]",
                     String.join("\n",
                             "out = annotate(List[Tensor], [])",
                             "for i in range(len(weights)):",
-                            "  if i in " + products + ":",
+                            "  if i in " + asStored + ":",
                             "    out.append(torch.to(weights[i], " + TORCH_BFLOAT16 + "))",
+                            "  elif i in " + products + ":",
+                            "    out.append(torch.t(torch.to(torch.t(weights[i]), " + TORCH_BFLOAT16 + ").contiguous()))",
                             "  else:",
                             "    out.append(weights[i])",
                             "return out")), "forward", this.weights);
@@ -108,9 +119,9 @@ final class ScriptedStep implements AutoCloseable {
                 ? ScriptedOps.module(PARAMETERS, source(config, layout, partFloats))
                 : null;
         long bytes = 0;
-        for (int i = 1; i < weights.size(); i++) { // the embedding (0): one row a token
+        for (int i = 1; i < weights.size(); i++) { // the embedding (0): one row a token; copies: not at one row
             NDArray w = weights.get(i);
-            bytes += w.size() * (inParts != null && read.contains(i) ? 2 : w.getDataType().getNumOfBytes());
+            bytes += w.size() * w.getDataType().getNumOfBytes();
         }
         this.weightBytes = bytes;
         this.noMask = IValue.from((PtNDArray) rotation); // any tensor: not read when unmasked
@@ -166,10 +177,10 @@ final class ScriptedStep implements AutoCloseable {
 
     /**
      * Where a layer's weights sit in the list, from its input norm at offset 0: q, k and v fused into
-     * one weight (float32: {@link Decoding} made the fused copies) or three (float16: fused copies of a
-     * 16-bit model would add half its weights' memory for the decoder's life), each transposed, or as
-     * stored followed by the biases when {@code bias}; then o (transposed), the post-attention norm,
-     * gate and up fused or not, down.
+     * one weight (float32: {@link Decoding} made the fused copy) or three (float16: fused copies of a
+     * 16-bit model would add half its weights' memory for the decoder's life), each as {@code [in,
+     * out]}, or as stored followed by the biases when {@code bias}; then o ({@code [in, out]}), the
+     * post-attention norm, gate and up fused or not, down.
      */
     record Layout(boolean fused, boolean bias) {
         /** Entries a layer takes. */
@@ -229,16 +240,18 @@ final class ScriptedStep implements AutoCloseable {
     }
 
     /**
-     * Bytes of weights a step on one thread reads: every product's weight as that step reads it (2 a
-     * number in parts), the norms', a row of the embedding aside.
+     * Bytes of weights a one-row step reads: every product's weight as that step reads it (a 16-bit
+     * model's 2 a number; bfloat16 copies are for steps of several tokens), the norms', a row of the
+     * embedding aside.
      */
     long weightBytes() {
         return weightBytes;
     }
 
     /**
-     * Whether a step on one thread reads 16-bit weights, upcast part by part: bfloat16 copies of
-     * exact float32 weights (see {@link #exactInBf16}) or a 16-bit model's float16 storage.
+     * Whether steps on one thread read 16-bit weights, upcast part by part: a 16-bit model's float16
+     * storage, or bfloat16 copies of exact float32 weights (see {@link #exactInBf16}; steps of
+     * several tokens only, see {@link #run}).
      */
     boolean sixteenBit() {
         return inParts != null;
@@ -360,11 +373,12 @@ final class ScriptedStep implements AutoCloseable {
     }
 
     /**
-     * {@code x} times a weight held transposed ({@code [in, out]}, a view of the stored {@code [out,
-     * in]}). With {@code chunkFloats} 0 the weight is float32 and read as is; otherwise it is 16-bit
-     * (a bfloat16 copy or float16 storage), upcast exactly {@code chunkFloats} at a time (whole output
-     * columns) into the step's buffer and multiplied part by part, the parts' outputs concatenated:
-     * each output is the same dot product either way.
+     * {@code x} times a weight held as {@code [in, out]}. With {@code chunkFloats} 0 the weight is
+     * float32 and read as is (a view of the stored {@code [out, in]}, or {@link Decoding}'s contiguous
+     * copy); otherwise it is 16-bit (a bfloat16 copy or float16 storage, a view of {@code [out, in]}),
+     * upcast exactly {@code chunkFloats} at a time (whole output columns) into the step's buffer and
+     * multiplied part by part, the parts' outputs concatenated: each output is the same dot product
+     * either way.
      */
     private static String product(String x, String weight, long in, long out, long chunkFloats) {
         if (chunkFloats == 0) {
@@ -451,8 +465,12 @@ final class ScriptedStep implements AutoCloseable {
         // 154-168 against 132-143 tok/s). The setting is the calling thread's; it is put back after.
         // In parts on one thread only: on two, each part's upcast and product wake the other thread
         // (passive OpenMP), and the parts' wake-ups outweighed the bytes saved (tiny-base, batch 1: 8.5
-        // to 10.2 ms against 5.4 to 6.6 for float32; bench/README.md).
-        boolean parts = inParts != null && JniUtils.getNumThreads() == 1;
+        // to 10.2 ms against 5.4 to 6.6 for float32; bench/README.md). The copies, for steps of several
+        // tokens only: a one-row product streams a contiguous [in, out] float32 weight faster than
+        // parts upcast (tiny-base's head: 0.20 against 0.34 ns a number), while with 16 rows the
+        // product from the L2 part is the faster (0.66 against 0.81; bench/README.md).
+        long tokens = step.getShape().get(1) * step.getShape().get(2);
+        boolean parts = inParts != null && JniUtils.getNumThreads() == 1 && (copies == null || tokens > 1);
         JniUtils.setGraphExecutorOptimize(false);
         try (IValue in = IValue.from((PtNDArray) step); IValue length = IValue.from((long) past);
                 IValue maskValue = mask == null ? null : IValue.from((PtNDArray) mask);

@@ -210,9 +210,9 @@ public final class Transformer {
     }
 
     /**
-     * Bytes of weights one batch-1 decoding step reads, as the decoder holds them: with bfloat16
-     * copies (see {@code ScriptedStep}) half the float32 bytes of every product. Memory bandwidth
-     * over this is the most tokens a second batch-1 decoding can make (bench's weights_read).
+     * Bytes of weights one batch-1 decoding step reads, as the decoder holds them (16-bit weights two
+     * a number, the embedding one row). Memory bandwidth over this is the most tokens a second
+     * batch-1 decoding can make (bench's weights_read).
      */
     public long decodingWeightBytes() {
         try (NDManager m = embedTokens.getManager().newSubManager(); Decoding d = decoding(m)) {

@@ -2,6 +2,7 @@ package io.tunebook.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -175,12 +176,64 @@ class DecodingTest {
     }
 
     @Test
+    void wideFloat32WeightsAreHeldAsContiguousInOutAndGiveTheFullPass() {
+        // q/k/v and gate/up fused, and the head, are wider than long on tiny-base: held as contiguous
+        // [in, out] copies (MKL streams them faster); o (square) and down (longer than wide) keep the
+        // transposed views of the stored [out, in]. The steps, on one thread and two, still give the
+        // full pass's logits.
+        Transformer net = model.transformer();
+        ModelConfig c = model.config();
+        int hidden = c.hiddenSize();
+        int threads = JniUtils.getNumThreads();
+        long[] ids = model.tokenizer().encode("Bonjour, ma commande n'est pas arrivée", true);
+        try (NDManager m = model.manager().newSubManager(); Decoding d = net.decoding(m)) {
+            assertTrue(d.scripted());
+            for (int l = 0; l < c.numHiddenLayers(); l++) {
+                DecoderLayer layer = net.decoderLayer(l);
+                assertContiguous(d.qkvWeight(l), hidden, (c.numAttentionHeads() + 2L * c.numKeyValueHeads()) * c.headDim());
+                assertContiguous(d.gateUpWeight(l), hidden, 2L * c.intermediateSize());
+                assertArrayEquals(new long[] {hidden, c.numAttentionHeads() * (long) c.headDim()},
+                        d.weightOf(layer.attention.oProj).getShape().getShape());
+                assertFalse(contiguous(d.weightOf(layer.attention.oProj)), "o keeps the view");
+                assertFalse(contiguous(d.weightOf(layer.mlp.downProj)), "down keeps the view");
+            }
+            assertContiguous(d.weightOf(net.lmHead()), hidden, c.vocabSize());
+            for (int t : new int[] {1, 2}) {
+                JniUtils.setNumThreads(t);
+                try (NDManager s = m.newSubManager(); KvCache cache = new KvCache(s, c.numHiddenLayers())) {
+                    assertScriptedStepsGiveTheFullPass(net, d, s, cache, ids, ids.length - 4);
+                }
+            }
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
+        Linear head = (Linear) net.lmHead();
+        assertTrue(Decoding.copiesHead(head, head.weight().size() * Float.BYTES));
+        assertFalse(Decoding.copiesHead(head, head.weight().size() * Float.BYTES - 1), "a head past the cap keeps its view");
+    }
+
+    private static void assertContiguous(NDArray w, long in, long out) {
+        assertArrayEquals(new long[] {in, out}, w.getShape().getShape());
+        assertTrue(contiguous(w), "held as a contiguous [in, out]");
+    }
+
+    private static boolean contiguous(NDArray w) {
+        try (ai.djl.pytorch.jni.IValue in = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) w);
+                ai.djl.pytorch.jni.IValue out = ai.djl.pytorch.jni.IValueUtils.runMethod(
+                        ScriptedOps.module("t: Tensor", "bool", "return t.is_contiguous()"), "forward", in)) {
+            return out.toBoolean();
+        }
+    }
+
+    @Test
     void bf16CopiesOfExactWeightsGiveTheFloat32Step() {
         // tiny-base's checkpoint is bfloat16, so its float32 weights are exact in bfloat16: the copies,
-        // read by steps on one thread and upcast part by part, give the same floats, so the products
-        // are the same float32 sums of the same numbers (grouped by part: MKL may sum a narrower
-        // product in another order, so equal to float32 rounding; here bit for bit), for a padded
-        // two-row prefill past the by-hand limit (matrix products) and for steps (vector ones).
+        // read by steps of several tokens on one thread and upcast part by part, give the same floats,
+        // so the products are float32 sums of the same numbers, for a padded two-row prefill past the
+        // by-hand limit (matrix products) and for two-row steps. Not bit for bit: the copies are read
+        // as [out, in] views and the float32 weights q/k/v, gate/up and the head as contiguous
+        // [in, out], and MKL sums the two layouts in another order (the logits differ by about 1e-5).
+        // One-row steps read the float32 weights with or without copies: those are bit for bit.
         Transformer net = model.transformer();
         int seq = 300;
         int pad = 40;
@@ -189,28 +242,36 @@ class DecodingTest {
         long[] positions = rows.positions();
         int[] leftPadding = {0, pad};
         int threads = JniUtils.getNumThreads();
+        int layers = model.config().numHiddenLayers();
         try (NDManager m = model.manager().newSubManager(); Decoding copies = net.decoding(m, true);
                 Decoding plain = net.decoding(m, false);
-                KvCache a = new KvCache(m, model.config().numHiddenLayers());
-                KvCache b = new KvCache(m, model.config().numHiddenLayers())) {
+                KvCache a = new KvCache(m, layers);
+                KvCache b = new KvCache(m, layers)) {
             assertTrue(copies.copies() && copies.sixteenBit(), "tiny-base's weights are exact in bfloat16");
             assertTrue(plain.scripted() && !plain.sixteenBit() && !plain.copies());
             JniUtils.setNumThreads(1);
             NDArray mask = net.decodingMask(m, 0, 2, seq, leftPadding);
             NDArray got = copies.step(m, ids, positions, 2, mask, a);
-            NDArray expected = plain.step(m, ids, positions, 2, mask, b);
-            assertArrayEquals(expected.toFloatArray(), got.toFloatArray(), "prefill logits");
+            assertClose(plain.step(m, ids, positions, 2, mask, b), got);
             long[] next = got.argMax(-1).toLongArray();
             for (int step = 0; step < 4; step++) {
                 long[] at = {seq + step, seq - pad + step};
                 NDArray stepMask = net.decodingMask(m, a.length(), 2, 1, leftPadding);
                 got = copies.step(m, next, at, 2, stepMask, a);
-                expected = plain.step(m, next, at, 2, stepMask, b);
-                assertArrayEquals(expected.toFloatArray(), got.toFloatArray(), "step " + step + " logits");
+                assertClose(plain.step(m, next, at, 2, stepMask, b), got);
                 next = got.argMax(-1).toLongArray();
             }
             for (int i = 0; i < a.buffers().length; i++) {
-                assertArrayEquals(b.buffers()[i].toFloatArray(), a.buffers()[i].toFloatArray(), "cache buffer " + i);
+                assertClose(b.buffers()[i], a.buffers()[i]);
+            }
+            try (KvCache c = new KvCache(m, layers); KvCache d = new KvCache(m, layers)) {
+                long token = 17;
+                for (int t = 0; t < 5; t++) {
+                    float[] one = copies.step(m, new long[] {token}, new long[] {t}, 1, null, c).toFloatArray();
+                    assertArrayEquals(plain.step(m, new long[] {token}, new long[] {t}, 1, null, d).toFloatArray(), one,
+                            "one-row step " + t);
+                    token = 3 + (token * 31) % 1000;
+                }
             }
         } finally {
             JniUtils.setNumThreads(threads);
@@ -320,6 +381,6 @@ class DecodingTest {
         for (int i = 0; i < e.length; i++) {
             worst = Math.max(worst, Math.abs(e[i] - a[i]));
         }
-        assertTrue(worst < 1e-4f, "largest logit difference " + worst);
+        assertTrue(worst < 1e-4f, "largest difference " + worst);
     }
 }
