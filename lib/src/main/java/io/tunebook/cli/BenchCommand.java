@@ -68,7 +68,7 @@ final class BenchCommand implements Command {
                 + "--train-method full|lora|qlora picks the step the plain bench times (default full). Besides\n"
                 + "generate (batch 1) it reports generate_batched (8 rows) and weights_read: a streaming read of\n"
                 + "every weight, GB/s, and the batch-1 tokens/s that memory bandwidth allows for the bytes a\n"
-                + "decoding step reads (bfloat16 copies of exact weights: two a number). --rank R sets the\n"
+                + "decoding step reads (a 16-bit model's weights: two a number). --rank R sets the\n"
                 + "adapter's rank (alpha 2R; default 16); --train-only times the training step alone (and its peak).\n"
                 + "\n"
                 + "usage: tunebook bench DIR|CONFIG.json --compare [--method full|lora|qlora] [--rounds 3] [--rank 16]\n"
@@ -381,7 +381,7 @@ final class BenchCommand implements Command {
      * What memory bandwidth allows batch-1 decoding: every weight a step reads is read once per
      * token, so tokens/s cannot exceed (bytes read per second) / (bytes a step reads). The bytes per
      * second are measured here by summing every weight (a streaming read) a few times; the bytes a
-     * step reads are the decoder's (bfloat16 copies of exact weights count two bytes a number, see
+     * step reads are the decoder's (a 16-bit model's weights count two bytes a number, see
      * {@code Transformer.decodingWeightBytes}).
      */
     private static Map<String, Object> weightsRead(CausalLM model) {

@@ -28,8 +28,8 @@ import java.util.List;
  *   <li>q, k and v fused into one weight per layer, and gate and up into another, where they are
  *       plain float32 {@link Linear}s (an adapter or a quantized base keeps its own projections, and
  *       a 16-bit one its own weights); the fused weights are copies, held for the decoder's lifetime
- *       as contiguous {@code [in, out]}, and so is the head's weight up to {@link #HEAD_COPY_MAX_BYTES}
- *       (see {@link #heldSideBySide} for why);
+ *       as contiguous {@code [in, out]}, and so is the head's weight when it is wider than long (see
+ *       {@link #heldSideBySide} for why), up to {@link Transformer#DECODING_COPIES_MAX_BYTES} in all;
  *   <li>the transposed view of every other plain float32 (or float16) weight, so that a projection
  *       is one matmul (a {@link Linear} call transposes its weight each time);
  *   <li>the constant scalars (the attention scale, the norms' epsilon);
@@ -79,8 +79,11 @@ final class Decoding implements AutoCloseable {
      *     ({@link ScriptedStep#BF16_COPIES}; tests compare both ways)
      * @param partFloats floats of a 16-bit weight its scripted step upcasts at a time on one thread
      *     ({@link ScriptedStep#CHUNK_FLOATS}; tests make the parts small)
+     * @param maxCopyBytes the most bytes of float32 copies (fused and head) it makes; past it, none
+     *     ({@link Transformer#DECODING_COPIES_MAX_BYTES}; tests make it 0)
      */
-    Decoding(Transformer net, RotaryEmbedding rope, NDManager parent, boolean bf16Copies, long partFloats) {
+    Decoding(Transformer net, RotaryEmbedding rope, NDManager parent, boolean bf16Copies, long partFloats,
+            long maxCopyBytes) {
         this.manager = parent.newSubManager();
         this.config = net.config();
         this.rope = rope;
@@ -103,13 +106,16 @@ final class Decoding implements AutoCloseable {
         this.qkvBias = new NDArray[layers];
         this.gateUp = new NDArray[layers];
         this.gateUpBias = new NDArray[layers];
+        boolean copy = copyBytes(net) <= maxCopyBytes;
         for (int l = 0; l < layers; l++) {
             DecoderLayer layer = net.decoderLayer(l);
             Attention a = layer.attention;
-            if (!config.architecture().qkNorm()) {
+            if (copy && !config.architecture().qkNorm()) {
                 fuse(l, qkv, qkvBias, a.qProj, a.kProj, a.vProj);
             }
-            fuse(l, gateUp, gateUpBias, layer.mlp.gateProj, layer.mlp.upProj);
+            if (copy) {
+                fuse(l, gateUp, gateUpBias, layer.mlp.gateProj, layer.mlp.upProj);
+            }
             for (Projection p : new Projection[] {a.oProj, layer.mlp.downProj, a.qProj, a.kProj, a.vProj,
                 layer.mlp.gateProj, layer.mlp.upProj}) {
                 NDArray t = transposedWeight(p);
@@ -118,7 +124,7 @@ final class Decoding implements AutoCloseable {
                 }
             }
         }
-        NDArray head = copiesHead(net.lmHead(), HEAD_COPY_MAX_BYTES) ? heldSideBySide(net.lmHead())
+        NDArray head = copy && wideFloat32(net.lmHead()) ? heldSideBySide(net.lmHead())
                 : transposedWeight(net.lmHead());
         if (head != null) {
             transposed.put(net.lmHead(), head);
@@ -309,17 +315,14 @@ final class Decoding implements AutoCloseable {
      * (see {@link ScriptedStep.Layout}).
      */
     private void fuse(int layer, NDArray[] weights, NDArray[] biases, Projection... parts) {
+        if (!fusable(parts)) {
+            return;
+        }
         NDList w = new NDList();
         NDList b = new NDList();
         for (Projection p : parts) {
-            if (p.getClass() != Linear.class || ((Linear) p).weight().getDataType() != DataType.FLOAT32) {
-                return;
-            }
             w.add(((Linear) p).weight());
             ((Linear) p).bias().ifPresent(b::add);
-        }
-        if (!b.isEmpty() && b.size() != parts.length) {
-            return;
         }
         if (b.isEmpty()) {
             weights[layer] = heldSideBySide(parts);
@@ -350,23 +353,50 @@ final class Decoding implements AutoCloseable {
         return attached(out, manager);
     }
 
-    /**
-     * Bytes of the head's weight up to which a float32 head wider than long (vocabulary past the
-     * hidden size) is held as a contiguous {@code [in, out]} copy for the decoder's life (see
-     * {@link #heldSideBySide}): tiny-base's is 8 MiB, mid-100m's 24 MiB; a real model's in float32
-     * (Qwen2.5-0.5B's tied head: 544 MB, Llama-3.2-1B's 1 GB) would add a quarter of its weights,
-     * and keeps its view (a 16-bit model is never copied).
-     */
-    static final long HEAD_COPY_MAX_BYTES = 128L << 20;
+    /** Whether the projections are all plain float32 layers, all with a bias or none: what {@link #fuse} fuses. */
+    private static boolean fusable(Projection... parts) {
+        int biases = 0;
+        for (Projection p : parts) {
+            if (p.getClass() != Linear.class || ((Linear) p).weight().getDataType() != DataType.FLOAT32) {
+                return false;
+            }
+            biases += ((Linear) p).bias().isPresent() ? 1 : 0;
+        }
+        return biases == 0 || biases == parts.length;
+    }
 
-    /** Whether the head gets a contiguous {@code [in, out]} copy: float32, wider than long, at most {@code maxBytes}. */
-    static boolean copiesHead(Projection head, long maxBytes) {
+    /** Whether the head is a plain float32 layer without a bias, wider than long: held as a contiguous copy. */
+    private static boolean wideFloat32(Projection head) {
         if (head.getClass() != Linear.class || ((Linear) head).bias().isPresent()) {
             return false;
         }
         NDArray w = ((Linear) head).weight();
-        Shape shape = w.getShape();
-        return w.getDataType() == DataType.FLOAT32 && shape.get(0) > shape.get(1) && w.size() * Float.BYTES <= maxBytes;
+        return w.getDataType() == DataType.FLOAT32 && w.getShape().get(0) > w.getShape().get(1);
+    }
+
+    /** Bytes of the float32 copies a decoder of {@code net} would make: the fused weights and biases, the head. */
+    static long copyBytes(Transformer net) {
+        long floats = 0;
+        for (int l = 0; l < net.config().numHiddenLayers(); l++) {
+            DecoderLayer layer = net.decoderLayer(l);
+            Attention a = layer.attention;
+            List<Projection[]> groups = new ArrayList<>();
+            if (!net.config().architecture().qkNorm()) {
+                groups.add(new Projection[] {a.qProj, a.kProj, a.vProj});
+            }
+            groups.add(new Projection[] {layer.mlp.gateProj, layer.mlp.upProj});
+            for (Projection[] group : groups) {
+                if (fusable(group)) {
+                    for (Projection p : group) {
+                        floats += ((Linear) p).weight().size() + ((Linear) p).bias().map(NDArray::size).orElse(0L);
+                    }
+                }
+            }
+        }
+        if (wideFloat32(net.lmHead())) {
+            floats += ((Linear) net.lmHead()).weight().size();
+        }
+        return floats * Float.BYTES;
     }
 
     /** Layer {@code l}'s fused q/k/v weight as held ({@code [in, out]}, or {@code [out, in]} with biases); null when not fused. */

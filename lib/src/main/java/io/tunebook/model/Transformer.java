@@ -227,8 +227,19 @@ public final class Transformer {
 
     /** {@link #decoding(NDManager, boolean)} whose scripted step upcasts 16-bit weights {@code partFloats} at a time on one thread. */
     Decoding decoding(NDManager manager, boolean bf16Copies, long partFloats) {
-        return new Decoding(this, rope, manager, bf16Copies, partFloats);
+        return new Decoding(this, rope, manager, bf16Copies, partFloats, DECODING_COPIES_MAX_BYTES);
     }
+
+    /**
+     * The most bytes of float32 copies a decoder makes for its one-row products (fused q/k/v and
+     * gate/up as contiguous {@code [in, out]}, and a head wider than long; see {@code Decoding}): all
+     * of them up to this, none past it, where it reads the model's own weights one by one. The copies
+     * take tiny-base's batch-1 step from 3.7-4.3 to 2.3-3.3 ms and mid-100m's from 28.5-33.3 to
+     * 21.3-25.6 ms (bench/README.md), for 19 and 261 MB. A real model held in float32 would copy
+     * most of its weights: Qwen2.5-0.5B 1.5 GB (its weights are 2.0 GB), Llama-3.1-8B 20 GB. A 16-bit
+     * model is never copied.
+     */
+    public static final long DECODING_COPIES_MAX_BYTES = 512L << 20;
 
     /**
      * {@link #hiddenStates} for a prefill or a decoding step with the cache, through {@code d}: the

@@ -2,6 +2,7 @@ package io.tunebook.plan;
 
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.ParameterLayout;
+import io.tunebook.model.Transformer;
 import io.tunebook.quant.QuantConfig;
 import io.tunebook.quant.QuantizedTensor;
 import io.tunebook.train.CausalLmLoss;
@@ -250,8 +251,9 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
     /**
      * Memory to generate with the base held as this estimate holds it (the precision; QLoRA's
      * projections quantized), on the CPU: the weights, float32 copies of one layer's projections
-     * and of the lm_head (each matmul upcasts a 16-bit weight), the KV cache in float32 for
-     * {@code positions} tokens and the last position's logits.
+     * and of the lm_head (each matmul upcasts a 16-bit weight), or for a float32 base the decoder's
+     * copies ({@link #decodingCopyBytes}), the KV cache in float32 for {@code positions} tokens and
+     * the last position's logits.
      */
     public MemoryBreakdown inferenceMemory(int positions) {
         int p = precision.bytes();
@@ -260,9 +262,33 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         long working = kv + (long) model.vocabSize() * 4;
         if (p < 4 || method == Method.QLORA) {
             working += layerProjectionWeights() * 4 + (long) model.vocabSize() * h * 4;
+        } else {
+            working += decodingCopyBytes();
         }
         return new MemoryBreakdown(baseWeightBytes(method == Method.FULL ? 4 : p), 0, 0, 0, working,
                 overheadBytes + (hardware == Hardware.CPU ? Hardware.CPU_ALLOCATOR_SLACK_BYTES : 0));
+    }
+
+    /**
+     * The float32 copies a decoder of a float32 base holds (see {@link Transformer#DECODING_COPIES_MAX_BYTES}):
+     * q/k/v (without q/k norms) and gate/up fused, a head wider than long; none past the budget.
+     * Counted as if no adapter wrapped a projection (an adapted one is not fused): an upper bound.
+     */
+    long decodingCopyBytes() {
+        long floats = 0;
+        for (Projection pr : layerProjections()) {
+            boolean fused = pr.module().equals("gate_proj") || pr.module().equals("up_proj")
+                    || !model.architecture().qkNorm() && List.of("q_proj", "k_proj", "v_proj").contains(pr.module());
+            if (fused) {
+                floats += pr.weights();
+            }
+        }
+        floats *= model.numHiddenLayers();
+        if (model.vocabSize() > model.hiddenSize()) {
+            floats += (long) model.vocabSize() * model.hiddenSize();
+        }
+        long bytes = floats * 4;
+        return bytes <= Transformer.DECODING_COPIES_MAX_BYTES ? bytes : 0;
     }
 
     /** Values one decoder layer keeps per token for the backward (see the class comment). */

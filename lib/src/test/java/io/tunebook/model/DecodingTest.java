@@ -207,9 +207,38 @@ class DecodingTest {
         } finally {
             JniUtils.setNumThreads(threads);
         }
-        Linear head = (Linear) net.lmHead();
-        assertTrue(Decoding.copiesHead(head, head.weight().size() * Float.BYTES));
-        assertFalse(Decoding.copiesHead(head, head.weight().size() * Float.BYTES - 1), "a head past the cap keeps its view");
+        long perLayer = (long) hidden * ((c.numAttentionHeads() + 2L * c.numKeyValueHeads()) * c.headDim()
+                + 2L * c.intermediateSize());
+        assertEquals((c.numHiddenLayers() * perLayer + (long) c.vocabSize() * hidden) * Float.BYTES, Decoding.copyBytes(net));
+    }
+
+    @Test
+    void pastTheCopyBudgetFloat32WeightsAreReadOneByOneWithTheSameLogits() {
+        // A decoder allowed fewer bytes of copies than the fused weights and the head take (a real model
+        // in float32) makes none: q, k, v, gate and up are read one by one and the head as views of the
+        // model's own weights, and the scripted step still gives the full pass, on one thread and two.
+        Transformer net = model.transformer();
+        ModelConfig c = model.config();
+        long[] ids = model.tokenizer().encode("Bonjour, ma commande n'est pas arrivée", true);
+        int threads = JniUtils.getNumThreads();
+        try (NDManager m = model.manager().newSubManager();
+                Decoding d = new Decoding(net, rope(m), m, false, ScriptedStep.CHUNK_FLOATS, Decoding.copyBytes(net) - 1)) {
+            assertTrue(d.scripted() && !d.sixteenBit());
+            for (int l = 0; l < c.numHiddenLayers(); l++) {
+                assertEquals(null, d.qkvWeight(l));
+                assertEquals(null, d.gateUpWeight(l));
+                assertFalse(contiguous(d.weightOf(net.decoderLayer(l).mlp.gateProj)), "a view of the stored weight");
+            }
+            assertFalse(contiguous(d.weightOf(net.lmHead())), "the head's view");
+            for (int t : new int[] {1, 2}) {
+                JniUtils.setNumThreads(t);
+                try (NDManager s = m.newSubManager(); KvCache cache = new KvCache(s, c.numHiddenLayers())) {
+                    assertScriptedStepsGiveTheFullPass(net, d, s, cache, ids, ids.length - 4);
+                }
+            }
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
     }
 
     private static void assertContiguous(NDArray w, long in, long out) {

@@ -53,6 +53,21 @@ class CpuProfileTest {
     }
 
     @Test
+    void aFloat32BaseGeneratesWithTheDecodersCopiesUpToTheirBudget() {
+        // tiny-base in float32: q/k/v and gate/up fused, and the head, copied as the decoder does
+        // (DecodingTest counts the same bytes on the loaded model); Llama-3.2-1B's would pass the
+        // budget, so its decoder reads its own weights and the estimate adds nothing.
+        ModelConfig tiny = ModelConfig.read(Path.of("../models/tiny-base/config.json"));
+        Estimate.Builder f32 = Estimate.builder().model("tiny-base", tiny).method(Method.FULL).hardware(Hardware.CPU)
+                .precision(Precision.FP32).overheadBytes(0);
+        long copies = (6L * 256 * (512 + 1280) + 8192L * 256) * 4;
+        assertEquals(copies, f32.build().decodingCopyBytes());
+        long kvAndLogits = 2L * 6 * 10 * 4 * 32 * 4 + 8192L * 4;
+        assertEquals(kvAndLogits + copies, f32.build().inferenceMemory(10).activations());
+        assertEquals(0, cpu(Method.FULL).precision(Precision.FP32).build().decodingCopyBytes());
+    }
+
+    @Test
     void memAvailableIsReadFromMeminfo() {
         assertEquals(OptionalLong.of(23_456_789L * 1024), HostMemory.parseAvailable(
                 "MemTotal:       24000000 kB\nMemFree:         1000000 kB\nMemAvailable:   23456789 kB\n"));
