@@ -83,13 +83,16 @@ public final class ScriptedOps {
     }
 
     /**
-     * {@code scaled_dot_product_attention(q, k, v, mask, scale=scale, enable_gqa=True)}, the attention
-     * transformers runs by default ({@code attn_implementation="sdpa"}): libtorch's fused CPU kernel
-     * computes the softmax block by block, so the {@code batch × heads × seq × keys} scores and
-     * probabilities are never made, forward or backward (it keeps one log-sum-exp a query), and
-     * grouped kv heads are read in place. On tiny-base's 8 × 256 LoRA step the attention is 1.3-1.7×
-     * faster than the eager matmul, mask, softmax and matmul, on mid-100m's 4 × 512 twice as fast
-     * (bench/README.md); results agree within float rounding (1e-6).
+     * {@code scaled_dot_product_attention(q, k, v, mask, scale=scale)}, the attention transformers
+     * runs by default ({@code attn_implementation="sdpa"}): libtorch's fused CPU kernel computes the
+     * softmax block by block, so the {@code batch × heads × seq × keys} scores and probabilities are
+     * never made, forward or backward (it keeps one log-sum-exp a query). On tiny-base's 8 × 256 LoRA
+     * step the attention is 1.3-1.7× faster than the eager matmul, mask, softmax and matmul, on
+     * mid-100m's 4 × 512 twice as fast (bench/README.md); results agree within float rounding (1e-6).
+     * Grouped kv heads are repeated per query head first, as transformers does when it passes a mask
+     * ({@code repeat_kv}): with {@code enable_gqa=True} libtorch's CPU dispatch falls back to its
+     * math path, which makes the scores (tiny-base's shape, forward and backward of one layer: 19.5
+     * against 8.7 ms).
      *
      * @param q {@code [batch, heads, seq, headDim]}
      * @param k {@code [batch, kvHeads, keys, headDim]}, v the same
@@ -97,13 +100,16 @@ public final class ScriptedOps {
      * @return {@code [batch, heads, seq, headDim]}
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
-        String options = "0., False, scale=" + Double.toString(scale) + ", enable_gqa=True)";
+        long groups = q.getShape().get(1) / k.getShape().get(1);
+        String kv = groups == 1 ? "k, v" : "torch.repeat_interleave(k, " + groups + ", 1), torch.repeat_interleave(v, "
+                + groups + ", 1)";
+        String options = "0., False, scale=" + Double.toString(scale) + ")";
         if (mask == null) {
             return call("q: Tensor, k: Tensor, v: Tensor",
-                    "return torch.scaled_dot_product_attention(q, k, v, None, " + options, q, k, v);
+                    "return torch.scaled_dot_product_attention(q, " + kv + ", None, " + options, q, k, v);
         }
         return call("q: Tensor, k: Tensor, v: Tensor, mask: Tensor",
-                "return torch.scaled_dot_product_attention(q, k, v, mask, " + options, q, k, v, mask);
+                "return torch.scaled_dot_product_attention(q, " + kv + ", mask, " + options, q, k, v, mask);
     }
 
     private static NDArray call(String body, NDArray x) {
