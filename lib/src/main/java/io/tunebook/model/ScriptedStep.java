@@ -274,7 +274,11 @@ final class ScriptedStep implements AutoCloseable {
      * on tiny-base's scripted prefills, by hand was as fast or faster up to 512 (1 × 36: 7.8-8.1
      * against 8.5-9.3 ms; 1 × 512: 99-103 against 106-108 ms; 4 × 128: 44-47 against 56-60 ms, two
      * threads). Past it the fused kernel keeps the {@code heads × seq × keys} scores from being made
-     * at all.
+     * at all; grouped keys and values are repeated per query head for it, as for training (see
+     * {@link ScriptedOps#attention}: with {@code enable_gqa} it ran libtorch's math path). Attention
+     * alone, one layer of tiny-base's shape, by hand / fused with {@code enable_gqa} / fused on
+     * repeated keys: 16 × 36 2.07 / 2.89 / 2.42 ms, 4 × 128 3.98 / 5.28 / 2.94, 1 × 600 19.8 / 16.2 /
+     * 7.5, 2 × 1,024 164 / 121 / 28 (two threads); so the limit is on the safe side now.
      */
     static final int BY_HAND_MAX_TOKENS = 512;
 
@@ -351,12 +355,12 @@ final class ScriptedStep implements AutoCloseable {
                 "    out = torch.reshape(torch.transpose(torch.reshape(out, [b, " + heads + ", s, " + d + "]), 1, 2), [b, s, "
                         + heads * d + "])",
                 "  else:",
+                heads == kv ? "    pass" : "    keys = torch.repeat_interleave(keys, " + heads / kv + ", 1)",
+                heads == kv ? "    pass" : "    values = torch.repeat_interleave(values, " + heads / kv + ", 1)",
                 "    if masked:",
-                "      out = torch.scaled_dot_product_attention(q, keys, values, mask, 0., False, scale=" + scale
-                        + ", enable_gqa=True)",
+                "      out = torch.scaled_dot_product_attention(q, keys, values, mask, 0., False, scale=" + scale + ")",
                 "    else:",
-                "      out = torch.scaled_dot_product_attention(q, keys, values, None, 0., False, scale=" + scale
-                        + ", enable_gqa=True)",
+                "      out = torch.scaled_dot_product_attention(q, keys, values, None, 0., False, scale=" + scale + ")",
                 "    out = torch.reshape(torch.transpose(out, 1, 2), [b, s, " + heads * d + "])",
                 "  x = torch.add(x, " + product("out", "weights[w + " + o + "]", (long) heads * d, hidden, chunkFloats)
                         + ")",
