@@ -268,19 +268,18 @@ final class ScriptedStep implements AutoCloseable {
     }
 
     /**
-     * Tokens of a step (rows times positions) up to which attention is computed by hand (scores, mask,
-     * softmax, values) rather than by libtorch's fused kernel. For one query over cached grouped keys
-     * the fused kernel repeats the keys per query head and is the slower (bench/README.md); measured
-     * on tiny-base's scripted prefills, by hand was as fast or faster up to 512 (1 × 36: 7.8-8.1
-     * against 8.5-9.3 ms; 1 × 512: 99-103 against 106-108 ms; 4 × 128: 44-47 against 56-60 ms, two
-     * threads). Past it the fused kernel keeps the {@code heads × seq × keys} scores from being made
-     * at all; grouped keys and values are repeated per query head for it, as for training (see
-     * {@link ScriptedOps#attention}: with {@code enable_gqa} it ran libtorch's math path). Attention
-     * alone, one layer of tiny-base's shape, by hand / fused with {@code enable_gqa} / fused on
-     * repeated keys: 16 × 36 2.07 / 2.89 / 2.42 ms, 4 × 128 3.98 / 5.28 / 2.94, 1 × 600 19.8 / 16.2 /
-     * 7.5, 2 × 1,024 164 / 121 / 28 (two threads); so the limit is on the safe side now.
+     * Queries a row (a step's positions) up to which attention is computed by hand (scores, mask,
+     * softmax, values) rather than by libtorch's fused kernel: a decoding step (one query over cached
+     * grouped keys, which the fused kernel would need repeated per query head, a copy of the cache)
+     * and short prompts. Past it the fused kernel, on keys and values repeated per query head (with
+     * {@code enable_gqa} it ran libtorch's math path; see {@link ScriptedOps#attention}), never makes
+     * the {@code heads × seq × keys} scores. Attention alone, one layer of tiny-base's shape, by hand /
+     * fused with {@code enable_gqa} / fused on repeated keys, ms: 1 × 36 0.21 / 0.47 / 0.23, 16 × 36
+     * 2.07 / 2.89 / 2.42, 8 × 64 1.40 / 2.55 / 1.52, 4 × 96 1.64 / 2.57 / 1.88, 4 × 128 3.98 / 5.28 /
+     * 2.94, 1 × 512 14.1 / 11.8 / 5.0, 2 × 1,024 164 / 121 / 28 (two threads). The limit was 512
+     * tokens a step (rows times positions) while the fused kernel ran the math path.
      */
-    static final int BY_HAND_MAX_TOKENS = 512;
+    static final int BY_HAND_MAX_QUERIES = 96;
 
     private static final String PARAMETERS = "step: Tensor, past: int, weights: List[Tensor], caches: List[Tensor], "
             + "tables: List[Tensor], mask: Tensor, masked: bool";
@@ -292,7 +291,7 @@ final class ScriptedStep implements AutoCloseable {
      * headDim]}), the rotation and, for 16-bit products, the float32 buffer they are upcast into;
      * {@code mask} is {@code [batch or 1, 1, seq, past + seq]}, read when {@code masked}. Returns the
      * last position's logits {@code [batch, 1, vocab]}. Attention is by hand up to
-     * {@link #BY_HAND_MAX_TOKENS}, by libtorch's fused kernel (transformers' sdpa) past it. The layer's
+     * {@link #BY_HAND_MAX_QUERIES} a row, by libtorch's fused kernel (transformers' sdpa) past it. The layer's
      * weights are where {@code layout} puts them. {@code chunkFloats} 0 reads float32 weights;
      * otherwise the products read 16-bit weights, upcast that many floats at a time (see
      * {@link #product}).
@@ -344,7 +343,7 @@ final class ScriptedStep implements AutoCloseable {
                 "  keys = torch.narrow(kc, 2, 0, past + s)",
                 "  values = torch.narrow(vc, 2, 0, past + s)",
                 "  q = torch.narrow(qk, 1, 0, " + heads + ")",
-                "  if b * s <= " + BY_HAND_MAX_TOKENS + ":",
+                "  if s <= " + BY_HAND_MAX_QUERIES + ":",
                 "    n = past + s",
                 "    scores = torch.mul(torch.matmul(torch.reshape(q, [b, " + kv + ", " + (heads / kv) + " * s, " + d
                         + "]), torch.transpose(keys, 2, 3)), " + scale + ")",

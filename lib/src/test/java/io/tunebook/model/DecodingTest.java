@@ -106,12 +106,12 @@ class DecodingTest {
 
     @Test
     void aScriptedPrefillPastTheByHandLimitGivesTheFullPassLogits() {
-        // Two rows of 300 positions, the second left-padded by 40: past ScriptedStep.BY_HAND_MAX_TOKENS,
+        // Two rows of 300 positions, the second left-padded by 40: past ScriptedStep.BY_HAND_MAX_QUERIES,
         // so the fused kernel attends, with the causal and padding mask.
         Transformer net = model.transformer();
         int seq = 300;
         int pad = 40;
-        assertTrue(2 * seq > ScriptedStep.BY_HAND_MAX_TOKENS);
+        assertTrue(seq > ScriptedStep.BY_HAND_MAX_QUERIES);
         TwoRows rows = twoRows(seq, pad, 7);
         long[] ids = rows.ids();
         long[] positions = rows.positions();
