@@ -80,7 +80,7 @@ final class Decoding implements AutoCloseable {
      * @param partFloats floats of a 16-bit weight its scripted step upcasts at a time on one thread
      *     ({@link ScriptedStep#CHUNK_FLOATS}; tests make the parts small)
      * @param maxCopyBytes the most bytes of float32 copies (fused and head) it makes; past it, none
-     *     ({@link Transformer#DECODING_COPIES_MAX_BYTES}; tests make it 0)
+     *     ({@link Transformer#DECODING_COPIES_MAX_BYTES}; tests make it smaller than the copies)
      */
     Decoding(Transformer net, RotaryEmbedding rope, NDManager parent, boolean bf16Copies, long partFloats,
             long maxCopyBytes) {

@@ -83,7 +83,7 @@ final class ScriptedStep implements AutoCloseable {
         boolean sixteenBitStorage = weights.get(read.get(0)).getDataType() != DataType.FLOAT32;
         if (!sixteenBitStorage && bf16Copies && exactInBf16(this.weights, products)) {
             // Stored [out, in] whatever the float32 weight's layout, as the parts upcast them (upcastTransposed):
-            // a contiguous [in, out] copy upcast into that layout is a transposing copy, 3-4 times slower.
+            // a contiguous [in, out] copy upcast into that layout is a transposing copy (a step 3-4 times slower).
             List<Integer> asStored = new java.util.ArrayList<>();
             for (int l = 0; l < config.numHiddenLayers() && layout.bias(); l++) {
                 for (int i : layout.attention()) {

@@ -184,8 +184,6 @@ class DecodingTest {
         Transformer net = model.transformer();
         ModelConfig c = model.config();
         int hidden = c.hiddenSize();
-        int threads = JniUtils.getNumThreads();
-        long[] ids = model.tokenizer().encode("Bonjour, ma commande n'est pas arrivée", true);
         try (NDManager m = model.manager().newSubManager(); Decoding d = net.decoding(m)) {
             assertTrue(d.scripted());
             for (int l = 0; l < c.numHiddenLayers(); l++) {
@@ -198,14 +196,7 @@ class DecodingTest {
                 assertFalse(contiguous(d.weightOf(layer.mlp.downProj)), "down keeps the view");
             }
             assertContiguous(d.weightOf(net.lmHead()), hidden, c.vocabSize());
-            for (int t : new int[] {1, 2}) {
-                JniUtils.setNumThreads(t);
-                try (NDManager s = m.newSubManager(); KvCache cache = new KvCache(s, c.numHiddenLayers())) {
-                    assertScriptedStepsGiveTheFullPass(net, d, s, cache, ids, ids.length - 4);
-                }
-            }
-        } finally {
-            JniUtils.setNumThreads(threads);
+            assertFullPassOnOneThreadAndTwo(d, m);
         }
         long perLayer = (long) hidden * ((c.numAttentionHeads() + 2L * c.numKeyValueHeads()) * c.headDim()
                 + 2L * c.intermediateSize());
@@ -219,8 +210,6 @@ class DecodingTest {
         // model's own weights, and the scripted step still gives the full pass, on one thread and two.
         Transformer net = model.transformer();
         ModelConfig c = model.config();
-        long[] ids = model.tokenizer().encode("Bonjour, ma commande n'est pas arrivée", true);
-        int threads = JniUtils.getNumThreads();
         try (NDManager m = model.manager().newSubManager();
                 Decoding d = new Decoding(net, rope(m), m, false, ScriptedStep.CHUNK_FLOATS, Decoding.copyBytes(net) - 1)) {
             assertTrue(d.scripted() && !d.sixteenBit());
@@ -230,10 +219,19 @@ class DecodingTest {
                 assertFalse(contiguous(d.weightOf(net.decoderLayer(l).mlp.gateProj)), "a view of the stored weight");
             }
             assertFalse(contiguous(d.weightOf(net.lmHead())), "the head's view");
+            assertFullPassOnOneThreadAndTwo(d, m);
+        }
+    }
+
+    /** tiny-base's scripted prefill and steps over a short French prompt give its full pass, on one thread and on two. */
+    private static void assertFullPassOnOneThreadAndTwo(Decoding d, NDManager m) {
+        long[] ids = model.tokenizer().encode("Bonjour, ma commande n'est pas arrivée", true);
+        int threads = JniUtils.getNumThreads();
+        try {
             for (int t : new int[] {1, 2}) {
                 JniUtils.setNumThreads(t);
-                try (NDManager s = m.newSubManager(); KvCache cache = new KvCache(s, c.numHiddenLayers())) {
-                    assertScriptedStepsGiveTheFullPass(net, d, s, cache, ids, ids.length - 4);
+                try (NDManager s = m.newSubManager(); KvCache cache = new KvCache(s, model.config().numHiddenLayers())) {
+                    assertScriptedStepsGiveTheFullPass(model.transformer(), d, s, cache, ids, ids.length - 4);
                 }
             }
         } finally {
