@@ -414,7 +414,10 @@ final class Decoding implements AutoCloseable {
         return transposed.get(p);
     }
 
-    /** {@code t.contiguous()}: a copy laid out as its shape reads (a copy through DJL keeps a view's strides). */
+    /**
+     * {@code t.contiguous()}: a copy laid out as its shape reads (DJL's copies and a one-part concat
+     * keep a view's strides: {@code DecodingTest} fails on the head without this).
+     */
     private static NDArray contiguous(NDArray t) {
         try (IValue in = IValue.from((PtNDArray) t);
                 IValue out = IValueUtils.runMethod(ScriptedOps.module("t: Tensor", "return t.contiguous()"), "forward",
