@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import io.tunebook.data.Dataset;
 import io.tunebook.data.Example;
 import io.tunebook.io.AtomicFile;
+import io.tunebook.model.MklDispatch;
 import io.tunebook.model.Transformer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -283,6 +284,7 @@ public final class Provenance {
         r.put("djl", Engine.getDjlVersion());
         r.put("natives", natives(engine));
         r.put("kernels", Transformer.KERNELS);
+        r.put("blas", MklDispatch.describe()); // the matmuls' kernels: another MKL branch sums in another order
         r.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         r.put("interop_threads", ai.djl.pytorch.jni.JniUtils.getNumInteropThreads());
         r.put("cores", Runtime.getRuntime().availableProcessors());
