@@ -15,6 +15,7 @@ import io.tunebook.model.CausalLM;
 import io.tunebook.model.GenerationResult;
 import io.tunebook.model.GenerationSettings;
 import io.tunebook.model.Generator;
+import io.tunebook.model.MallocPolicy;
 import io.tunebook.model.MklDispatch;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.Tensors;
@@ -202,6 +203,7 @@ final class BenchCommand implements Command {
             out.put("device", model.manager().getDevice().toString());
             out.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
             out.put("blas", MklDispatch.describe()); // which kernels the matmuls ran (pytorch_bench.py's "blas" too)
+            out.put("malloc", MallocPolicy.state()); // the allocator's policy for this model's size
             out.put("threads", Runtime.getRuntime().availableProcessors());
             out.put("batch", batch);
             out.put("seq", seq);

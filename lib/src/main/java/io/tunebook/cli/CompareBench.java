@@ -2,6 +2,9 @@ package io.tunebook.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.tunebook.model.MallocPolicy;
+import io.tunebook.model.ModelConfig;
+import io.tunebook.model.ParameterLayout;
 import io.tunebook.model.RandomWeights;
 import io.tunebook.plan.Method;
 import java.io.IOException;
@@ -63,6 +66,10 @@ final class CompareBench {
         shape.addAll(stepFlags); // the adapter's rank, --train-only: both programs take them alike
         // QLoRA has no PyTorch twin here (no bitsandbytes on a CPU): its step is tunebook's alone.
         boolean pytorchToo = method != Method.QLORA;
+        // The same OpenMP setting, and the allocator policy the tunebook child takes for this model (MallocPolicy).
+        Map<String, String> childEnvironment = new LinkedHashMap<>(MethodBench.CHILD_ENVIRONMENT);
+        childEnvironment.putAll(MallocPolicy.forParameters(
+                ParameterLayout.count(ParameterLayout.of(ModelConfig.read(dir.resolve("config.json"))))).environment());
         List<JsonObject> ours = new ArrayList<>();
         List<JsonObject> theirs = new ArrayList<>();
         String loadBefore = loadAverage();
@@ -76,9 +83,7 @@ final class CompareBench {
                         method.cliName(), "--threads", ompThreads.split(",")[0].strip(),
                         "--gen-batch", Integer.toString(BenchCommand.GENERATE_BATCH), "--json"));
                 py.addAll(shape);
-                // The same OpenMP and allocator settings as the tunebook child.
-                theirs.add(MethodBench.runJson(py, "pytorch_bench.py (round " + (r + 1) + ")",
-                        MethodBench.CHILD_ENVIRONMENT));
+                theirs.add(MethodBench.runJson(py, "pytorch_bench.py (round " + (r + 1) + ")", childEnvironment));
                 System.err.println("bench: round " + (r + 1) + " pytorch  " + summary(theirs.get(r)));
             }
         }
@@ -90,7 +95,7 @@ final class CompareBench {
         out.put("steps", workload.steps());
         out.put("gen_tokens", genTokens);
         out.put("threads", ompThreads);
-        Map<String, String> environment = new LinkedHashMap<>(MethodBench.CHILD_ENVIRONMENT);
+        Map<String, String> environment = new LinkedHashMap<>(childEnvironment);
         environment.putAll(System.getenv().entrySet().stream().filter(e -> environment.containsKey(e.getKey()))
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         out.put("environment", environment);

@@ -212,11 +212,11 @@ final class MethodBench {
     }
 
     /**
-     * The allocator and OpenMP settings bin/tunebook exports (see there), given to every child unless
-     * already set: a bench started from Java (a test, a notebook) measures what `tunebook train` would use.
+     * The OpenMP setting bin/tunebook exports (see there), given to every child unless already set: a bench
+     * started from Java (a test, a notebook) measures what `tunebook train` would use. The allocator's is set
+     * in the process, by model size ({@code MallocPolicy}).
      */
-    static final Map<String, String> CHILD_ENVIRONMENT = Map.of("OMP_WAIT_POLICY", "passive",
-            "MALLOC_MMAP_THRESHOLD_", "4194304");
+    static final Map<String, String> CHILD_ENVIRONMENT = Map.of("OMP_WAIT_POLICY", "passive");
 
     /**
      * Runs {@code command}, with each of {@code environment} set unless the caller's environment

@@ -86,6 +86,7 @@ public final class CausalLM implements AutoCloseable {
             throw new ModelException("model directory " + directory + " does not exist");
         }
         ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
+        MallocPolicy.apply(ParameterLayout.count(ParameterLayout.of(config))); // before the weights: they load under it
         DataType storage = options.storage(config.torchDtype());
         NDManager manager = NDManager.newBaseManager(options.device().orElseGet(() -> Engine.getInstance().defaultDevice()));
         try (WeightFiles files = WeightFiles.open(directory)) {

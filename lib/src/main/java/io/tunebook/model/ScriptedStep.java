@@ -416,8 +416,8 @@ final class ScriptedStep implements AutoCloseable {
      * A 16-bit {@code [in, out]} transposed view (of a stored {@code [out, in]}) upcast into the
      * step's float32 buffer ({@code tables[3]}), laid out the same: no array is made for it. A fresh
      * one per part, freed at once, cost a trim of glibc's heap and page faults to grow it back at
-     * every part under {@code bin/tunebook}'s fixed mmap threshold (which also fixes the trim
-     * threshold at 128 KiB): tiny-base's 64-prompt evaluation at batch 1 took 4.2-5.8 s against
+     * every part under a fixed mmap threshold (which also fixes the trim threshold at 128 KiB;
+     * {@link MallocPolicy#LEAN}, then bin/tunebook's default for every model): tiny-base's 64-prompt evaluation at batch 1 took 4.2-5.8 s against
      * 2.4-2.8 with float32 weights.
      */
     private static String upcastTransposed(String p) {

@@ -1,5 +1,6 @@
 package io.tunebook.plan;
 
+import io.tunebook.model.MallocPolicy;
 import io.tunebook.model.ModelConfig;
 import io.tunebook.model.ParameterLayout;
 import io.tunebook.model.Transformer;
@@ -216,7 +217,8 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         // their difference and its scaled copy (the gradient of the logits).
         long chunk = Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / model.vocabSize());
         activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 6;
-        long slack = Math.round(Hardware.CPU_TRAINING_SLACK_PER_VALUE * layers * tokens
+        // The allocator's slack, by the policy a model of this size runs under.
+        long slack = Math.round(MallocPolicy.forParameters(parameters()).trainingSlackPerValue() * layers * tokens
                 * (h + model.intermediateSize()));
         long overhead = overheadBytes + slack + (method == Method.QLORA ? quantizeHeapBytes() : 0);
         return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overhead);

@@ -48,14 +48,6 @@ public enum Hardware {
     static final long CPU_ALLOCATOR_SLACK_BYTES = 700L << 20;
 
     /**
-     * The same slack in a training step, which grows with the layers' working sets: bytes per value
-     * of {@code layers x tokens x (hidden + intermediate)}. {@code bin/tunebook} maps blocks over
-     * 4 MiB ({@code MALLOC_MMAP_THRESHOLD_}), which returns most of what glibc kept before (10 bytes
-     * a value were measured without it); fitted on the final runs of {@code bench/README.md}.
-     */
-    static final double CPU_TRAINING_SLACK_PER_VALUE = 2;
-
-    /**
      * Resident memory beyond the engine, the weights and the adapters once a QLoRA base has been
      * quantized as it was read and the heap its encoding grew has been collected (Quantizer.load):
      * the JVM heap left committed and the allocator's leftovers, measured ready to train at 37 MiB
