@@ -42,6 +42,8 @@ def run_point(jars, point, rounds):
            "--rank", str(rank), "--steps", str(steps), "--rounds", str(rounds), "--json"]
     env = dict(os.environ)
     env.setdefault("OMP_WAIT_POLICY", "passive")
+    # The allocator the published scaling figures were measured under (bin/tunebook's export then, MallocPolicy's
+    # LEAN now); unset it to measure the policy tunebook picks by model size today (bench/README.md, session 9).
     env.setdefault("MALLOC_MMAP_THRESHOLD_", "4194304")
     t0 = time.time()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
