@@ -98,9 +98,10 @@ public enum MallocPolicy {
         if (policy != applied) {
             try {
                 Function mallopt = NativeLibrary.getInstance("c").getFunction("mallopt");
-                boolean set = mallopt.invokeInt(new Object[] {M_MMAP_THRESHOLD, (int) policy.mmapThreshold}) == 1
-                        & mallopt.invokeInt(new Object[] {M_TRIM_THRESHOLD, (int) policy.trimThreshold}) == 1;
-                if (!set) {
+                // mallopt answers 1 when it took the value; both are set whatever the first answered.
+                int mmap = mallopt.invokeInt(new Object[] {M_MMAP_THRESHOLD, (int) policy.mmapThreshold});
+                int trim = mallopt.invokeInt(new Object[] {M_TRIM_THRESHOLD, (int) policy.trimThreshold});
+                if (mmap != 1 || trim != 1) {
                     state = "not set: mallopt refused " + policy;
                     return state;
                 }
