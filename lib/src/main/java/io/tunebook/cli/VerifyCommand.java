@@ -24,8 +24,8 @@ import java.util.TreeMap;
  */
 final class VerifyCommand implements Command {
     /** Runtime fields that decide the floating-point results; the others (versions of tunebook, Java) are shown. */
-    static final List<String> NUMERIC_RUNTIME = List.of("engine", "natives", "kernels", "blas", "threads", "interop_threads",
-            "device", "cpu");
+    static final List<String> NUMERIC_RUNTIME = List.of("engine", "natives", "kernels", "blas", "threads",
+            "interop_threads", "device", "cpu");
     static final double DEFAULT_TOLERANCE = 1e-3;
 
     @Override

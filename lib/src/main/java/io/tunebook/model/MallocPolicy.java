@@ -8,15 +8,15 @@ import java.util.Map;
 
 /**
  * How glibc's allocator serves the large blocks that libtorch's CPU tensors take, set when a model loads, by its size.
- * The choice trades speed for peak memory (bench/README.md, "The allocator: speed against peak memory"):
+ * The choice trades speed for peak memory (bench/README.md, "oneMKL's kernels on AMD; the allocator by model size"):
  *
  * <ul>
  *   <li>{@link #LEAN}: blocks over 4 MiB are mapped when allocated and returned when freed. Nothing freed stays
  *       resident, which is what lets real-size runs fit (Llama-3.2-1B's step 3,875 → 3,408 MiB), but every such block
  *       faults its pages in anew: an elementwise op on a 6 MB tensor took 3.2-3.8 ms against 0.25-0.7 ms.</li>
  *   <li>{@link #FAST}: blocks up to 32 MiB come from heaps glibc keeps (it trims them past 64 MiB), the ceiling its
- *       own dynamic threshold climbs to, reached at once. mid-100m's forward ran 2.5-3.0 s against 3.6-4.4 s under
- *       LEAN, its LoRA step 17 % faster, at a peak of 3.9 GB against 2.4 GB.</li>
+ *       own dynamic threshold climbs to, reached at once. mid-100m's forward ran 2.5-3.3 s against 3.6-4.4 s under
+ *       LEAN, its LoRA step at 233-259 against 192 tok/s, at a peak of 4.0 GB against 2.4 GB.</li>
  * </ul>
  *
  * A model of {@value #LEAN_FROM_PARAMETERS} parameters or more gets LEAN, a smaller one FAST; once a process has gone
@@ -61,7 +61,7 @@ public enum MallocPolicy {
         return trainingSlackPerValue;
     }
 
-    /** The glibc variables that set this policy in another process ({@code MALLOC_MMAP_THRESHOLD_}, {@code MALLOC_TRIM_THRESHOLD_}). */
+    /** The glibc variables that set this policy in another process: MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MALLOC_MMAP_THRESHOLD_", Long.toString(mmapThreshold));
@@ -75,8 +75,10 @@ public enum MallocPolicy {
     }
 
     /**
-     * Sets the policy for a model of {@code parameters} (see the class comment) and returns what was done. Never
-     * throws: without glibc nothing changes.
+     * Sets the policy for a model of {@code parameters} (see the class comment) and returns what was done; without
+     * glibc's {@code mallopt} nothing changes.
+     *
+     * @throws IllegalArgumentException naming {@value #PROPERTY} when it is set to neither lean nor fast
      */
     public static synchronized String apply(long parameters) {
         if (System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {

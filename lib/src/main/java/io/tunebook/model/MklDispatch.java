@@ -102,7 +102,8 @@ public final class MklDispatch implements EngineProvider {
             return "not built: tunebook was built without a C compiler (cc)";
         }
         File file = Native.extractFromResourcePath(SHIM, MklDispatch.class.getClassLoader());
-        shim = NativeLibrary.getInstance(file.getAbsolutePath(), Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
+        shim = NativeLibrary.getInstance(file.getAbsolutePath(),
+                Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
         return "loaded (" + vendor + ")";
     }
 
