@@ -24,8 +24,8 @@ import java.util.Map;
  * sets {@code MALLOC_MMAP_THRESHOLD_} itself is left alone, and {@code -Dtunebook.malloc=lean|fast} overrides the size.
  */
 public enum MallocPolicy {
-    LEAN(4L << 20, 128L << 10, 2),
-    FAST(32L << 20, 64L << 20, 25);
+    LEAN(4L << 20, 128L << 10, 0, 2),
+    FAST(32L << 20, 64L << 20, 96L << 20, 23);
 
     /** From this many parameters a model is real-size: 2 GB in float32, where peak memory is what ends runs. */
     public static final long LEAN_FROM_PARAMETERS = 250_000_000L;
@@ -39,11 +39,13 @@ public enum MallocPolicy {
 
     private final long mmapThreshold;
     private final long trimThreshold;
+    private final long trainingSlackBytes;
     private final double trainingSlackPerValue;
 
-    MallocPolicy(long mmapThreshold, long trimThreshold, double trainingSlackPerValue) {
+    MallocPolicy(long mmapThreshold, long trimThreshold, long trainingSlackBytes, double trainingSlackPerValue) {
         this.mmapThreshold = mmapThreshold;
         this.trimThreshold = trimThreshold;
+        this.trainingSlackBytes = trainingSlackBytes;
         this.trainingSlackPerValue = trainingSlackPerValue;
     }
 
@@ -53,12 +55,15 @@ public enum MallocPolicy {
     }
 
     /**
-     * Resident bytes a training step keeps beyond its arrays, per value of {@code layers × tokens × (hidden +
-     * intermediate)}: freed blocks the allocator holds. Fitted on bench/README.md's runs: LEAN 2 (real shapes),
-     * FAST 25 (mid-100m's LoRA step: 1.5 GB over 69 M values, above LEAN's).
+     * Resident bytes a training step keeps beyond its arrays, for {@code values = layers × tokens × (hidden +
+     * intermediate)}: freed blocks the allocator holds. LEAN: 2 bytes a value, fitted on the real shapes
+     * (bench/README.md). FAST: 96 MiB, what glibc's arenas keep below their 64 MiB trim threshold whatever the
+     * step's size (RealBenchTest's 50 M shape at 64 tokens peaked 90-144 MiB above its estimate without it, in three
+     * runs of each phase), and 23 bytes a value (mid-100m's LoRA step at 4 × 512: 3.9-4.0 GB against 2.4 GB under
+     * LEAN, over 69 M values).
      */
-    public double trainingSlackPerValue() {
-        return trainingSlackPerValue;
+    public long trainingSlackBytes(long values) {
+        return trainingSlackBytes + Math.round(trainingSlackPerValue * values);
     }
 
     /** The glibc variables that set this policy in another process: MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_. */

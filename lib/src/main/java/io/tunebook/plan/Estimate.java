@@ -218,8 +218,8 @@ public record Estimate(String modelName, ModelConfig model, Method method, int s
         long chunk = Math.max(1, CausalLmLoss.LOGITS_PER_CHUNK / model.vocabSize());
         activations += Math.min(tokens, chunk) * model.vocabSize() * 4L * 6;
         // The allocator's slack, by the policy a model of this size runs under.
-        long slack = Math.round(MallocPolicy.forParameters(parameters()).trainingSlackPerValue() * layers * tokens
-                * (h + model.intermediateSize()));
+        long slack = MallocPolicy.forParameters(parameters()).trainingSlackBytes(
+                (long) layers * tokens * (h + model.intermediateSize()));
         long overhead = overheadBytes + slack + (method == Method.QLORA ? quantizeHeapBytes() : 0);
         return new MemoryBreakdown(weights, adapters, gradients, optimizerStates, activations, overhead);
     }

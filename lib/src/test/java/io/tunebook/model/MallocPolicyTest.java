@@ -28,7 +28,8 @@ class MallocPolicyTest {
                 MallocPolicy.LEAN.environment());
         assertEquals(Map.of("MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "67108864"),
                 MallocPolicy.FAST.environment());
-        assertTrue(MallocPolicy.LEAN.trainingSlackPerValue() < MallocPolicy.FAST.trainingSlackPerValue());
+        assertEquals(2_000_000, MallocPolicy.LEAN.trainingSlackBytes(1_000_000));
+        assertEquals((96L << 20) + 23_000_000, MallocPolicy.FAST.trainingSlackBytes(1_000_000));
     }
 
     @Test
