@@ -15,8 +15,9 @@ import java.util.Map;
  *       resident, which is what lets real-size runs fit (Llama-3.2-1B's step 3,875 → 3,408 MiB), but every such block
  *       faults its pages in anew: an elementwise op on a 6 MB tensor took 3.2-3.8 ms against 0.25-0.7 ms.</li>
  *   <li>{@link #FAST}: blocks up to 32 MiB come from heaps glibc keeps (it trims them past 64 MiB), the ceiling its
- *       own dynamic threshold climbs to, reached at once. mid-100m's forward ran 2.5-3.3 s against 3.6-4.4 s under
- *       LEAN, its LoRA step at 233-259 against 192 tok/s, at a peak of 4.0 GB against 2.4 GB.</li>
+ *       own dynamic threshold climbs to, reached at once. mid-100m's forward ran 2.5-3.6 s under glibc's default
+ *       against 3.6-4.6 s under LEAN; its LoRA step under FAST at 233-259 against 192 tok/s, at a peak of 4.0 GB
+ *       against 2.4 GB.</li>
  * </ul>
  *
  * A model of {@value #LEAN_FROM_PARAMETERS} parameters or more gets LEAN, a smaller one FAST; once a process has gone

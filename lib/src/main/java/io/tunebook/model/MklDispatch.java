@@ -113,7 +113,11 @@ public final class MklDispatch implements EngineProvider {
      * is not yet; empty where libtorch carries no MKL or does not export the call.
      */
     public static Optional<Integer> branch() {
-        return libtorchCpu().flatMap(lib -> function(lib, "mkl_serv_cbwr_get_auto_branch"))
+        return branch(libtorchCpu());
+    }
+
+    private static Optional<Integer> branch(Optional<NativeLibrary> libtorch) {
+        return libtorch.flatMap(lib -> function(lib, "mkl_serv_cbwr_get_auto_branch"))
                 .map(f -> f.invokeInt(new Object[0]));
     }
 
@@ -129,7 +133,7 @@ public final class MklDispatch implements EngineProvider {
         }).orElse("no MKL");
         String shortVersion = version.replaceFirst("^Intel\\(R\\) oneAPI Math Kernel Library Version ", "oneMKL ")
                 .replaceFirst("-?\\s*Product Build.*$", "");
-        String branch = branch().map(b -> BRANCHES.getOrDefault(b, String.valueOf(b))).orElse("unknown");
+        String branch = branch(lib).map(b -> BRANCHES.getOrDefault(b, String.valueOf(b))).orElse("unknown");
         return shortVersion + ", branch " + branch + "; shim: " + prepare();
     }
 
